@@ -1,0 +1,34 @@
+//! newsroles: sentence roles and quote attribution for news text.
+//!
+//! The pipeline, one module per stage:
+//!
+//! 1. [`text`]: normalise a copy of the article (no-break spaces, curly quotes, glued
+//!    words) with an offset map back to the original; split it into paragraphs and
+//!    sentences; pair quotation marks into quote spans.
+//! 2. [`features`]: turn each sentence (and its place in the article) into a sparse
+//!    hashed feature vector.
+//! 3. [`model`]: a linear role classifier, trained with linfa, scored sparsely; the
+//!    versioned model file.
+//! 4. [`attribution`]: quotes, cues, speaker candidates and their ranking, and the
+//!    per-document clustering of mentions into canonical speakers.
+//! 5. [`pipeline`]: stages 1–4 glued into one `Send + Sync` [`Pipeline`].
+//!
+//! Around it: [`document`] (the domain types and JSONL shapes), [`corpus`] (labelled
+//! data), [`eval`] (the figures of `score.py`), [`train`] (fitting a model from
+//! corpora), [`service`] (the gRPC server) and [`error`].
+
+pub mod attribution;
+pub mod corpus;
+pub mod document;
+pub mod error;
+pub mod eval;
+pub mod features;
+pub mod model;
+pub mod pipeline;
+pub mod service;
+pub mod text;
+pub mod train;
+
+pub use document::{Analysis, Cue, Document, Quote, Role, RoleScores, Sentence, Span, Speaker};
+pub use error::{Error, Result};
+pub use pipeline::Pipeline;
