@@ -1,0 +1,11 @@
+//! The one integration-test binary (one link step). Modules:
+//!
+//! - `util`: shared helpers (paths to ../shared, the built binary, the default model)
+//! - `cli`: runs the built `newsroles` binary: classify, malformed lines, exit codes
+//! - `grpc`: the real server on a loopback port, called by a real tonic client
+//! - `eval`: `newsroles eval` figures agree with ../shared/tools/score.py
+
+mod cli;
+mod eval;
+mod grpc;
+mod util;
