@@ -68,7 +68,9 @@ impl LabelledDocument {
     fn validate(&self, n_chars: usize) -> std::result::Result<(), String> {
         let check = |what: &str, s: usize, e: usize| {
             if s > e || e > n_chars {
-                Err(format!("{what} span [{s}, {e}) is outside the text of {n_chars} code points"))
+                Err(format!(
+                    "{what} span [{s}, {e}) is outside the text of {n_chars} code points"
+                ))
             } else {
                 Ok(())
             }
@@ -142,7 +144,7 @@ mod tests {
 
     #[test]
     fn parses_both_layers() {
-        let l = r#"{"id":"a","text":"He said: \"hi\".","sentences":[{"start":0,"end":15,"role":"quote","speaker":{"start":0,"end":2,"text":"He","entity":"Bob"}}],"quotes":[{"start":10,"end":12,"cue":{"start":3,"end":7,"text":"said"},"speaker":{"start":0,"end":2,"text":"He"}}]}"#;
+        let l = r#"{"id":"a","text":"He said: \"hi\".","sentences":[{"start":0,"end":14,"role":"quote","speaker":{"start":0,"end":2,"text":"He","entity":"Bob"}}],"quotes":[{"start":10,"end":12,"cue":{"start":3,"end":7,"text":"said"},"speaker":{"start":0,"end":2,"text":"He"}}]}"#;
         let d = parse_line(l, "x:1").unwrap();
         assert_eq!(d.sentences.unwrap()[0].role, Some(Role::Quote));
         assert_eq!(d.quotes.unwrap()[0].cue.as_ref().unwrap().text, "said");
@@ -152,7 +154,10 @@ mod tests {
     fn unknown_label_names_line_and_known_labels() {
         let l = r#"{"text":"x","sentences":[{"start":0,"end":1,"role":"opinion"}]}"#;
         let e = parse_line(l, "t.jsonl:4").unwrap_err().to_string();
-        assert!(e.contains("t.jsonl:4") && e.contains("opinion") && e.contains("background"), "{e}");
+        assert!(
+            e.contains("t.jsonl:4") && e.contains("opinion") && e.contains("background"),
+            "{e}"
+        );
     }
 
     #[test]

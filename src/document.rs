@@ -15,7 +15,9 @@ pub struct Document {
 }
 
 /// `[start, end)` in Unicode code points of the original text.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[derive(
+    Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize,
+)]
 pub struct Span {
     pub start: usize,
     pub end: usize,
@@ -33,7 +35,9 @@ impl Span {
     }
     /// Number of code points shared with `other`.
     pub fn overlap(&self, other: &Span) -> usize {
-        self.end.min(other.end).saturating_sub(self.start.max(other.start))
+        self.end
+            .min(other.end)
+            .saturating_sub(self.start.max(other.start))
     }
 }
 
@@ -87,7 +91,12 @@ pub struct RoleScores {
 
 impl RoleScores {
     pub fn from_array(p: [f32; 4]) -> Self {
-        RoleScores { quote: p[0], claim: p[1], event: p[2], background: p[3] }
+        RoleScores {
+            quote: p[0],
+            claim: p[1],
+            event: p[2],
+            background: p[3],
+        }
     }
     pub fn to_array(self) -> [f32; 4] {
         [self.quote, self.claim, self.event, self.background]

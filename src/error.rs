@@ -13,7 +13,11 @@ pub enum Error {
 
     /// A configured limit was exceeded; the message names the limit and the value.
     #[error("{what} is {value}, over the limit of {limit}")]
-    LimitExceeded { what: String, value: usize, limit: usize },
+    LimitExceeded {
+        what: String,
+        value: usize,
+        limit: usize,
+    },
 
     /// A model file could not be read: missing, corrupt, truncated or wrong version.
     #[error("model file {path}: {reason}")]
@@ -38,10 +42,16 @@ impl Error {
     }
 
     pub fn io(path: impl Into<PathBuf>, source: std::io::Error) -> Self {
-        Error::Io { path: path.into(), source }
+        Error::Io {
+            path: path.into(),
+            source,
+        }
     }
 
     pub fn model(path: impl Into<PathBuf>, reason: impl Into<String>) -> Self {
-        Error::Model { path: path.into(), reason: reason.into() }
+        Error::Model {
+            path: path.into(),
+            reason: reason.into(),
+        }
     }
 }

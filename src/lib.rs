@@ -18,6 +18,7 @@
 //! corpora), [`service`] (the gRPC server) and [`error`].
 
 pub mod attribution;
+pub mod batch;
 pub mod corpus;
 pub mod document;
 pub mod error;

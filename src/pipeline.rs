@@ -1,14 +1,50 @@
 //! The whole analysis, text → features → model → attribution, as one `Send + Sync`
 //! value shared by the CLI, the batch runner and the gRPC server.
 
-use crate::document::{Analysis, Document};
+use crate::attribution::{Attributor, DocAttribution, FoundSpeaker};
+use crate::document::{
+    Analysis, CharIndex, Cue, Document, Quote, Sentence, Speaker, SpeakerEntity,
+};
 use crate::error::Result;
-use crate::model::ModelMeta;
+use crate::features::Featurizer;
+use crate::model::{ModelFile, ModelMeta, RoleModel};
+use crate::text::{Normalized, TextLayout};
+use std::ops::Range;
 use std::path::Path;
 
 /// A loaded model plus everything needed to analyse documents with it.
 pub struct Pipeline {
     meta: ModelMeta,
+    featurizer: Featurizer,
+    roles: RoleModel,
+    attributor: Attributor,
+}
+
+/// Maps normalised byte ranges to public code-point spans and original text.
+struct Mapper<'a> {
+    original: &'a str,
+    norm: &'a Normalized,
+    chars: CharIndex,
+}
+
+impl Mapper<'_> {
+    fn span(&self, r: &Range<usize>) -> (usize, usize, String) {
+        let o = self.norm.original_range(r.clone());
+        let span = self.chars.span(o.start, o.end);
+        let text = self.original.get(o).unwrap_or_default().to_string();
+        (span.start, span.end, text)
+    }
+
+    fn speaker(&self, s: &FoundSpeaker) -> Speaker {
+        let (start, end, text) = self.span(&s.mention);
+        Speaker {
+            start,
+            end,
+            text,
+            entity: s.entity.clone(),
+            confidence: s.confidence,
+        }
+    }
 }
 
 impl Pipeline {
@@ -18,8 +54,22 @@ impl Pipeline {
     /// [`crate::Error::Model`] naming the file when it is missing, corrupt, truncated
     /// or of a format version this build cannot read.
     pub fn load(path: &Path) -> Result<Pipeline> {
-        let _ = path;
-        Ok(Pipeline { meta: ModelMeta::default() })
+        let file = ModelFile::load(path)?;
+        Pipeline::from_model(file, path)
+    }
+
+    /// Builds a pipeline from a decoded model; `path` names it in errors.
+    ///
+    /// # Errors
+    /// [`crate::Error::Model`] if the weights are inconsistent.
+    pub fn from_model(file: ModelFile, path: &Path) -> Result<Pipeline> {
+        let roles = file.role_model(path)?;
+        Ok(Pipeline {
+            featurizer: Featurizer::new(file.features.clone()),
+            roles,
+            attributor: file.attribution,
+            meta: file.meta,
+        })
     }
 
     /// Model name, version, labels, metrics.
@@ -30,8 +80,97 @@ impl Pipeline {
     /// Analyses one document. Empty text is valid and gives no sentences.
     ///
     /// # Errors
-    /// Only for documents that cannot be analysed at all.
+    /// None at present: every UTF-8 text can be analysed. Limits on size are the
+    /// caller's (service and CLI), so the pipeline stays usable on any document.
     pub fn analyze(&self, doc: &Document) -> Result<Analysis> {
-        Ok(Analysis { id: doc.id.clone(), ..Default::default() })
+        let layout = TextLayout::new(&doc.text);
+        let feats = self.featurizer.featurize(&layout);
+        let attribution = self.attributor.attribute(&layout);
+        let map = Mapper {
+            original: &doc.text,
+            norm: &layout.norm,
+            chars: CharIndex::new(&doc.text),
+        };
+        Ok(self.assemble(doc, &layout, &feats, &attribution, &map))
     }
+
+    fn assemble(
+        &self,
+        doc: &Document,
+        layout: &TextLayout,
+        feats: &[crate::features::SparseVec],
+        attr: &DocAttribution,
+        map: &Mapper<'_>,
+    ) -> Analysis {
+        let quotes: Vec<Quote> = attr
+            .quotes
+            .iter()
+            .map(|q| {
+                let (start, end, text) = map.span(&q.content);
+                let cue = q.cue.as_ref().map(|c| {
+                    let (start, end, text) = map.span(c);
+                    Cue { start, end, text }
+                });
+                Quote {
+                    start,
+                    end,
+                    text,
+                    direct: q.direct,
+                    cue,
+                    speaker: q.speaker.as_ref().map(|s| map.speaker(s)),
+                }
+            })
+            .collect();
+        let sentences = layout
+            .sentences
+            .iter()
+            .zip(feats)
+            .map(|(s, x)| {
+                let scores = self.roles.predict(x);
+                let (role, confidence) = scores.best();
+                let (start, end, text) = map.span(&s.range);
+                // A quote sentence's speaker is that of the attributed quote covering most of it.
+                let speaker = if role == crate::Role::Quote {
+                    attr.quotes
+                        .iter()
+                        .filter(|q| q.speaker.is_some())
+                        .map(|q| (overlap(&q.content, &s.range), q))
+                        .filter(|(ov, _)| *ov > 0)
+                        .max_by_key(|(ov, _)| *ov)
+                        .and_then(|(_, q)| q.speaker.as_ref().map(|sp| map.speaker(sp)))
+                } else {
+                    None
+                };
+                Sentence {
+                    start,
+                    end,
+                    text,
+                    role,
+                    confidence,
+                    scores,
+                    paragraph: s.paragraph,
+                    speaker,
+                }
+            })
+            .collect();
+        let speakers = attr
+            .entities
+            .iter()
+            .map(|e| SpeakerEntity {
+                entity: e.entity.clone(),
+                mentions: e.mentions,
+                quotes: e.quotes,
+            })
+            .collect();
+        Analysis {
+            id: doc.id.clone(),
+            sentences,
+            quotes,
+            speakers,
+        }
+    }
+}
+
+fn overlap(a: &Range<usize>, b: &Range<usize>) -> usize {
+    a.end.min(b.end).saturating_sub(a.start.max(b.start))
 }

@@ -1,1 +1,270 @@
-//! see tests.rs
+//! Runs the built `newsroles` binary the way users do.
+
+use crate::util;
+use serde_json::Value;
+use std::io::Write;
+use std::process::{Command, Output, Stdio};
+
+fn bin() -> Command {
+    let mut c = Command::new(env!("CARGO_BIN_EXE_newsroles"));
+    c.env("NEWSROLES_LOG", "warn");
+    c
+}
+
+fn run(args: &[&str], stdin: Option<&[u8]>) -> Output {
+    let mut c = bin();
+    c.args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    let mut child = c.spawn().expect("spawn newsroles");
+    if let Some(input) = stdin {
+        child
+            .stdin
+            .take()
+            .expect("stdin")
+            .write_all(input)
+            .expect("write stdin");
+    }
+    drop(child.stdin.take());
+    child.wait_with_output().expect("wait newsroles")
+}
+
+fn lines(out: &Output) -> Vec<Value> {
+    String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .map(|l| {
+            serde_json::from_str(l).unwrap_or_else(|e| panic!("output line is not JSON ({e}): {l}"))
+        })
+        .collect()
+}
+
+/// Every reported span slices the original text (in code points) to the reported text.
+fn assert_spans_slice(text: &str, v: &Value) {
+    let chars: Vec<char> = text.chars().collect();
+    let check = |o: &Value| {
+        let (s, e) = (
+            o["start"].as_u64().unwrap() as usize,
+            o["end"].as_u64().unwrap() as usize,
+        );
+        assert!(s <= e && e <= chars.len(), "span [{s},{e}) out of bounds");
+        let slice: String = chars[s..e].iter().collect();
+        assert_eq!(slice, o["text"].as_str().unwrap(), "span [{s},{e})");
+    };
+    for s in v["sentences"].as_array().unwrap() {
+        check(s);
+        if !s["speaker"].is_null() {
+            check(&s["speaker"]);
+        }
+    }
+    for q in v["quotes"].as_array().unwrap() {
+        check(q);
+        for k in ["speaker", "cue"] {
+            if !q[k].is_null() {
+                check(&q[k]);
+            }
+        }
+    }
+}
+
+#[test]
+fn help_documents_every_command() {
+    let out = run(&["--help"], None);
+    assert!(out.status.success());
+    let help = String::from_utf8_lossy(&out.stdout);
+    for cmd in ["classify", "train", "eval", "serve"] {
+        assert!(help.contains(cmd), "--help lacks {cmd}:\n{help}");
+    }
+}
+
+#[test]
+fn classify_fixture_keeps_order_and_offsets() {
+    let path = util::fixture("articles.jsonl");
+    let out = run(&["classify", path.to_str().unwrap()], None);
+    assert!(
+        out.status.success(),
+        "stderr: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let got = lines(&out);
+    let input: Vec<Value> = std::fs::read_to_string(&path)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(got.len(), input.len());
+    for (g, i) in got.iter().zip(&input) {
+        assert_eq!(g["id"], i["id"]);
+        assert_spans_slice(i["text"].as_str().unwrap(), g);
+    }
+    // The empty document is valid and has no sentences.
+    assert_eq!(got[2]["sentences"].as_array().unwrap().len(), 0);
+    // The first article has a headline, a dateline sentence, a direct quote and more.
+    assert!(got[0]["sentences"].as_array().unwrap().len() >= 5);
+    let roles: Vec<&str> = got[0]["sentences"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["role"].as_str().unwrap())
+        .collect();
+    assert!(roles.contains(&"quote"), "roles: {roles:?}");
+    let direct = got[0]["quotes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|q| q["direct"] == true);
+    let direct = direct.expect("the direct quote is found");
+    assert!(direct["text"]
+        .as_str()
+        .unwrap()
+        .starts_with("We will reopen"));
+    assert!(
+        direct["speaker"]["entity"]
+            .as_str()
+            .unwrap_or("")
+            .contains("Costa"),
+        "{direct}"
+    );
+    for s in got[0]["sentences"].as_array().unwrap() {
+        let sum: f64 = s["scores"]
+            .as_object()
+            .unwrap()
+            .values()
+            .map(|v| v.as_f64().unwrap())
+            .sum();
+        assert!((sum - 1.0).abs() < 1e-3, "scores sum to {sum}");
+    }
+}
+
+#[test]
+fn malformed_lines_get_error_lines_in_place() {
+    let path = util::fixture("bad-lines.jsonl");
+    let out = run(&["classify", path.to_str().unwrap()], None);
+    assert_eq!(out.status.code(), Some(1), "some lines failed → exit 1");
+    let got = lines(&out);
+    // 8 input lines, one blank: 7 output lines, in order.
+    let ids: Vec<String> = got.iter().map(|v| v["id"].to_string()).collect();
+    assert_eq!(
+        ids,
+        [
+            "\"a2\"",
+            "\"line 2\"",
+            "\"no-text\"",
+            "\"line 5\"",
+            "\"line 6\"",
+            "\"7\"",
+            "\"a4\""
+        ],
+        "{got:#?}"
+    );
+    assert!(got[0]["error"].is_null() && got[6]["error"].is_null());
+    let err = |i: usize| {
+        got[i]["error"]
+            .as_str()
+            .unwrap_or_else(|| panic!("line {i} has no error: {}", got[i]))
+            .to_string()
+    };
+    assert!(
+        err(1).contains(":2:") && err(1).contains("not JSON"),
+        "{}",
+        err(1)
+    );
+    assert!(err(2).contains("missing `text`"), "{}", err(2));
+    assert!(err(3).contains("invalid UTF-8"), "{}", err(3));
+    assert!(err(4).contains("expected a JSON object"), "{}", err(4));
+    assert!(
+        err(5).contains("expected a string for `text`"),
+        "{}",
+        err(5)
+    );
+}
+
+#[test]
+fn plain_text_from_stdin() {
+    let out = run(
+        &["classify", "--text"],
+        Some("Mayor Jane Doe said the road would reopen. \"It is done,\" she said.".as_bytes()),
+    );
+    assert!(
+        out.status.success(),
+        "stderr: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let got = lines(&out);
+    assert_eq!(got.len(), 1);
+    assert_eq!(got[0]["id"], "stdin");
+    assert_eq!(got[0]["sentences"].as_array().unwrap().len(), 2);
+}
+
+#[test]
+fn oversized_document_is_an_error_line() {
+    let doc = format!(
+        "{{\"id\":\"big\",\"text\":\"{}\"}}\n{{\"id\":\"ok\",\"text\":\"Fine.\"}}\n",
+        "word ".repeat(100)
+    );
+    let out = run(
+        &["classify", "--max-text-bytes", "100"],
+        Some(doc.as_bytes()),
+    );
+    assert_eq!(out.status.code(), Some(1));
+    let got = lines(&out);
+    assert!(got[0]["error"]
+        .as_str()
+        .unwrap()
+        .contains("over the limit of 100"));
+    assert_eq!(got[1]["id"], "ok");
+}
+
+#[test]
+fn missing_or_corrupt_model_names_the_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let missing = dir.path().join("nope.model");
+    let out = run(
+        &["classify", "--model", missing.to_str().unwrap()],
+        Some(b"{\"text\":\"x\"}\n"),
+    );
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("nope.model"));
+
+    let corrupt = dir.path().join("corrupt.model");
+    std::fs::write(&corrupt, b"NEWSROLE\x01\x00\x00\x00garbage").unwrap();
+    let out = run(
+        &["classify", "--model", corrupt.to_str().unwrap()],
+        Some(b"{\"text\":\"x\"}\n"),
+    );
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("corrupt.model") && err.contains("truncated"),
+        "{err}"
+    );
+}
+
+#[test]
+fn wire_article_speakers() {
+    let Some(shared) = util::shared() else { return };
+    let path = shared.join("examples").join("wire-article.txt");
+    let out = run(&["classify", "--text", path.to_str().unwrap()], None);
+    assert!(
+        out.status.success(),
+        "stderr: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let got = lines(&out);
+    let text = std::fs::read_to_string(&path).unwrap();
+    assert_spans_slice(&text, &got[0]);
+    let entities: Vec<String> = got[0]["speakers"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["entity"].as_str().unwrap().to_string())
+        .collect();
+    assert!(
+        entities.iter().any(|e| e.contains("Khamenei")),
+        "{entities:?}"
+    );
+    assert!(
+        entities.iter().any(|e| e.contains("Haniya")),
+        "{entities:?}"
+    );
+}

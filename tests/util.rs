@@ -21,7 +21,10 @@ pub fn shared() -> Option<PathBuf> {
 
 /// The shipped default model.
 pub fn default_model() -> PathBuf {
-    root().join("models").join("default").join("newsroles.model")
+    root()
+        .join("models")
+        .join("default")
+        .join("newsroles.model")
 }
 
 pub fn fixture(name: &str) -> PathBuf {

@@ -1,1 +1,319 @@
-//! placeholder
+//! Quote attribution: finds every quote of a document (direct, reported, mixed,
+//! "claim: Speaker" headlines), its cue and its speaker — the mention in the text and
+//! the canonical entity it refers to.
+//!
+//! Stages, one submodule each:
+//! 1. `view`: the text stage's tokens with sentence, paragraph and quotation-mark places;
+//! 2. `mentions`: speaker candidates (names with titles, pronouns, nominals, plurals);
+//! 3. `detect`: quote spans, cues and the speaker the rules pick;
+//! 4. `entities`: per-document clusters and canonical names;
+//! 5. `ranker`: candidate features and the linear speaker ranker ([`Attributor::train`]).
+//!
+//! All ranges are byte ranges into the normalised text of the [`TextLayout`].
+
+mod detect;
+mod entities;
+pub mod lexicon;
+mod mentions;
+mod ranker;
+mod train;
+mod view;
+
+use crate::text::{TextLayout, TokenKind};
+use detect::{Detected, Structure};
+use mentions::Mention;
+use serde::{Deserialize, Serialize};
+use std::ops::Range;
+use view::{RawLayout, View};
+
+/// Quote attribution settings and, when trained, the speaker ranker's weights.
+///
+/// | name | default | meaning |
+/// |---|---|---|
+/// | `weights` | hand-set | linear weights over the ranker's pair features |
+/// | `threshold` | 0.5 | below this probability a quote gets no speaker |
+/// | `trained` | false | weights come from [`Attributor::train`] |
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
+pub struct Attributor {
+    /// Feature layout the weights belong to.
+    pub features_version: u32,
+    pub weights: Vec<f64>,
+    pub threshold: f64,
+    pub trained: bool,
+}
+
+/// One quote: its content, whether it is in quotation marks, its cue and speaker.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FoundQuote {
+    pub content: Range<usize>,
+    pub direct: bool,
+    pub cue: Option<Range<usize>>,
+    pub speaker: Option<FoundSpeaker>,
+}
+
+/// The speaker of a quote: the mention and its canonical entity.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FoundSpeaker {
+    pub mention: Range<usize>,
+    pub entity: String,
+    pub confidence: f32,
+}
+
+/// One entity of the document with its mention and quote counts.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EntitySummary {
+    pub entity: String,
+    pub mentions: usize,
+    pub quotes: usize,
+}
+
+/// The attribution of one document; quotes sorted by start, normalised byte ranges.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct DocAttribution {
+    pub quotes: Vec<FoundQuote>,
+    pub entities: Vec<EntitySummary>,
+}
+
+impl Default for Attributor {
+    fn default() -> Self {
+        Attributor::rules()
+    }
+}
+
+/// Everything computed for one document before speakers are chosen.
+pub(crate) struct Analysed<'a> {
+    pub v: View<'a>,
+    pub ms: Vec<Mention>,
+    pub quotes: Vec<Detected>,
+    pub rule_idx: Vec<Option<usize>>,
+    pub ents: entities::Entities,
+}
+
+impl<'a> Analysed<'a> {
+    pub fn context(&self) -> ranker::DocContext<'_> {
+        let mut is_subject = vec![false; self.ms.len()];
+        for (q, r) in self.quotes.iter().zip(&self.rule_idx) {
+            if let (Some(r), Some(_)) = (r, &q.cue) {
+                if let Some(s) = is_subject.get_mut(*r) {
+                    *s = true;
+                }
+            }
+        }
+        ranker::DocContext {
+            v: &self.v,
+            ms: &self.ms,
+            quotes: &self.quotes,
+            rule_idx: &self.rule_idx,
+            is_subject,
+            cluster: &self.ents.of,
+        }
+    }
+}
+
+/// The view of a layout, with the text stage's tokens.
+fn view_of(layout: &TextLayout) -> View<'_> {
+    let text = layout.norm.as_str();
+    let tokens = crate::text::tokenize(text)
+        .into_iter()
+        .map(|t| {
+            (
+                t.range,
+                t.kind == TokenKind::Word,
+                t.kind == TokenKind::Number,
+            )
+        })
+        .collect();
+    View::new(RawLayout {
+        text,
+        paragraphs: layout.paragraphs.clone(),
+        sentences: layout
+            .sentences
+            .iter()
+            .map(|s| (s.range.clone(), s.paragraph))
+            .collect(),
+        quotes: layout
+            .quotes
+            .iter()
+            .map(|q| (q.content.clone(), q.open.clone(), q.close.clone()))
+            .collect(),
+        tokens,
+    })
+}
+
+/// Runs stages 2–4 on a view.
+pub(crate) fn analyse(v: View<'_>) -> Analysed<'_> {
+    let mut ms = mentions::extract(&v);
+    let quotes = detect::detect(&v, &ms);
+    // Subjects the detector built from tokens join the candidates.
+    for q in &quotes {
+        if let Some(r) = &q.rule {
+            if !ms.iter().any(|m| m.head == r.head) {
+                ms.push(r.clone());
+            }
+        }
+    }
+    ms.sort_by_key(|m| (m.toks.start, m.toks.end));
+    let head_of = |m: &Mention| ms.iter().position(|x| x.head == m.head);
+    let mut rule_idx: Vec<Option<usize>> = quotes
+        .iter()
+        .map(|q| q.rule.as_ref().and_then(head_of))
+        .collect();
+    inherit_rules(&v, &quotes, &mut rule_idx);
+    let ents = entities::resolve(&v, &ms);
+    Analysed {
+        v,
+        ms,
+        quotes,
+        rule_idx,
+        ents,
+    }
+}
+
+/// Direct quotes without a cue take the speaker of the quote before them (same or
+/// previous paragraph), else of the next quote in their paragraph.
+fn inherit_rules(v: &View, quotes: &[Detected], rule_idx: &mut [Option<usize>]) {
+    let para_of = |q: &Detected| v.sents.get(q.sents.start).map(|s| s.para).unwrap_or(0);
+    for i in 0..quotes.len() {
+        let q = &quotes[i];
+        if rule_idx[i].is_some() || !matches!(q.structure, Structure::Continued | Structure::NoCue)
+        {
+            continue;
+        }
+        let p = para_of(q);
+        let prev = (0..i).rev().find(|&k| rule_idx[k].is_some());
+        if let Some(k) = prev {
+            let pk = para_of(&quotes[k]);
+            if pk == p || pk + 1 == p || q.structure == Structure::Continued {
+                rule_idx[i] = rule_idx[k];
+                continue;
+            }
+        }
+        let next =
+            (i + 1..quotes.len()).find(|&k| para_of(&quotes[k]) == p && quotes[k].cue.is_some());
+        if let Some(k) = next {
+            rule_idx[i] = rule_idx[k];
+        }
+    }
+}
+
+impl Attributor {
+    /// Rule-based default (no training data needed).
+    pub fn rules() -> Attributor {
+        Attributor {
+            features_version: ranker::FEATURES_VERSION,
+            weights: ranker::rule_weights(),
+            threshold: 0.5,
+            trained: false,
+        }
+    }
+
+    /// Trains the speaker ranker on labelled docs with a `quotes` layer (PolNeAR
+    /// train) and tunes the no-speaker threshold on `dev`. Returns a short report.
+    ///
+    /// # Errors
+    /// [`crate::Error::Training`] when the documents hold no usable quotes or the
+    /// solver fails.
+    pub fn train(
+        train: &[crate::corpus::LabelledDocument],
+        dev: &[crate::corpus::LabelledDocument],
+    ) -> crate::Result<(Attributor, String)> {
+        train::train(train, dev)
+    }
+
+    /// Finds and attributes the quotes of one document.
+    pub fn attribute(&self, layout: &TextLayout) -> DocAttribution {
+        self.attribute_view(view_of(layout))
+    }
+
+    pub(crate) fn attribute_view(&self, v: View<'_>) -> DocAttribution {
+        let a = analyse(v);
+        let picks = self.choose(&a);
+        build_output(&a, &picks)
+    }
+
+    /// The chosen speaker mention and its probability, per quote.
+    pub(crate) fn choose(&self, a: &Analysed) -> Vec<Option<(usize, f64)>> {
+        let cx = a.context();
+        // A model from another feature layout cannot score: fall back to the rules.
+        let rules;
+        let (w, threshold) = if self.weights.len() == ranker::N_FEATURES
+            && self.features_version == ranker::FEATURES_VERSION
+        {
+            (&self.weights, self.threshold)
+        } else {
+            rules = ranker::rule_weights();
+            (&rules, 0.5)
+        };
+        (0..a.quotes.len())
+            .map(|qi| {
+                let c = ranker::candidates(&cx, qi);
+                c.mentions
+                    .iter()
+                    .zip(&c.rows)
+                    .map(|(&m, row)| (m, ranker::score(w, row)))
+                    .max_by(|x, y| x.1.total_cmp(&y.1))
+                    .filter(|&(_, p)| p >= threshold)
+            })
+            .collect()
+    }
+}
+
+fn build_output(a: &Analysed, picks: &[Option<(usize, f64)>]) -> DocAttribution {
+    let v = &a.v;
+    let mut quotes = Vec::with_capacity(a.quotes.len());
+    let mut quote_count: std::collections::HashMap<String, usize> =
+        std::collections::HashMap::new();
+    for (q, pick) in a.quotes.iter().zip(picks) {
+        let speaker = pick.map(|(m, p)| {
+            let entity = a.ents.name(v, &a.ms, m);
+            *quote_count.entry(entity.clone()).or_default() += 1;
+            FoundSpeaker {
+                mention: v.span(&a.ms[m].toks),
+                entity,
+                confidence: p as f32,
+            }
+        });
+        quotes.push(FoundQuote {
+            content: q.content.clone(),
+            direct: q.direct,
+            cue: q.cue.as_ref().map(|c| v.span(&c.toks)),
+            speaker,
+        });
+    }
+    quotes.sort_by_key(|q| (q.content.start, q.content.end));
+    // Entities: named clusters that are persons or quoted, and quoted unnamed sources.
+    let mut mentions: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
+    let mut listed: Vec<String> = Vec::new();
+    for (i, m) in a.ms.iter().enumerate() {
+        let cluster = a.ents.of.get(i).copied().flatten();
+        let name = a.ents.name(v, &a.ms, i);
+        let keep = cluster.is_some_and(|c| a.ents.clusters.get(c).is_some_and(|c| c.person))
+            || quote_count.contains_key(&name);
+        if !keep || m.in_quote && cluster.is_none() {
+            continue;
+        }
+        let e = mentions.entry(name.clone()).or_default();
+        if *e == 0 {
+            listed.push(name);
+        }
+        *e += 1;
+    }
+    let mut entities: Vec<EntitySummary> = listed
+        .into_iter()
+        .map(|e| EntitySummary {
+            mentions: mentions.get(&e).copied().unwrap_or(0),
+            quotes: quote_count.get(&e).copied().unwrap_or(0),
+            entity: e,
+        })
+        .collect();
+    entities.sort_by(|a, b| {
+        b.quotes
+            .cmp(&a.quotes)
+            .then(b.mentions.cmp(&a.mentions))
+            .then(a.entity.cmp(&b.entity))
+    });
+    DocAttribution { quotes, entities }
+}
+
+#[cfg(test)]
+mod tests;

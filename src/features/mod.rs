@@ -1,1 +1,286 @@
-//! placeholder
+//! Sentence features for the role model: hashed word n-grams of the sentence and of
+//! its neighbours, cue-verb and quotation-mark features, and the sentence's place in
+//! the article. A sentence becomes a short sparse vector of `(bucket, value)` pairs.
+//!
+//! The hashing is FNV-1a over a namespaced string, fixed forever: bucket numbers are
+//! stored in model files, so changing the hash or a namespace invalidates models
+//! (bump [`FeatureConfig::version`] when doing so).
+
+mod lexicon;
+
+use crate::text::{tokenize, TextLayout, TokenKind};
+use serde::{Deserialize, Serialize};
+
+pub use lexicon::{is_cue_word, CUE_PHRASES};
+
+/// Feature settings; stored inside the model file so serving never re-derives them.
+///
+/// | name | default | meaning |
+/// |---|---|---|
+/// | `version` | 1 | feature-extraction version; a model trained with another is refused |
+/// | `buckets_log2` | 18 | hash space is `2^buckets_log2` buckets |
+/// | `max_ngram` | 2 | word n-grams from 1 to this |
+/// | `context` | true | add neighbour-sentence words and cues |
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct FeatureConfig {
+    pub version: u32,
+    pub buckets_log2: u32,
+    pub max_ngram: u32,
+    pub context: bool,
+}
+
+/// The feature-extraction version this build implements.
+pub const FEATURES_VERSION: u32 = 1;
+
+impl Default for FeatureConfig {
+    fn default() -> Self {
+        FeatureConfig {
+            version: FEATURES_VERSION,
+            buckets_log2: 18,
+            max_ngram: 2,
+            context: true,
+        }
+    }
+}
+
+impl FeatureConfig {
+    pub fn buckets(&self) -> usize {
+        1usize << self.buckets_log2
+    }
+}
+
+/// A sparse feature vector: `(bucket, value)`, buckets possibly repeated (values add).
+pub type SparseVec = Vec<(u32, f32)>;
+
+/// Per-sentence facts computed once per document and shared with the neighbours'
+/// feature sets.
+#[derive(Debug, Clone, Default)]
+struct SentenceFacts {
+    words: Vec<String>,
+    cue: bool,
+    according: bool,
+    quote_frac: f32,
+    has_mark: bool,
+}
+
+/// Turns the sentences of a [`TextLayout`] into sparse vectors.
+#[derive(Debug, Clone)]
+pub struct Featurizer {
+    config: FeatureConfig,
+    mask: u32,
+}
+
+fn fnv1a(parts: &[&[u8]]) -> u64 {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for p in parts {
+        for &b in *p {
+            h ^= b as u64;
+            h = h.wrapping_mul(0x0100_0000_01b3);
+        }
+        // Separator so ("ab","c") and ("a","bc") differ.
+        h ^= 0xff;
+        h = h.wrapping_mul(0x0100_0000_01b3);
+    }
+    h
+}
+
+fn bucket_of(len: usize) -> &'static str {
+    match len {
+        0..=5 => "0-5",
+        6..=10 => "6-10",
+        11..=20 => "11-20",
+        21..=35 => "21-35",
+        _ => "36+",
+    }
+}
+
+impl Featurizer {
+    pub fn new(config: FeatureConfig) -> Self {
+        let mask = (config.buckets() - 1) as u32;
+        Featurizer { config, mask }
+    }
+
+    pub fn config(&self) -> &FeatureConfig {
+        &self.config
+    }
+
+    fn push(&self, out: &mut SparseVec, ns: &str, feat: &str, v: f32) {
+        let h = fnv1a(&[ns.as_bytes(), feat.as_bytes()]);
+        out.push(((h as u32) & self.mask, v));
+    }
+
+    fn facts(&self, layout: &TextLayout) -> Vec<SentenceFacts> {
+        let text = layout.norm.as_str();
+        let mut qi = 0;
+        layout
+            .sentences
+            .iter()
+            .map(|s| {
+                let st = &text[s.range.clone()];
+                let toks = tokenize(st);
+                let words: Vec<String> = toks
+                    .iter()
+                    .filter(|t| {
+                        t.kind != TokenKind::Punct || matches!(t.text, "\"" | ":" | "?" | "!")
+                    })
+                    .map(|t| {
+                        if t.kind == TokenKind::Number {
+                            "<num>".to_string()
+                        } else {
+                            t.text.to_lowercase()
+                        }
+                    })
+                    .collect();
+                let cue = words.iter().any(|w| is_cue_word(w));
+                let according = st.to_ascii_lowercase().contains("according to");
+                // Share of the sentence inside paired quotation marks.
+                while qi < layout.quotes.len() && layout.quotes[qi].content.end <= s.range.start {
+                    qi += 1;
+                }
+                let mut inside = 0usize;
+                let mut has_mark = false;
+                for q in &layout.quotes[qi..] {
+                    if q.open.start >= s.range.end {
+                        break;
+                    }
+                    let a = q.content.start.max(s.range.start);
+                    let b = q.content.end.min(s.range.end);
+                    inside += b.saturating_sub(a);
+                    has_mark = true;
+                }
+                let quote_frac = inside as f32 / (s.range.len().max(1)) as f32;
+                SentenceFacts {
+                    words,
+                    cue,
+                    according,
+                    quote_frac,
+                    has_mark,
+                }
+            })
+            .collect()
+    }
+
+    /// Feature vectors of every sentence of `layout`, in order.
+    pub fn featurize(&self, layout: &TextLayout) -> Vec<SparseVec> {
+        let facts = self.facts(layout);
+        let n = facts.len();
+        let mut out = Vec::with_capacity(n);
+        for (i, (s, f)) in layout.sentences.iter().zip(&facts).enumerate() {
+            let mut v = SparseVec::with_capacity(8 * f.words.len() + 32);
+            self.ngrams(&mut v, "w", &f.words, self.config.max_ngram as usize, 1.0);
+            // Structure: the feature names say what they are.
+            let mut flags: Vec<String> = Vec::with_capacity(24);
+            let mut flag = |name: &str, val: &str| flags.push(format!("{name}={val}"));
+            flag("bias", "1");
+            flag("cue", if f.cue { "1" } else { "0" });
+            flag("according", if f.according { "1" } else { "0" });
+            let qf = if f.quote_frac <= 0.0 {
+                if f.has_mark {
+                    "mark"
+                } else {
+                    "none"
+                }
+            } else if f.quote_frac < 0.5 {
+                "part"
+            } else {
+                "most"
+            };
+            flag("quoted", qf);
+            flag("quoted+cue", &format!("{qf}:{}", f.cue));
+            flag("sent_idx", &i.min(12).to_string());
+            flag("rel_pos", &((10 * i) / n.max(1)).to_string());
+            flag("para_idx", &s.paragraph.min(10).to_string());
+            flag("idx_in_para", &s.index_in_paragraph.min(4).to_string());
+            flag("len", bucket_of(f.words.len()));
+            flag("last", if i + 1 == n { "1" } else { "0" });
+            if self.config.context {
+                for (off, name) in [(-1i64, "prev"), (1, "next")] {
+                    let j = i as i64 + off;
+                    if j < 0 || j >= n as i64 {
+                        flag(name, "none");
+                        continue;
+                    }
+                    let g = &facts[j as usize];
+                    flag(&format!("{name}_cue"), if g.cue { "1" } else { "0" });
+                    flag(
+                        &format!("{name}_quoted"),
+                        if g.quote_frac >= 0.5 { "1" } else { "0" },
+                    );
+                    let same_para = layout.sentences[j as usize].paragraph == s.paragraph;
+                    flag(
+                        &format!("{name}_same_para"),
+                        if same_para { "1" } else { "0" },
+                    );
+                }
+            }
+            for fl in &flags {
+                self.push(&mut v, "s", fl, 1.0);
+            }
+            if self.config.context {
+                for (off, ns) in [(-1i64, "pw"), (1, "nw")] {
+                    let j = i as i64 + off;
+                    if j >= 0 && j < n as i64 {
+                        self.ngrams(&mut v, ns, &facts[j as usize].words, 1, 0.5);
+                    }
+                }
+            }
+            out.push(v);
+        }
+        out
+    }
+
+    /// Word n-grams (1..=max) with sentence-boundary markers, L2-normalised as a block
+    /// scaled by `weight`, so long sentences do not drown the structural features.
+    fn ngrams(&self, v: &mut SparseVec, ns: &str, words: &[String], max: usize, weight: f32) {
+        let start = v.len();
+        for (i, w) in words.iter().enumerate() {
+            self.push(v, ns, w, 1.0);
+            if max >= 2 {
+                let prev = if i == 0 { "<s>" } else { words[i - 1].as_str() };
+                let h = fnv1a(&[ns.as_bytes(), b"2", prev.as_bytes(), w.as_bytes()]);
+                v.push(((h as u32) & self.mask, 1.0));
+            }
+        }
+        if max >= 2 {
+            if let Some(last) = words.last() {
+                let h = fnv1a(&[ns.as_bytes(), b"2", last.as_bytes(), b"</s>"]);
+                v.push(((h as u32) & self.mask, 1.0));
+            }
+        }
+        let added = v.len() - start;
+        if added > 0 {
+            let scale = weight / (added as f32).sqrt();
+            for e in &mut v[start..] {
+                e.1 *= scale;
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn hashing_is_stable() {
+        // Bucket numbers are stored in model files: this must never change.
+        assert_eq!(fnv1a(&[b"w", b"said"]), fnv1a(&[b"w", b"said"]));
+        assert_ne!(fnv1a(&[b"ab", b"c"]), fnv1a(&[b"a", b"bc"]));
+        assert_eq!(fnv1a(&[]), 0xcbf2_9ce4_8422_2325);
+    }
+
+    #[test]
+    fn one_vector_per_sentence_and_cue_detected() {
+        let layout = TextLayout::new(
+            "Officials met on Monday.\n\n\"We will win,\" she said. The vote is likely to pass.",
+        );
+        let f = Featurizer::new(FeatureConfig::default());
+        let vs = f.featurize(&layout);
+        assert_eq!(vs.len(), layout.sentences.len());
+        assert!(vs.iter().all(|v| !v.is_empty()));
+        let cue_on = fnv1a(&[b"s", b"cue=1"]) as u32 & f.mask;
+        let has = |v: &SparseVec| v.iter().any(|&(b, _)| b == cue_on);
+        assert!(!has(&vs[0]));
+        assert!(has(&vs[1]));
+    }
+}

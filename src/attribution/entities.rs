@@ -1,0 +1,413 @@
+//! Per-document entities: proper names clustered by surname and spelling variant,
+//! titled nominals ("the Hamas chief") tied to the named person they describe,
+//! he/she to the nearest compatible person, and a canonical name per cluster.
+
+use super::lexicon::{self, Pronoun};
+use super::mentions::{is_role, Gender, Mention, MentionKind};
+use super::view::{Kind, View};
+use std::collections::HashSet;
+
+/// Levenshtein distance over chars.
+pub(crate) fn edit_distance(a: &str, b: &str) -> usize {
+    let a: Vec<char> = a.chars().collect();
+    let b: Vec<char> = b.chars().collect();
+    let mut prev: Vec<usize> = (0..=b.len()).collect();
+    let mut cur = vec![0; b.len() + 1];
+    for i in 1..=a.len() {
+        cur[0] = i;
+        for j in 1..=b.len() {
+            let sub = prev[j - 1] + usize::from(a[i - 1] != b[j - 1]);
+            cur[j] = sub.min(prev[j] + 1).min(cur[j - 1] + 1);
+        }
+        std::mem::swap(&mut prev, &mut cur);
+    }
+    prev[b.len()]
+}
+
+fn similar(a: &str, b: &str) -> bool {
+    a == b || (a.chars().count() >= 5 && b.chars().count() >= 5 && edit_distance(a, b) <= 2)
+}
+
+#[derive(Debug, Clone)]
+pub(crate) struct Cluster {
+    /// Name token lists (lowercase, honorifics and "the" stripped), one per form seen.
+    forms: Vec<Vec<String>>,
+    /// Display names (original spelling) with their token counts.
+    display: Vec<(usize, String)>,
+    honorific: Option<String>,
+    pub person: bool,
+    gender: Gender,
+    /// Words describing the entity (titles, appositions).
+    desc: HashSet<String>,
+    /// Token index of the latest mention.
+    last: usize,
+}
+
+impl Cluster {
+    fn surname(&self) -> Option<&str> {
+        self.forms
+            .iter()
+            .max_by_key(|f| f.len())
+            .and_then(|f| f.last())
+            .map(|s| s.as_str())
+    }
+
+    /// The canonical name: the longest proper name, with its honorific when it is a
+    /// single word ("Ayatollah Khamenei").
+    pub fn canonical(&self) -> String {
+        let best = self
+            .display
+            .iter()
+            .max_by(|a, b| a.0.cmp(&b.0).then(a.1.len().cmp(&b.1.len())))
+            .map(|x| x.1.clone())
+            .unwrap_or_default();
+        match (&self.honorific, self.display.iter().map(|d| d.0).max()) {
+            (Some(h), Some(1)) => format!("{h} {best}"),
+            _ => best,
+        }
+    }
+}
+
+/// The entity of every mention: a cluster index, or none (then the mention's text).
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Entities {
+    pub clusters: Vec<Cluster>,
+    pub of: Vec<Option<usize>>,
+}
+
+impl Entities {
+    /// The entity name of mention `i`.
+    pub fn name(&self, v: &View, ms: &[Mention], i: usize) -> String {
+        match self
+            .of
+            .get(i)
+            .copied()
+            .flatten()
+            .and_then(|c| self.clusters.get(c))
+        {
+            Some(c) => c.canonical(),
+            None => ms.get(i).map(|m| mention_text(v, m)).unwrap_or_default(),
+        }
+    }
+}
+
+/// The text of a mention without a leading determiner's capital ("The" kept).
+pub(crate) fn mention_text(v: &View, m: &Mention) -> String {
+    v.text.get(v.span(&m.toks)).unwrap_or("").trim().to_string()
+}
+
+fn name_words(v: &View, m: &Mention) -> Vec<(String, usize)> {
+    let Some(r) = &m.name else { return Vec::new() };
+    r.clone()
+        .filter(|&k| v.toks[k].is_word())
+        .map(|k| (v.toks[k].lower.trim_end_matches('.').to_string(), k))
+        .filter(|(w, _)| w != "the" && !matches!(w.as_str(), "jr" | "sr"))
+        .filter(|(w, _)| !lexicon::is_honorific(w) || r.len() == 1)
+        .collect()
+}
+
+/// Words describing a named mention: its own title words, the lowercase phrase right
+/// before it ("the head of … bureau Ismail Haniya") and an apposition after it.
+fn context_desc(v: &View, m: &Mention) -> Vec<String> {
+    let mut out: Vec<String> = m.desc.clone();
+    let s = m.toks.start;
+    let mut k = s;
+    let mut n = 0;
+    while k > 0 && n < 10 {
+        let t = &v.toks[k - 1];
+        if t.sent != m.sent || t.quote != v.toks[s].quote {
+            break;
+        }
+        if t.kind == Kind::Punct {
+            break;
+        }
+        if lexicon::is_determiner(&t.lower) {
+            break;
+        }
+        if lexicon::cue_word(&t.lower).is_some() && !is_role(&t.lower) {
+            break;
+        }
+        if t.is_word() {
+            out.push(t.lower.clone());
+        }
+        k -= 1;
+        n += 1;
+    }
+    // ", the Republican attorney general of Oklahoma,"
+    let e = m.toks.end;
+    if v.lower(e) == "," && lexicon::is_determiner(v.lower(e + 1)) {
+        let mut j = e + 1;
+        while j < v.toks.len()
+            && j < e + 12
+            && v.toks[j].kind != Kind::Punct
+            && v.toks[j].sent == m.sent
+        {
+            if v.toks[j].is_word() {
+                out.push(v.toks[j].lower.clone());
+            }
+            j += 1;
+        }
+    }
+    out.retain(|w| !matches!(w.as_str(), "of" | "the" | "for" | "and" | "'s"));
+    out
+}
+
+/// Clusters the mentions of one document.
+pub(crate) fn resolve(v: &View, ms: &[Mention]) -> Entities {
+    let mut ents = Entities {
+        clusters: Vec::new(),
+        of: vec![None; ms.len()],
+    };
+    // Mentions in text order (the caller keeps them sorted).
+    for (i, m) in ms.iter().enumerate() {
+        let assigned = match m.kind {
+            MentionKind::Name => assign_name(v, m, &mut ents),
+            MentionKind::Nominal if m.person || m.toks.clone().any(|k| v.toks[k].cap) => {
+                assign_nominal(v, m, &ents)
+            }
+            MentionKind::Pronoun(p @ (Pronoun::He | Pronoun::She)) => {
+                assign_pronoun(ms, i, p, &ents)
+            }
+            MentionKind::Relative => {
+                // The noun phrase before ", who said".
+                let mut k = m.toks.start;
+                while k > 0 && matches!(v.lower(k - 1), ",") {
+                    k -= 1;
+                }
+                ms[..i]
+                    .iter()
+                    .rposition(|p| p.toks.end == k && !p.possessive)
+                    .and_then(|j| ents.of[j])
+            }
+            _ => None,
+        };
+        if let Some(c) = assigned {
+            if let Some(cl) = ents.clusters.get_mut(c) {
+                cl.last = m.toks.start;
+                if cl.gender == Gender::Unknown {
+                    cl.gender = match m.kind {
+                        MentionKind::Pronoun(Pronoun::He) => Gender::Male,
+                        MentionKind::Pronoun(Pronoun::She) => Gender::Female,
+                        _ => m.gender,
+                    };
+                }
+                if matches!(m.kind, MentionKind::Pronoun(Pronoun::He | Pronoun::She)) {
+                    cl.person = true;
+                }
+            }
+        }
+        ents.of[i] = assigned;
+    }
+    ents
+}
+
+fn assign_name(v: &View, m: &Mention, ents: &mut Entities) -> Option<usize> {
+    let words = name_words(v, m);
+    if words.is_empty() {
+        return None;
+    }
+    let key: Vec<String> = words.iter().map(|w| w.0.clone()).collect();
+    let sur = key.last()?.clone();
+    let first = key.first()?.clone();
+    let mut best: Option<(usize, usize)> = None; // (score, cluster)
+    for (ci, c) in ents.clusters.iter().enumerate() {
+        let score = if c.forms.iter().any(|f| *f == key) {
+            4
+        } else if c.surname().is_some_and(|s| similar(s, &sur)) {
+            // First names must agree where both are given.
+            let compatible = key.len() == 1
+                || c.forms
+                    .iter()
+                    .all(|f| f.len() == 1 || similar(&f[0], &first) || f[0] == first);
+            if compatible {
+                3
+            } else {
+                0
+            }
+        } else if key.len() == 1
+            && c.forms.iter().any(|f| f.len() >= 2 && f[0] == first)
+            && lexicon::FEMALE_NAMES.contains(&first.as_str())
+                | lexicon::MALE_NAMES.contains(&first.as_str())
+        {
+            // "Hillary" → "Hillary Clinton".
+            2
+        } else if key.len() >= 2
+            && c.forms.iter().all(|f| f.len() == 1)
+            && c.forms.iter().any(|f| similar(&f[0], &sur))
+        {
+            3
+        } else {
+            0
+        };
+        if score > 0 {
+            // Most recent among equals.
+            let better = match best {
+                None => true,
+                Some((bs, bc)) => score > bs || (score == bs && c.last > ents.clusters[bc].last),
+            };
+            if better {
+                best = Some((score, ci));
+            }
+        }
+    }
+    let display_start = words.first().map(|w| w.1).unwrap_or(m.head);
+    let display_end = words.last().map(|w| w.1 + 1).unwrap_or(m.head + 1);
+    let display = v
+        .text
+        .get(v.span(&(display_start..display_end)))
+        .unwrap_or("")
+        .to_string();
+    let hon = m.honorific.map(|h| v.tok_text(h).to_string()).or_else(|| {
+        m.name.as_ref().and_then(|r| {
+            (r.start..display_start)
+                .find(|&k| lexicon::is_honorific(&v.toks[k].lower))
+                .map(|k| v.tok_text(k).to_string())
+        })
+    });
+    let desc = context_desc(v, m);
+    let ci = match best {
+        Some((_, ci)) => ci,
+        None => {
+            ents.clusters.push(Cluster {
+                forms: Vec::new(),
+                display: Vec::new(),
+                honorific: None,
+                person: false,
+                gender: Gender::Unknown,
+                desc: HashSet::new(),
+                last: m.toks.start,
+            });
+            ents.clusters.len() - 1
+        }
+    };
+    let c = &mut ents.clusters[ci];
+    if !c.forms.contains(&key) {
+        c.forms.push(key.clone());
+    }
+    c.display.push((key.len(), display));
+    if c.honorific.is_none() {
+        c.honorific = hon;
+    }
+    c.person |= m.person;
+    if c.gender == Gender::Unknown {
+        c.gender = m.gender;
+    }
+    c.desc.extend(desc);
+    c.last = m.toks.start;
+    Some(ci)
+}
+
+/// "the Hamas chief", "The Leader of the Islamic Revolution": the person whose
+/// description shares the most words, else (for definite role nouns) the most recent person.
+fn assign_nominal(v: &View, m: &Mention, ents: &Entities) -> Option<usize> {
+    let det = v.lower(m.toks.start);
+    let definite = matches!(det, "the" | "this" | "that") || v.toks[m.toks.start].cap;
+    if !definite {
+        return None;
+    }
+    let head = v.toks[m.head].lower.clone();
+    let words: Vec<&str> = m
+        .desc
+        .iter()
+        .map(|s| s.as_str())
+        .filter(|w| *w != head && !matches!(*w, "the" | "of" | "a" | "an"))
+        .collect();
+    let mut best: Option<(usize, usize)> = None;
+    for (ci, c) in ents.clusters.iter().enumerate() {
+        if !c.person || c.last > m.toks.start {
+            continue;
+        }
+        let mut score = 0;
+        if c.desc.contains(&head) {
+            score += 2;
+        }
+        score += words.iter().filter(|w| c.desc.contains(**w)).count();
+        if score == 0 {
+            continue;
+        }
+        let better = match best {
+            None => true,
+            Some((bs, bc)) => score > bs || (score == bs && c.last > ents.clusters[bc].last),
+        };
+        if better {
+            best = Some((score, ci));
+        }
+    }
+    if let Some((_, c)) = best {
+        return Some(c);
+    }
+    if !is_role(&head) {
+        return None;
+    }
+    ents.clusters
+        .iter()
+        .enumerate()
+        .filter(|(_, c)| c.person && c.last <= m.toks.start)
+        .max_by_key(|(_, c)| c.last)
+        .map(|(i, _)| i)
+}
+
+/// he/she: the nearest earlier sentence's first compatible person (a subject), or in
+/// the same sentence the first compatible person before the pronoun.
+fn assign_pronoun(ms: &[Mention], i: usize, p: Pronoun, ents: &Entities) -> Option<usize> {
+    let m = &ms[i];
+    let want = if p == Pronoun::She {
+        Gender::Female
+    } else {
+        Gender::Male
+    };
+    let ok = |j: usize| -> Option<usize> {
+        let a = &ms[j];
+        if a.in_quote && !m.in_quote {
+            return None;
+        }
+        let c = ents.of[j]?;
+        let cl = ents.clusters.get(c)?;
+        let g = if cl.gender == Gender::Unknown {
+            a.gender
+        } else {
+            cl.gender
+        };
+        let compatible = g == want || g == Gender::Unknown;
+        (cl.person && compatible && !matches!(a.kind, MentionKind::Pronoun(q) if q != p))
+            .then_some(c)
+    };
+    let mut sent = m.sent;
+    let mut j_end = i;
+    for _ in 0..8 {
+        // Mentions of sentence `sent` before j_end.
+        let first = ms[..j_end].iter().position(|a| a.sent == sent);
+        if let Some(f) = first {
+            for j in f..j_end {
+                if let Some(c) = ok(j) {
+                    return Some(c);
+                }
+            }
+        }
+        if sent == 0 {
+            break;
+        }
+        sent -= 1;
+        j_end = ms[..j_end]
+            .iter()
+            .rposition(|a| a.sent <= sent)
+            .map(|x| x + 1)
+            .unwrap_or(0);
+        if j_end == 0 {
+            break;
+        }
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn distances() {
+        assert_eq!(edit_distance("haniya", "haniyeh"), 2);
+        assert!(similar("haniya", "haniyeh"));
+        assert!(!similar("bush", "rush"));
+    }
+}

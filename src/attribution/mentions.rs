@@ -1,0 +1,715 @@
+//! Speaker candidates: proper names (capitalised runs with their titles), personal
+//! pronouns, titled nominals ("the Hamas chief") and plural sources ("officials").
+//! Subject noun phrases found next to a cue are added later by `detect`.
+
+use super::lexicon::{self, Pronoun};
+use super::view::{Kind, View};
+use std::collections::HashSet;
+use std::ops::Range;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum MentionKind {
+    Name,
+    Pronoun(Pronoun),
+    /// A common-noun phrase: "the company", "a spokesman", or a capitalised
+    /// description without a name ("The Leader of the Islamic Revolution").
+    Nominal,
+    /// A bare plural or indefinite source: "officials", "sources".
+    Plural,
+    /// who / which / that as the subject of a cue.
+    Relative,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Gender {
+    Unknown,
+    Male,
+    Female,
+}
+
+#[derive(Debug, Clone)]
+pub(crate) struct Mention {
+    /// Token indices of the whole phrase.
+    pub toks: Range<usize>,
+    /// The head token (the surname, the noun, the pronoun).
+    pub head: usize,
+    pub kind: MentionKind,
+    /// Token indices of the proper name proper (no titles or description).
+    pub name: Option<Range<usize>>,
+    /// An honorific directly before the name ("Ayatollah").
+    pub honorific: Option<usize>,
+    /// Lowercase content words describing the person (titles, appositions).
+    pub desc: Vec<String>,
+    pub gender: Gender,
+    pub possessive: bool,
+    pub in_quote: bool,
+    pub sent: usize,
+    /// Some evidence the name is a person (title, first name, personal honorific).
+    pub person: bool,
+}
+
+impl Mention {
+    pub fn start(&self) -> usize {
+        self.toks.start
+    }
+}
+
+/// Words that complete an organisation or office name rather than start a person's.
+const COMPLEMENT: &[&str] = &[
+    "state",
+    "revolution",
+    "affairs",
+    "defense",
+    "defence",
+    "justice",
+    "homeland",
+    "security",
+    "treasury",
+    "commerce",
+    "energy",
+    "interior",
+    "staff",
+    "house",
+    "senate",
+    "committee",
+    "council",
+    "party",
+    "bureau",
+    "republic",
+    "nations",
+    "states",
+    "union",
+    "department",
+    "ministry",
+    "office",
+    "agency",
+    "court",
+    "assembly",
+    "congress",
+    "parliament",
+    "army",
+    "forces",
+    "guard",
+    "navy",
+    "intelligence",
+    "foreign",
+    "health",
+    "education",
+    "labor",
+    "transportation",
+    "agriculture",
+    "finance",
+    "economy",
+    "trade",
+    "development",
+    "services",
+    "relations",
+    "movement",
+    "front",
+    "group",
+    "organization",
+    "authority",
+    "commission",
+    "board",
+    "association",
+    "institute",
+    "university",
+    "college",
+    "center",
+    "centre",
+    "foundation",
+    "church",
+    "corporation",
+    "company",
+    "times",
+    "news",
+    "post",
+    "journal",
+    "network",
+    "press",
+    "fund",
+    "bank",
+    "airlines",
+    "inc",
+    "corp",
+    "co",
+    "llc",
+    "group",
+    "club",
+    "society",
+    "republicans",
+    "democrats",
+    "caucus",
+    "administration",
+    "government",
+    "police",
+    "county",
+    "city",
+    "school",
+    "media",
+    "review",
+    "magazine",
+    "tribune",
+    "herald",
+    "gazette",
+    "daily",
+    "weekly",
+    "radio",
+    "tv",
+    "television",
+    "channel",
+    "campaign",
+    "project",
+    "program",
+    "initiative",
+    "council",
+    "reserve",
+];
+
+/// Roles that make the phrase a description of a person ("Leader of …").
+const ROLE_WORDS: &[&str] = &[
+    "leader",
+    "head",
+    "chief",
+    "minister",
+    "president",
+    "secretary",
+    "director",
+    "chairman",
+    "chairwoman",
+    "spokesman",
+    "spokeswoman",
+    "spokesperson",
+    "governor",
+    "senator",
+    "ambassador",
+    "commander",
+    "mayor",
+    "speaker",
+    "judge",
+    "justice",
+    "ayatollah",
+    "sheikh",
+    "king",
+    "queen",
+    "prince",
+    "emir",
+    "general",
+    "officer",
+    "adviser",
+    "advisor",
+    "aide",
+    "ceo",
+    "founder",
+    "candidate",
+    "nominee",
+    "pastor",
+    "imam",
+    "mufti",
+    "envoy",
+    "premier",
+    "chancellor",
+    "representative",
+    "congressman",
+    "congresswoman",
+    "attorney",
+    "deputy",
+];
+
+pub(crate) fn is_role(lower: &str) -> bool {
+    ROLE_WORDS.contains(&lower) || lexicon::is_honorific(lower)
+}
+
+fn is_connector(lower: &str) -> bool {
+    matches!(
+        lower,
+        "of" | "for" | "the" | "de" | "al" | "bin" | "von" | "van" | "&" | "del" | "da"
+    )
+}
+
+fn gender_of_words<'a>(words: impl Iterator<Item = &'a str>) -> Gender {
+    for w in words {
+        let w = w.trim_end_matches('.');
+        if lexicon::FEMALE_TITLES.contains(&w) {
+            return Gender::Female;
+        }
+        if lexicon::MALE_TITLES.contains(&w) {
+            return Gender::Male;
+        }
+    }
+    Gender::Unknown
+}
+
+fn first_name_gender(lower: &str) -> Gender {
+    if lexicon::FEMALE_NAMES.contains(&lower) {
+        Gender::Female
+    } else if lexicon::MALE_NAMES.contains(&lower) {
+        Gender::Male
+    } else {
+        Gender::Unknown
+    }
+}
+
+/// Finds all candidate mentions of a document, sorted by start token.
+pub(crate) fn extract(v: &View) -> Vec<Mention> {
+    // Lowercase forms seen in lowercase somewhere: a capitalised sentence opener with
+    // such a form ("Receiving", "Meanwhile") is an ordinary word, not a name.
+    let mut lowercase_seen: HashSet<&str> = HashSet::new();
+    for t in &v.toks {
+        if t.is_word() && !t.cap {
+            lowercase_seen.insert(t.lower.as_str());
+        }
+    }
+    let n = v.toks.len();
+    let mut out: Vec<Mention> = Vec::new();
+    let mut covered = vec![false; n];
+    let mut i = 0;
+    while i < n {
+        if let Some(m) = name_at(v, i, &lowercase_seen) {
+            for c in &mut covered[m.toks.clone()] {
+                *c = true;
+            }
+            i = m.toks.end;
+            out.push(m);
+        } else {
+            i += 1;
+        }
+    }
+    // Titled bridges: Name + lowercase role words + Name ("White House spokesman Josh
+    // Earnest", "Stein spokeswoman Melezia Figueroa") become one mention.
+    out = merge_bridges(v, out);
+    for m in &out {
+        for c in &mut covered[m.toks.clone()] {
+            *c = true;
+        }
+    }
+    for i in 0..n {
+        let t = &v.toks[i];
+        if covered[i] || !t.is_word() {
+            continue;
+        }
+        if let Some(p) = lexicon::pronoun(&t.lower) {
+            // "I" is always capitalised; "it" as in "it is" is usually not a source but
+            // stays a candidate (the ranker weighs it).
+            out.push(simple(v, i, MentionKind::Pronoun(p)));
+            covered[i] = true;
+        }
+    }
+    // Nominals: determiner … speaker noun.
+    let mut i = 0;
+    while i < n {
+        let t = &v.toks[i];
+        let head_ok = t.is_word() && !covered[i] && lexicon::is_speaker_noun(&t.lower) && !t.cap;
+        if !head_ok {
+            i += 1;
+            continue;
+        }
+        // Extend the head right over noun compounds ("campaign spokesman").
+        let mut h = i;
+        while h + 1 < n
+            && !covered[h + 1]
+            && v.toks[h + 1].is_word()
+            && !v.toks[h + 1].cap
+            && lexicon::is_speaker_noun(&v.toks[h + 1].lower)
+            && v.toks[h + 1].sent == t.sent
+        {
+            h += 1;
+        }
+        // Walk left over modifiers to a determiner.
+        let mut s = i;
+        let mut det = false;
+        let mut steps = 0;
+        while s > 0 && steps < 5 {
+            let p = &v.toks[s - 1];
+            if p.sent != t.sent || p.quote != t.quote {
+                break;
+            }
+            if p.kind == Kind::Possessive {
+                // "Clinton's campaign": include the owner.
+                s -= 1;
+                steps += 1;
+                continue;
+            }
+            if !p.is_word() && !(p.kind == Kind::Number) && p.lower != "-" {
+                break;
+            }
+            if lexicon::is_determiner(&p.lower) {
+                s -= 1;
+                det = true;
+                break;
+            }
+            if lexicon::is_np_break(&p.lower) || lexicon::cue_word(&p.lower).is_some() {
+                break;
+            }
+            s -= 1;
+            steps += 1;
+        }
+        // Without a determiner keep only bare plurals and capitalised modifiers.
+        if !det {
+            let plural = lexicon::PLURAL_SOURCES.contains(&v.toks[h].lower.as_str())
+                || v.toks[h].lower.ends_with('s');
+            if !plural {
+                // Capitalised modifiers alone ("Hamas chief") still make a nominal.
+                let caps = (s..i).any(|k| v.toks[k].cap);
+                if !caps {
+                    i = h + 1;
+                    continue;
+                }
+            }
+        }
+        // Names inside the modifiers are absorbed: the phrase is the candidate.
+        let absorbed: Vec<usize> = out
+            .iter()
+            .enumerate()
+            .filter(|(_, m)| m.toks.start >= s && m.toks.end <= h + 1)
+            .map(|(k, _)| k)
+            .collect();
+        let mut desc: Vec<String> = Vec::new();
+        for k in s..=h {
+            let w = &v.toks[k].lower;
+            if v.toks[k].is_word() && !lexicon::is_determiner(w) {
+                desc.push(w.clone());
+            }
+        }
+        for k in absorbed.into_iter().rev() {
+            out.remove(k);
+        }
+        let kind = if !det && lexicon::PLURAL_SOURCES.contains(&v.toks[h].lower.as_str()) {
+            MentionKind::Plural
+        } else {
+            MentionKind::Nominal
+        };
+        let person = is_role(&v.toks[h].lower);
+        out.push(Mention {
+            toks: s..h + 1,
+            head: h,
+            kind,
+            name: None,
+            honorific: None,
+            gender: gender_of_words(desc.iter().map(|s| s.as_str())),
+            desc,
+            possessive: v
+                .toks
+                .get(h + 1)
+                .is_some_and(|t| t.kind == Kind::Possessive),
+            in_quote: t.quote.is_some(),
+            sent: t.sent,
+            person,
+        });
+        for c in &mut covered[s..h + 1] {
+            *c = true;
+        }
+        i = h + 1;
+    }
+    out.sort_by_key(|m| (m.toks.start, m.toks.end));
+    out
+}
+
+fn simple(v: &View, i: usize, kind: MentionKind) -> Mention {
+    let t = &v.toks[i];
+    let gender = match kind {
+        MentionKind::Pronoun(Pronoun::He) => Gender::Male,
+        MentionKind::Pronoun(Pronoun::She) => Gender::Female,
+        _ => Gender::Unknown,
+    };
+    Mention {
+        toks: i..i + 1,
+        head: i,
+        kind,
+        name: None,
+        honorific: None,
+        desc: Vec::new(),
+        gender,
+        possessive: false,
+        in_quote: t.quote.is_some(),
+        sent: t.sent,
+        person: matches!(kind, MentionKind::Pronoun(Pronoun::He | Pronoun::She)),
+    }
+}
+
+/// Builds a mention of a capitalised run starting at token `i`, if there is one.
+fn name_at(v: &View, i: usize, lowercase_seen: &HashSet<&str>) -> Option<Mention> {
+    let t = &v.toks[i];
+    if !t.is_word() || !t.cap || lexicon::pronoun(&t.lower).is_some() {
+        return None;
+    }
+    let first_of_sentence = v.sents.get(t.sent).is_some_and(|s| s.toks.start == i)
+        || (i > 0
+            && (v.toks[i - 1].mark
+                || matches!(v.toks[i - 1].lower.as_str(), ":" | "(" | "-" | "—")));
+    let is_name_word = |k: usize, at_start: bool| -> bool {
+        let u = &v.toks[k];
+        if !u.is_word() || !u.cap || u.sent != t.sent || u.quote != t.quote {
+            return false;
+        }
+        if lexicon::pronoun(&u.lower).is_some() {
+            return false;
+        }
+        let stop =
+            lexicon::NOT_NAMES.contains(&u.lower.as_str()) && !lexicon::is_honorific(&u.lower);
+        if stop {
+            return false;
+        }
+        // A capitalised common word at a sentence start is not a name.
+        if at_start && lowercase_seen.contains(u.lower.as_str()) && !lexicon::is_honorific(&u.lower)
+        {
+            return false;
+        }
+        // All-caps headlines and datelines ("WASHINGTON") are not speakers; short
+        // acronyms (FBI, CNN) are.
+        let s = &v.text[u.range.clone()];
+        let letters = s.chars().filter(|c| c.is_alphabetic()).count();
+        if letters > 5 && s.chars().all(|c| !c.is_lowercase()) {
+            return false;
+        }
+        true
+    };
+    // A run may start with "The" only when a name follows ("The New York Times").
+    let mut s = i;
+    if !is_name_word(i, first_of_sentence) {
+        if t.lower == "the"
+            && i + 1 < v.toks.len()
+            && is_name_word(i + 1, false)
+            && v.toks[i + 1].sent == t.sent
+        {
+            s = i;
+        } else {
+            return None;
+        }
+    }
+    let mut e = if s == i && t.lower == "the" {
+        i + 2
+    } else {
+        i + 1
+    };
+    loop {
+        if e < v.toks.len() && is_name_word(e, false) {
+            e += 1;
+            continue;
+        }
+        // Connectors between capitalised words: "Leader of the Islamic Revolution".
+        if e + 1 < v.toks.len()
+            && is_connector(&v.toks[e].lower)
+            && !v.toks[e].cap
+            && v.toks[e].sent == t.sent
+        {
+            let mut k = e;
+            while k < v.toks.len() && k < e + 2 && is_connector(&v.toks[k].lower) && !v.toks[k].cap
+            {
+                k += 1;
+            }
+            // "the" + name after "of": keep going only if a capitalised word follows.
+            if k < v.toks.len() && is_name_word(k, false) && k > e {
+                e = k + 1;
+                continue;
+            }
+        }
+        break;
+    }
+    let toks = s..e;
+    let words: Vec<&str> = toks.clone().map(|k| v.toks[k].lower.as_str()).collect();
+    let possessive = v.toks.get(e).is_some_and(|t| t.kind == Kind::Possessive);
+    // Split description and name: the name follows the last role or connector word.
+    let last_role = (0..words.len())
+        .rev()
+        .find(|&k| is_role(words[k]) || is_connector(words[k]));
+    let (name, honorific, desc_end) = match last_role {
+        None => (Some(toks.clone()), None, s),
+        Some(j) => {
+            let rest = j + 1..words.len();
+            if rest.is_empty() {
+                (None, None, e)
+            } else if is_connector(words[j]) {
+                let r: Vec<&str> = words[rest.clone()].to_vec();
+                let has_role = (0..j).any(|k| is_role(words[k]));
+                if !has_role {
+                    // An organisation: "Department of Revenue Services".
+                    (Some(toks.clone()), None, s)
+                } else if COMPLEMENT.contains(r.last().unwrap_or(&"")) {
+                    (None, None, e)
+                } else {
+                    let take = if r.len() >= 3 {
+                        2
+                    } else if r.len() == 2 && first_name_gender(r[0]) != Gender::Unknown {
+                        2
+                    } else {
+                        1
+                    };
+                    let a = s + words.len() - take;
+                    (Some(a..e), None, a)
+                }
+            } else {
+                let a = s + j + 1;
+                let name_len = e - a;
+                let a = if name_len > 3 { e - 2 } else { a };
+                let hon = lexicon::is_honorific(words[j]).then_some(s + j);
+                (Some(a..e), hon, a)
+            }
+        }
+    };
+    let desc: Vec<String> = (s..desc_end)
+        .map(|k| v.toks[k].lower.trim_end_matches('.').to_string())
+        .filter(|w| !is_connector(w))
+        .collect();
+    let mut gender = gender_of_words(desc.iter().map(|s| s.as_str()));
+    if let Some(r) = &name {
+        if gender == Gender::Unknown && r.end - r.start >= 2 {
+            gender = first_name_gender(&v.toks[r.start].lower);
+        }
+    }
+    let person = gender != Gender::Unknown
+        || desc.iter().any(|w| is_role(w))
+        || name.as_ref().is_some_and(|r| {
+            r.end - r.start >= 2
+                && (r.clone()).all(|k| !COMPLEMENT.contains(&v.toks[k].lower.as_str()))
+                && first_name_gender(&v.toks[r.start].lower) != Gender::Unknown
+        });
+    let kind = if name.is_some() {
+        MentionKind::Name
+    } else {
+        MentionKind::Nominal
+    };
+    let head = match &name {
+        Some(r) => r.end - 1,
+        None => e - 1,
+    };
+    Some(Mention {
+        toks,
+        head,
+        kind,
+        name,
+        honorific,
+        desc,
+        gender,
+        possessive,
+        in_quote: t.quote.is_some(),
+        sent: t.sent,
+        person,
+    })
+}
+
+/// Merges "Name role-words Name" and "role-words Name" sequences.
+fn merge_bridges(v: &View, ms: Vec<Mention>) -> Vec<Mention> {
+    let mut out: Vec<Mention> = Vec::with_capacity(ms.len());
+    for m in ms {
+        if m.kind == MentionKind::Name && m.name.is_some() {
+            // Walk left over up to 3 lowercase words ending in a role word.
+            let s = m.toks.start;
+            let mut k = s;
+            let mut roles = Vec::new();
+            while k > 0 && s - k < 4 {
+                let p = &v.toks[k - 1];
+                if !p.is_word() || p.cap || p.sent != m.sent || lexicon::is_np_break(&p.lower) {
+                    break;
+                }
+                if lexicon::cue_word(&p.lower).is_some() && !is_role(&p.lower) {
+                    break;
+                }
+                roles.push(p.lower.clone());
+                k -= 1;
+            }
+            // Only if the word right before the name is a role.
+            let role_next = k < s && is_role(&v.toks[s - 1].lower);
+            if role_next {
+                // Keep lowercase words back to the first role-ish or adjective word.
+                let mut merged = m.clone();
+                merged.toks.start = k;
+                let mut desc: Vec<String> = roles.into_iter().rev().collect();
+                // Absorb a directly preceding name ("White House" spokesman …).
+                if let Some(prev) = out.last() {
+                    if prev.toks.end == k && !prev.possessive && prev.sent == m.sent {
+                        let prev = out.pop().unwrap_or_else(|| m.clone());
+                        merged.toks.start = prev.toks.start;
+                        let mut d: Vec<String> = (prev.toks.clone())
+                            .map(|j| v.toks[j].lower.clone())
+                            .filter(|w| !is_connector(w))
+                            .collect();
+                        d.append(&mut desc);
+                        desc = d;
+                    }
+                }
+                desc.extend(m.desc.iter().cloned());
+                if merged.gender == Gender::Unknown {
+                    merged.gender = gender_of_words(desc.iter().map(|s| s.as_str()));
+                }
+                merged.person = true;
+                merged.desc = desc;
+                out.push(merged);
+                continue;
+            }
+        }
+        out.push(m);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::view::{tests::raw, View};
+    use super::*;
+
+    fn names(text: &str) -> Vec<(String, Option<String>, MentionKind)> {
+        let v = View::new(raw(text));
+        extract(&v)
+            .iter()
+            .map(|m| {
+                (
+                    v.text[v.span(&m.toks)].to_string(),
+                    m.name.as_ref().map(|r| v.text[v.span(r)].to_string()),
+                    m.kind,
+                )
+            })
+            .collect()
+    }
+
+    #[test]
+    fn title_apposition_splits_name() {
+        let m = names("The Leader of the Islamic Revolution Ayatollah Khamenei received him.");
+        assert_eq!(
+            m[0].0,
+            "The Leader of the Islamic Revolution Ayatollah Khamenei"
+        );
+        assert_eq!(m[0].1.as_deref(), Some("Khamenei"));
+        let m = names(
+            "He was welcomed by Iranian Minister of Foreign Affairs Hossein Amir-Abdollahian.",
+        );
+        let last = m.iter().find(|x| x.0.contains("Minister")).cloned();
+        assert_eq!(
+            last.and_then(|x| x.1).as_deref(),
+            Some("Hossein Amir-Abdollahian")
+        );
+    }
+
+    #[test]
+    fn description_only_is_nominal() {
+        let m = names("The Leader of the Islamic Revolution also commemorated him.");
+        assert_eq!(m[0].1, None);
+        assert_eq!(m[0].2, MentionKind::Nominal);
+    }
+
+    #[test]
+    fn nominals_pronouns_and_bridges() {
+        let m =
+            names("White House spokesman Josh Earnest said the Hamas chief and officials met her.");
+        let texts: Vec<&str> = m.iter().map(|x| x.0.as_str()).collect();
+        assert_eq!(
+            texts,
+            [
+                "White House spokesman Josh Earnest",
+                "the Hamas chief",
+                "officials",
+                "her"
+            ]
+        );
+        assert_eq!(m[2].2, MentionKind::Plural);
+    }
+
+    #[test]
+    fn organisation_with_of() {
+        let m = names("The Department of Revenue Services said so.");
+        assert_eq!(
+            m[0].1.as_deref(),
+            Some("The Department of Revenue Services")
+        );
+    }
+}

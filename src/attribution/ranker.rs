@@ -1,0 +1,269 @@
+//! The speaker ranker: for each quote, candidate mentions in a window around it,
+//! described by pair features and scored by a linear model (logistic regression
+//! trained with linfa; prediction is a dot product).
+
+use super::detect::{Detected, Structure};
+use super::lexicon::{CueClass, Pronoun};
+use super::mentions::{Mention, MentionKind};
+use super::view::View;
+
+/// Sentences before the quote that may hold its speaker.
+const WINDOW_BEFORE: usize = 2;
+/// Sentences after the quote.
+const WINDOW_AFTER: usize = 1;
+/// Candidates kept per quote, nearest first.
+const MAX_CANDIDATES: usize = 24;
+
+/// Number of features; bump [`FEATURES_VERSION`] when the layout changes.
+pub(crate) const N_FEATURES: usize = 96;
+pub(crate) const FEATURES_VERSION: u32 = 1;
+
+/// One quote's candidates: mention indices and their feature rows.
+pub(crate) struct Candidates {
+    pub mentions: Vec<usize>,
+    pub rows: Vec<Vec<f64>>,
+}
+
+/// Context shared by all quotes of a document.
+pub(crate) struct DocContext<'a> {
+    pub v: &'a View<'a>,
+    pub ms: &'a [Mention],
+    pub quotes: &'a [Detected],
+    /// Rule pick of each quote, as a mention index.
+    pub rule_idx: &'a [Option<usize>],
+    /// For each mention: is it the rule subject of some quote's cue.
+    pub is_subject: Vec<bool>,
+    /// Cluster of each mention.
+    pub cluster: &'a [Option<usize>],
+}
+
+fn kind_slot(m: &Mention) -> usize {
+    match m.kind {
+        MentionKind::Name => 0,
+        MentionKind::Pronoun(Pronoun::He | Pronoun::She) => 1,
+        MentionKind::Pronoun(Pronoun::They | Pronoun::We) => 2,
+        MentionKind::Pronoun(Pronoun::I | Pronoun::You) => 3,
+        MentionKind::Pronoun(Pronoun::It) => 4,
+        MentionKind::Nominal => 5,
+        MentionKind::Plural => 6,
+        MentionKind::Relative => 7,
+    }
+}
+
+fn bucket_dist(d: usize) -> usize {
+    match d {
+        0 => 0,
+        1..=2 => 1,
+        3..=5 => 2,
+        6..=10 => 3,
+        _ => 4,
+    }
+}
+
+/// Builds the candidates and features of quote `qi`.
+pub(crate) fn candidates(cx: &DocContext, qi: usize) -> Candidates {
+    let v = cx.v;
+    let q = &cx.quotes[qi];
+    let rule = cx.rule_idx.get(qi).copied().flatten();
+    let first_sent = q.sents.start.saturating_sub(WINDOW_BEFORE);
+    let last_sent = q.sents.end + WINDOW_AFTER;
+    // Anchor: the cue if any, else the content start.
+    let anchor = q
+        .cue
+        .as_ref()
+        .map(|c| c.toks.start)
+        .unwrap_or_else(|| v.tok_at(q.content.start));
+    let q_start_tok = v.tok_at(q.content.start);
+    let q_end_tok = v.tok_at(q.content.end);
+    let q_para = v.toks.get(q_start_tok).map(|t| t.para).unwrap_or(0);
+    let prev_rule = (0..qi)
+        .rev()
+        .find_map(|k| cx.rule_idx.get(k).copied().flatten());
+    let prev_cluster = prev_rule.and_then(|r| cx.cluster.get(r).copied().flatten());
+    let rule_cluster = rule.and_then(|r| cx.cluster.get(r).copied().flatten());
+    let mut idx: Vec<usize> = cx
+        .ms
+        .iter()
+        .enumerate()
+        .filter(|(i, m)| (m.sent >= first_sent && m.sent < last_sent) || Some(*i) == rule)
+        .map(|(i, _)| i)
+        .collect();
+    idx.sort_by_key(|&i| {
+        let h = cx.ms[i].head;
+        (Some(i) != rule, h.abs_diff(anchor))
+    });
+    idx.truncate(MAX_CANDIDATES);
+    idx.sort_unstable();
+    let n_cands = idx.len();
+    let leftmost_in_sent = |i: usize| -> bool {
+        let m = &cx.ms[i];
+        !cx.ms[..i]
+            .iter()
+            .any(|o| o.sent == m.sent && !o.in_quote && !o.possessive)
+    };
+    let mut rows = Vec::with_capacity(idx.len());
+    for &i in &idx {
+        let m = &cx.ms[i];
+        let mut f = vec![0.0; N_FEATURES];
+        let mut set = |k: usize, x: f64| {
+            if let Some(s) = f.get_mut(k) {
+                *s = x;
+            }
+        };
+        let is_rule = Some(i) == rule;
+        let same_cluster_rule = !is_rule
+            && rule_cluster.is_some()
+            && cx.cluster.get(i).copied().flatten() == rule_cluster;
+        let st = q.structure.index();
+        let cls = q
+            .cue
+            .as_ref()
+            .map(|c| c.class.index())
+            .unwrap_or(CueClass::ALL.len());
+        let ks = kind_slot(m);
+        let h = m.head;
+        let before = h < q_start_tok;
+        let inside = h >= q_start_tok && h < q_end_tok;
+        let tok_dist = if before {
+            q_start_tok - h
+        } else if inside {
+            0
+        } else {
+            h.saturating_sub(q_end_tok)
+        };
+        let cue_dist = h.abs_diff(anchor);
+        let sent_dist = if m.sent < q.sents.start {
+            q.sents.start - m.sent
+        } else if m.sent >= q.sents.end {
+            m.sent + 1 - q.sents.end
+        } else {
+            0
+        };
+        let m_para = v.toks.get(h).map(|t| t.para).unwrap_or(0);
+        // 0: bias
+        set(0, 1.0);
+        // 1..: rule pick, by structure (10)
+        if is_rule {
+            set(1, 1.0);
+            set(2 + st, 1.0);
+        }
+        // 12: same entity as the rule pick
+        set(12, f64::from(u8::from(same_cluster_rule)));
+        // 13..21: kind (8)
+        set(13 + ks, 1.0);
+        // 21..29: kind × direct (8)
+        if q.direct {
+            set(21 + ks, 1.0);
+        }
+        // 29..36: cue class (7) × is_rule
+        if is_rule {
+            set(29 + cls, 1.0);
+        }
+        // 36: inside quotation marks; 37: inside the content; 38: possessive
+        set(36, f64::from(u8::from(m.in_quote)));
+        set(37, f64::from(u8::from(inside)));
+        set(38, f64::from(u8::from(m.possessive)));
+        // 39..44: sentence distance bucket × side
+        let sd = sent_dist.min(2);
+        if before {
+            set(39 + sd, 1.0);
+        } else {
+            set(42 + sd, 1.0);
+        }
+        // 45..50: token distance to content bucket
+        set(45 + bucket_dist(tok_dist), 1.0);
+        // 50..55: token distance to cue bucket
+        set(50 + bucket_dist(cue_dist), 1.0);
+        // 55: other paragraph
+        set(55, f64::from(u8::from(m_para != q_para)));
+        // 56: subject of some cue; 57: subject of some other quote's cue
+        let subj = cx.is_subject.get(i).copied().unwrap_or(false);
+        set(56, f64::from(u8::from(subj)));
+        set(
+            57,
+            f64::from(u8::from(subj && !is_rule && !same_cluster_rule)),
+        );
+        // 58: previous quote's rule pick; 59: same entity as it
+        set(58, f64::from(u8::from(prev_rule == Some(i))));
+        let same_prev =
+            prev_cluster.is_some() && cx.cluster.get(i).copied().flatten() == prev_cluster;
+        set(59, f64::from(u8::from(same_prev)));
+        // 60: leftmost mention of its sentence (subject-like)
+        set(60, f64::from(u8::from(leftmost_in_sent(i))));
+        // 61: person evidence; 62: preceded by a preposition
+        set(61, f64::from(u8::from(m.person)));
+        let prep = m.toks.start > 0
+            && matches!(
+                v.lower(m.toks.start - 1),
+                "of" | "for"
+                    | "to"
+                    | "with"
+                    | "by"
+                    | "in"
+                    | "on"
+                    | "at"
+                    | "from"
+                    | "about"
+                    | "against"
+                    | "than"
+                    | "like"
+            );
+        set(62, f64::from(u8::from(prep)));
+        // 63: log candidates; 64: log token distance to cue
+        set(63, (n_cands as f64).ln_1p());
+        set(64, (cue_dist as f64).ln_1p());
+        // 65..75: structure × no rule at all (quote-level prior, 10)
+        if rule.is_none() {
+            set(65 + st, 1.0);
+        }
+        // 75..83: kind × is_rule (8)
+        if is_rule {
+            set(75 + ks, 1.0);
+        }
+        // 83..91: kind × previous-quote speaker (8), for quotes without a cue
+        if q.cue.is_none() && (same_prev || prev_rule == Some(i)) {
+            set(83 + ks, 1.0);
+        }
+        // 91: in quote and the quote is direct (the speaker is almost never inside)
+        set(91, f64::from(u8::from(m.in_quote && inside)));
+        // 92: directly adjacent to the cue (left), 93: directly after the cue
+        if let Some(c) = &q.cue {
+            set(92, f64::from(u8::from(m.toks.end == c.toks.start)));
+            set(93, f64::from(u8::from(m.toks.start == c.toks.end)));
+        }
+        // 94: the quote has no cue and the candidate precedes it in the same paragraph
+        set(
+            94,
+            f64::from(u8::from(q.cue.is_none() && before && m_para == q_para)),
+        );
+        // 95: structure is continued/no-cue and candidate is a name
+        set(
+            95,
+            f64::from(u8::from(
+                matches!(q.structure, Structure::Continued | Structure::NoCue) && ks == 0,
+            )),
+        );
+        rows.push(f);
+    }
+    Candidates {
+        mentions: idx,
+        rows,
+    }
+}
+
+/// A linear scorer.
+pub(crate) fn score(w: &[f64], row: &[f64]) -> f64 {
+    let z: f64 = w.iter().zip(row).map(|(a, b)| a * b).sum();
+    1.0 / (1.0 + (-z).exp())
+}
+
+/// Hand-set weights reproducing the rules: the rule pick wins, everything else loses.
+pub(crate) fn rule_weights() -> Vec<f64> {
+    let mut w = vec![0.0; N_FEATURES];
+    w[0] = -3.0;
+    w[1] = 5.0;
+    // Direct quotes without a cue: the inherited speaker is less certain.
+    w[2 + Structure::Continued.index()] = -0.5;
+    w[2 + Structure::NoCue.index()] = -1.0;
+    w
+}

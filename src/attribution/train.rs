@@ -1,0 +1,263 @@
+//! Training the speaker ranker on a gold `quotes` layer: each detected quote that
+//! overlaps a gold quote gives one row per candidate, positive when the candidate
+//! overlaps the gold speaker span; a logistic regression (linfa) fits the weights and
+//! the no-speaker threshold is chosen on the dev documents by who-said-what F1.
+
+use super::{analyse, ranker, view_of, Analysed, Attributor};
+use crate::corpus::LabelledDocument;
+use crate::document::{CharIndex, Span};
+use crate::error::{Error, Result};
+use crate::text::TextLayout;
+use linfa::prelude::*;
+use linfa_logistic::LogisticRegression;
+use ndarray::{Array1, Array2};
+use rayon::prelude::*;
+use std::time::Instant;
+
+/// L2 penalty of the logistic regression.
+const ALPHA: f64 = 0.5;
+const MAX_ITERATIONS: u64 = 300;
+
+/// One detected quote of a gold document: its candidates' probabilities and which
+/// of them overlap the gold speaker.
+struct Scored {
+    content: Span,
+    /// `(mention span, feature row)` per candidate.
+    cands: Vec<(Span, Vec<f64>)>,
+}
+
+struct DocRows {
+    quotes: Vec<Scored>,
+    gold: Vec<(Span, Option<Span>)>,
+}
+
+fn to_chars(layout: &TextLayout, ci: &CharIndex, r: std::ops::Range<usize>) -> Span {
+    let o = layout.norm.original_range(r);
+    ci.span(o.start, o.end)
+}
+
+fn doc_rows(d: &LabelledDocument) -> Option<DocRows> {
+    let gold_q = d.quotes.as_ref()?;
+    let layout = TextLayout::new(&d.text);
+    let ci = CharIndex::new(&d.text);
+    let a: Analysed = analyse(view_of(&layout));
+    let cx = a.context();
+    let mut quotes = Vec::with_capacity(a.quotes.len());
+    for (qi, q) in a.quotes.iter().enumerate() {
+        let c = ranker::candidates(&cx, qi);
+        let cands = c
+            .mentions
+            .iter()
+            .zip(c.rows)
+            .map(|(&m, row)| (to_chars(&layout, &ci, a.v.span(&a.ms[m].toks)), row))
+            .collect();
+        quotes.push(Scored {
+            content: to_chars(&layout, &ci, q.content.clone()),
+            cands,
+        });
+    }
+    let gold = gold_q
+        .iter()
+        .map(|g| {
+            (
+                Span::new(g.start, g.end),
+                g.speaker.as_ref().map(|s| Span::new(s.start, s.end)),
+            )
+        })
+        .collect();
+    Some(DocRows { quotes, gold })
+}
+
+/// The gold quote a predicted content overlaps most.
+fn best_gold(gold: &[(Span, Option<Span>)], c: &Span) -> Option<usize> {
+    gold.iter()
+        .enumerate()
+        .map(|(i, g)| (i, g.0.overlap(c)))
+        .filter(|x| x.1 > 0)
+        .max_by_key(|x| x.1)
+        .map(|x| x.0)
+}
+
+/// Who-said-what counts as in score.py (speakers compared by mention overlap, as
+/// the gold names no entities): `(pred_ok, pred_n, gold_ok, gold_n)`.
+pub(crate) fn who_said_what(
+    gold: &[(Span, Option<Span>)],
+    pred: &[(Span, Option<Span>)],
+) -> [usize; 4] {
+    let mut c = [0usize; 4];
+    for (ps, sp) in pred {
+        if let Some(sp) = sp {
+            c[1] += 1;
+            if let Some(g) = best_gold(gold, ps) {
+                if gold[g].1.is_some_and(|gs| gs.overlap(sp) > 0) {
+                    c[0] += 1;
+                }
+            }
+        }
+    }
+    for (gs, gsp) in gold {
+        let Some(gsp) = gsp else { continue };
+        c[3] += 1;
+        let mut parts: Vec<(usize, usize)> = pred
+            .iter()
+            .filter(|p| p.0.overlap(gs) > 0)
+            .map(|p| (p.0.start.max(gs.start), p.0.end.min(gs.end)))
+            .collect();
+        parts.sort_unstable();
+        let (mut covered, mut end) = (0, gs.start);
+        for (a, b) in parts {
+            let a = a.max(end);
+            if b > a {
+                covered += b - a;
+                end = b;
+            }
+        }
+        if covered * 2 < gs.len().max(1) {
+            continue;
+        }
+        let best = pred
+            .iter()
+            .filter(|p| p.0.overlap(gs) > 0)
+            .max_by_key(|p| p.0.overlap(gs));
+        if best.and_then(|p| p.1).is_some_and(|s| s.overlap(gsp) > 0) {
+            c[2] += 1;
+        }
+    }
+    c
+}
+
+fn f1_of(c: [usize; 4]) -> (f64, f64, f64) {
+    let p = if c[1] > 0 {
+        c[0] as f64 / c[1] as f64
+    } else {
+        0.0
+    };
+    let r = if c[3] > 0 {
+        c[2] as f64 / c[3] as f64
+    } else {
+        0.0
+    };
+    let f = if p + r > 0.0 {
+        2.0 * p * r / (p + r)
+    } else {
+        0.0
+    };
+    (p, r, f)
+}
+
+/// Who-said-what F1 of weights `w` at `threshold` over featurised documents.
+fn evaluate(docs: &[DocRows], w: &[f64], threshold: f64) -> (f64, f64, f64) {
+    let mut total = [0usize; 4];
+    for d in docs {
+        let pred: Vec<(Span, Option<Span>)> = d
+            .quotes
+            .iter()
+            .map(|q| {
+                let best = q
+                    .cands
+                    .iter()
+                    .map(|(s, row)| (*s, ranker::score(w, row)))
+                    .max_by(|a, b| a.1.total_cmp(&b.1))
+                    .filter(|x| x.1 >= threshold)
+                    .map(|x| x.0);
+                (q.content, best)
+            })
+            .collect();
+        let c = who_said_what(&d.gold, &pred);
+        for k in 0..4 {
+            total[k] += c[k];
+        }
+    }
+    f1_of(total)
+}
+
+pub(crate) fn train(
+    train: &[LabelledDocument],
+    dev: &[LabelledDocument],
+) -> Result<(Attributor, String)> {
+    let t0 = Instant::now();
+    let tr: Vec<DocRows> = train.par_iter().filter_map(doc_rows).collect();
+    let dv: Vec<DocRows> = dev.par_iter().filter_map(doc_rows).collect();
+    if tr.is_empty() {
+        return Err(Error::Training(
+            "no training document has a `quotes` layer".into(),
+        ));
+    }
+    let mut xs: Vec<f64> = Vec::new();
+    let mut ys: Vec<usize> = Vec::new();
+    for d in &tr {
+        for q in &d.quotes {
+            let Some(g) = best_gold(&d.gold, &q.content) else {
+                continue;
+            };
+            let Some(gs) = d.gold[g].1 else { continue };
+            for (s, row) in &q.cands {
+                xs.extend_from_slice(row);
+                ys.push(usize::from(s.overlap(&gs) > 0));
+            }
+        }
+    }
+    let n = ys.len();
+    let pos = ys.iter().filter(|&&y| y == 1).count();
+    if pos == 0 || pos == n {
+        return Err(Error::Training(format!(
+            "{n} candidate rows with {pos} positives: need both classes"
+        )));
+    }
+    let feat_secs = t0.elapsed().as_secs_f64();
+    let x = Array2::from_shape_vec((n, ranker::N_FEATURES), xs)
+        .map_err(|e| Error::Training(format!("feature matrix: {e}")))?;
+    let y = Array1::from_vec(ys);
+    let ds = Dataset::new(x, y);
+    let fitted = LogisticRegression::default()
+        .alpha(ALPHA)
+        .with_intercept(false)
+        .max_iterations(MAX_ITERATIONS)
+        .fit(&ds)
+        .map_err(|e| Error::Training(format!("logistic regression: {e}")))?;
+    // Probabilities are of the larger label (1); guard against a flipped encoding.
+    let mut weights: Vec<f64> = fitted.params().to_vec();
+    if fitted.labels().pos.class != 1 {
+        weights.iter_mut().for_each(|w| *w = -*w);
+    }
+    weights[0] += fitted.intercept();
+    if weights.iter().any(|w| !w.is_finite()) {
+        return Err(Error::Training("non-finite weight after fitting".into()));
+    }
+    // Threshold: best who-said-what F1 on dev (on train when there is no dev).
+    let tune = if dv.is_empty() { &tr } else { &dv };
+    let mut best = (0.5, (0.0, 0.0, 0.0));
+    for k in 1..19 {
+        let t = k as f64 * 0.05;
+        let r = evaluate(tune, &weights, t);
+        if r.2 > best.1 .2 {
+            best = (t, r);
+        }
+    }
+    let rules = evaluate(tune, &ranker::rule_weights(), 0.5);
+    let secs = t0.elapsed().as_secs_f64();
+    let report = format!(
+        "speaker ranker: {} train docs, {n} candidate rows ({pos} positive), {} features; \
+         featurised in {feat_secs:.1}s, total {secs:.1}s\n\
+         threshold {:.2} tuned on {} ({} docs): who-said-what P {:.3} R {:.3} F1 {:.3} \
+         (rules: P {:.3} R {:.3} F1 {:.3})",
+        tr.len(),
+        ranker::N_FEATURES,
+        best.0,
+        if dv.is_empty() { "train" } else { "dev" },
+        tune.len(),
+        best.1 .0,
+        best.1 .1,
+        best.1 .2,
+        rules.0,
+        rules.1,
+        rules.2,
+    );
+    let model = Attributor {
+        features_version: ranker::FEATURES_VERSION,
+        weights,
+        threshold: best.0,
+        trained: true,
+    };
+    Ok((model, report))
+}

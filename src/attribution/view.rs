@@ -1,0 +1,418 @@
+//! The token view attribution works on: the text stage's tokens, re-cut where
+//! attribution needs it (possessive `'s` split off, `Sen.`-style abbreviations
+//! joined), each tagged with its sentence, paragraph and quotation-mark span.
+
+use super::lexicon;
+use std::ops::Range;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Kind {
+    Word,
+    Number,
+    Punct,
+    /// A possessive `'s` or bare `'` after a word.
+    Possessive,
+}
+
+#[derive(Debug, Clone)]
+pub(crate) struct Tok {
+    pub range: Range<usize>,
+    /// Lowercase text without a trailing abbreviation dot.
+    pub lower: String,
+    pub kind: Kind,
+    /// First character is uppercase.
+    pub cap: bool,
+    pub sent: usize,
+    pub para: usize,
+    /// Index of the quotation-mark span whose content holds this token.
+    pub quote: Option<usize>,
+    /// The token is a quotation mark itself.
+    pub mark: bool,
+}
+
+impl Tok {
+    pub fn is_word(&self) -> bool {
+        self.kind == Kind::Word
+    }
+    pub fn is(&self, s: &str) -> bool {
+        self.lower == s
+    }
+}
+
+#[derive(Debug, Clone)]
+pub(crate) struct Sent {
+    pub range: Range<usize>,
+    pub para: usize,
+    /// Token indices.
+    pub toks: Range<usize>,
+}
+
+#[derive(Debug, Clone)]
+pub(crate) struct Mark {
+    pub content: Range<usize>,
+    pub open: Range<usize>,
+    pub close: Option<Range<usize>>,
+    /// Token indices of the content.
+    pub toks: Range<usize>,
+}
+
+/// A document as tokens with their places.
+#[derive(Debug, Clone)]
+pub(crate) struct View<'a> {
+    pub text: &'a str,
+    pub toks: Vec<Tok>,
+    pub sents: Vec<Sent>,
+    pub paras: Vec<Range<usize>>,
+    pub marks: Vec<Mark>,
+}
+
+/// Raw layout pieces, so tests can build views without the text stage.
+pub(crate) struct RawLayout<'a> {
+    pub text: &'a str,
+    pub paragraphs: Vec<Range<usize>>,
+    /// `(range, paragraph)`.
+    pub sentences: Vec<(Range<usize>, usize)>,
+    /// `(content, open, close)`.
+    pub quotes: Vec<(Range<usize>, Range<usize>, Option<Range<usize>>)>,
+    /// `(range, is_word, is_number)` from the tokenizer.
+    pub tokens: Vec<(Range<usize>, bool, bool)>,
+}
+
+fn clamp(r: &Range<usize>, len: usize) -> Range<usize> {
+    let s = r.start.min(len);
+    s..r.end.clamp(s, len)
+}
+
+impl<'a> View<'a> {
+    pub fn new(raw: RawLayout<'a>) -> View<'a> {
+        let text = raw.text;
+        let n = text.len();
+        let ok = |r: &Range<usize>| text.is_char_boundary(r.start) && text.is_char_boundary(r.end);
+        let mut toks: Vec<Tok> = Vec::with_capacity(raw.tokens.len() + 16);
+        for (r, is_word, is_num) in raw.tokens {
+            let r = clamp(&r, n);
+            if r.is_empty() || !ok(&r) {
+                continue;
+            }
+            let s = &text[r.clone()];
+            let kind = if is_word {
+                Kind::Word
+            } else if is_num {
+                Kind::Number
+            } else {
+                Kind::Punct
+            };
+            push_split(text, &mut toks, r, s, kind);
+        }
+        join_abbreviations(text, &mut toks);
+
+        let mut sents: Vec<Sent> = raw
+            .sentences
+            .iter()
+            .map(|(r, p)| Sent {
+                range: clamp(r, n),
+                para: *p,
+                toks: 0..0,
+            })
+            .filter(|s| !s.range.is_empty())
+            .collect();
+        sents.sort_by_key(|s| s.range.start);
+        if sents.is_empty() && !toks.is_empty() {
+            sents.push(Sent {
+                range: 0..n,
+                para: 0,
+                toks: 0..0,
+            });
+        }
+        let mut paras: Vec<Range<usize>> = raw.paragraphs.iter().map(|r| clamp(r, n)).collect();
+        paras.sort_by_key(|p| p.start);
+        if paras.is_empty() {
+            paras.push(0..n);
+        }
+        // Assign tokens to sentences: the last sentence starting at or before the token.
+        for (i, t) in toks.iter_mut().enumerate() {
+            let si = sents
+                .partition_point(|s| s.range.start <= t.range.start)
+                .saturating_sub(1);
+            t.sent = si;
+            t.para = sents.get(si).map(|s| s.para).unwrap_or(0);
+            let _ = i;
+        }
+        for (si, s) in sents.iter_mut().enumerate() {
+            let a = toks.partition_point(|t| t.sent < si);
+            let b = toks.partition_point(|t| t.sent <= si);
+            s.toks = a..b.max(a);
+        }
+        let mut marks = Vec::new();
+        let mut qs = raw.quotes;
+        qs.sort_by_key(|q| q.1.start);
+        for (content, open, close) in qs {
+            let content = clamp(&content, n);
+            let open = clamp(&open, n);
+            let close = close.map(|c| clamp(&c, n));
+            let a = toks.partition_point(|t| t.range.start < content.start);
+            let b = toks.partition_point(|t| t.range.start < content.end);
+            let qi = marks.len();
+            for t in &mut toks[a..b.max(a)] {
+                t.quote = Some(qi);
+            }
+            for t in toks.iter_mut() {
+                if t.range == open || Some(&t.range) == close.as_ref() {
+                    t.mark = true;
+                }
+            }
+            marks.push(Mark {
+                content,
+                open,
+                close,
+                toks: a..b.max(a),
+            });
+        }
+        for t in toks.iter_mut() {
+            if t.lower == "\"" {
+                t.mark = true;
+            }
+        }
+        View {
+            text,
+            toks,
+            sents,
+            paras,
+            marks,
+        }
+    }
+
+    pub fn tok_text(&self, i: usize) -> &str {
+        self.toks
+            .get(i)
+            .map(|t| &self.text[t.range.clone()])
+            .unwrap_or("")
+    }
+
+    /// Byte range covered by tokens `r`.
+    pub fn span(&self, r: &Range<usize>) -> Range<usize> {
+        match (
+            self.toks.get(r.start),
+            r.end.checked_sub(1).and_then(|e| self.toks.get(e)),
+        ) {
+            (Some(a), Some(b)) if r.end > r.start => a.range.start..b.range.end,
+            _ => 0..0,
+        }
+    }
+
+    /// The token index whose range starts at or after byte `b`.
+    pub fn tok_at(&self, b: usize) -> usize {
+        self.toks.partition_point(|t| t.range.start < b)
+    }
+
+    pub fn get(&self, i: usize) -> Option<&Tok> {
+        self.toks.get(i)
+    }
+
+    pub fn lower(&self, i: usize) -> &str {
+        self.toks.get(i).map(|t| t.lower.as_str()).unwrap_or("")
+    }
+}
+
+fn mk(text: &str, r: Range<usize>, kind: Kind) -> Tok {
+    let s = &text[r.clone()];
+    Tok {
+        lower: s.to_lowercase(),
+        cap: s.chars().next().is_some_and(|c| c.is_uppercase()),
+        kind,
+        range: r,
+        sent: 0,
+        para: 0,
+        quote: None,
+        mark: false,
+    }
+}
+
+/// Pushes a token, splitting a trailing possessive `'s` / `'` off words.
+fn push_split(text: &str, out: &mut Vec<Tok>, r: Range<usize>, s: &str, kind: Kind) {
+    if kind == Kind::Word {
+        let lower = s.to_lowercase();
+        for suffix in ["'s", "\u{2019}s"] {
+            if lower.ends_with(suffix) && s.len() > suffix.len() {
+                let cut = r.end - suffix.len();
+                out.push(mk(text, r.start..cut, Kind::Word));
+                out.push(mk(text, cut..r.end, Kind::Possessive));
+                return;
+            }
+        }
+        // "n't" contractions stay whole; other glued apostrophes are kept too.
+    }
+    // A separate "'s" token after a word, or "'" right after a word ending in s.
+    if kind != Kind::Word || s == "s" {
+        if let Some(prev) = out.last() {
+            let glued = prev.range.end == r.start;
+            if glued && (s == "'" || s == "\u{2019}") && prev.is_word() && prev.lower.ends_with('s')
+            {
+                let next_is_letter = text[r.end..]
+                    .chars()
+                    .next()
+                    .is_some_and(|c| c.is_alphanumeric());
+                if !next_is_letter {
+                    out.push(mk(text, r, Kind::Possessive));
+                    return;
+                }
+            }
+        }
+    }
+    if s == "s" {
+        if let Some(prev) = out.last_mut() {
+            if prev.range.end == r.start && (prev.lower == "'" || prev.lower == "\u{2019}") {
+                // "'" + "s" split by the tokenizer: one possessive token.
+                prev.range.end = r.end;
+                prev.lower = "'s".into();
+                prev.kind = Kind::Possessive;
+                return;
+            }
+        }
+    }
+    out.push(mk(text, r, kind));
+}
+
+/// Joins "Sen" + "." and single initials "J" + "." into one token.
+fn join_abbreviations(text: &str, toks: &mut Vec<Tok>) {
+    let mut out: Vec<Tok> = Vec::with_capacity(toks.len());
+    for t in toks.drain(..) {
+        if t.lower == "." {
+            if let Some(prev) = out.last_mut() {
+                let glued = prev.range.end == t.range.start;
+                let ptext = &text[prev.range.clone()];
+                let initial = ptext.chars().count() == 1 && prev.cap;
+                let abbr = lexicon::is_honorific(&prev.lower)
+                    || matches!(
+                        prev.lower.as_str(),
+                        "jr" | "sr" | "st" | "u.s" | "u.n" | "d.c" | "n.y"
+                    );
+                // Only when something follows on the same line: a sentence-final
+                // "Sen." stays a full stop.
+                let rest = &text[t.range.end..];
+                let continues = rest.starts_with(' ')
+                    && rest
+                        .trim_start()
+                        .chars()
+                        .next()
+                        .is_some_and(|c| c.is_uppercase());
+                if glued && prev.is_word() && (initial || abbr) && continues {
+                    prev.range.end = t.range.end;
+                    continue;
+                }
+            }
+        }
+        out.push(t);
+    }
+    *toks = out;
+}
+
+#[cfg(test)]
+pub(crate) mod tests {
+    use super::*;
+
+    /// A tiny layout for tests: paragraphs split on blank lines, sentences on ". ",
+    /// quotes paired per paragraph, tokens on word characters.
+    pub fn raw(text: &str) -> RawLayout<'_> {
+        let mut paragraphs = Vec::new();
+        let mut start = 0;
+        for (i, _) in text.match_indices("\n\n") {
+            paragraphs.push(start..i);
+            start = i + 2;
+        }
+        paragraphs.push(start..text.len());
+        let mut sentences = Vec::new();
+        let mut quotes = Vec::new();
+        for (pi, p) in paragraphs.iter().enumerate() {
+            let s = &text[p.clone()];
+            let mut a = 0;
+            let b = s.as_bytes();
+            for i in 0..b.len() {
+                let end_here = matches!(b[i], b'.' | b'?' | b'!')
+                    && i + 1 < b.len()
+                    && (b[i + 1] == b' '
+                        || (b[i + 1] == b'"' && i + 2 < b.len() && b[i + 2] == b' '));
+                if end_here {
+                    let e = if b[i + 1] == b'"' { i + 2 } else { i + 1 };
+                    sentences.push((p.start + a..p.start + e, pi));
+                    a = e + 1;
+                }
+            }
+            if a < s.len() {
+                sentences.push((p.start + a..p.end, pi));
+            }
+            let mut open = None;
+            for (i, c) in s.char_indices() {
+                if c == '"' {
+                    match open {
+                        None => open = Some(i),
+                        Some(o) => {
+                            quotes.push((
+                                p.start + o + 1..p.start + i,
+                                p.start + o..p.start + o + 1,
+                                Some(p.start + i..p.start + i + 1),
+                            ));
+                            open = None;
+                        }
+                    }
+                }
+            }
+            if let Some(o) = open {
+                quotes.push((p.start + o + 1..p.end, p.start + o..p.start + o + 1, None));
+            }
+        }
+        let mut tokens = Vec::new();
+        let mut i = 0;
+        let cs: Vec<(usize, char)> = text.char_indices().collect();
+        while i < cs.len() {
+            let (b, c) = cs[i];
+            if c.is_whitespace() {
+                i += 1;
+            } else if c.is_alphanumeric() {
+                let mut j = i + 1;
+                while j < cs.len()
+                    && (cs[j].1.is_alphanumeric()
+                        || ((cs[j].1 == '-' || cs[j].1 == '\'')
+                            && j + 1 < cs.len()
+                            && cs[j + 1].1.is_alphanumeric()))
+                {
+                    j += 1;
+                }
+                let e = cs.get(j).map(|x| x.0).unwrap_or(text.len());
+                let num = text[b..e].chars().all(|c| c.is_ascii_digit());
+                tokens.push((b..e, !num, num));
+                i = j;
+            } else {
+                tokens.push((b..b + c.len_utf8(), false, false));
+                i += 1;
+            }
+        }
+        RawLayout {
+            text,
+            paragraphs,
+            sentences,
+            quotes,
+            tokens,
+        }
+    }
+
+    #[test]
+    fn possessive_and_abbreviation() {
+        let v = View::new(raw("Haniyeh's visit. Sen. Ted Cruz spoke."));
+        let words: Vec<&str> = (0..v.toks.len()).map(|i| v.tok_text(i)).collect();
+        assert_eq!(
+            words,
+            ["Haniyeh", "'s", "visit", ".", "Sen.", "Ted", "Cruz", "spoke", "."]
+        );
+        assert_eq!(v.toks[1].kind, Kind::Possessive);
+        assert_eq!(v.toks[5].sent, 1);
+    }
+
+    #[test]
+    fn quote_tokens_are_marked() {
+        let v = View::new(raw("\"We won,\" he said."));
+        assert!(v.toks[0].mark);
+        assert_eq!(v.toks[1].quote, Some(0));
+        assert_eq!(v.toks[5].quote, None);
+    }
+}

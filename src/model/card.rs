@@ -1,0 +1,56 @@
+//! The model card: data and citations, split, search, dev figures, the exact
+//! training command. Written next to the model file and stored inside it.
+
+use crate::eval::Scores;
+use crate::model::ModelFile;
+use crate::train::TrainOptions;
+use std::fmt::Write;
+
+/// Renders the Markdown card of a freshly trained model.
+pub fn render(model: &ModelFile, opts: &TrainOptions, alpha: f64, dev: Option<&Scores>) -> String {
+    let m = &model.meta;
+    let mut s = String::new();
+    let _ = writeln!(s, "# Model card: {} {}\n", m.name, m.version);
+    let _ = writeln!(s, "- trained: {}", m.trained_at);
+    let _ = writeln!(s, "- model format: {}", m.format_version);
+    let _ = writeln!(s, "- labels: {}", m.labels.join(", "));
+    let _ = writeln!(s, "- training data: {}", m.training_data);
+    let _ = writeln!(
+        s,
+        "- features: hashed word 1–{}-grams into 2^{} buckets, cue-verb, quotation-mark and position features{}",
+        model.features.max_ngram,
+        model.features.buckets_log2,
+        if model.features.context { ", neighbour-sentence words and cues" } else { "" }
+    );
+    let _ = writeln!(
+        s,
+        "- role classifier: multinomial logistic regression (linfa-logistic, L-BFGS), alpha {alpha} chosen on dev from {:?}; {} weight rows",
+        opts.alphas,
+        model.roles.rows.len()
+    );
+    let _ = writeln!(
+        s,
+        "- attribution: {}",
+        if m.has_attribution_model {
+            "trained speaker ranker (linfa-logistic) over rule-based candidates"
+        } else {
+            "rules"
+        }
+    );
+    let _ = writeln!(s, "\n## Training command\n\n```\n{}\n```\n", opts.command);
+    s += "## Data and citations\n\n\
+- **NewsDiscourse** (sentence roles): Choubey, Lee, Huang & Wang, \"Discourse as a Function of Event: \
+Profiling Discourse Structure in News Articles around the Main Event\", ACL 2020. Research use. \
+Role mapping: Speech → quote; Main, Main_Consequence, Cause_Specific, Distant_Anecdotal → event; \
+Cause_General, Distant_Historical, NA → background; Distant_Evaluation, Distant_Expectations_Consequences → claim.\n\
+- **PolNeAR** (quote attribution): Newell, Margolin & Ruths, \"An Attribution Relations Corpus for \
+Political News\", LREC 2018. Research use.\n\n\
+Split: trained on the `train` files, hyper-parameters chosen on the `dev` files, figures below on `dev`. \
+The test splits are withheld, so these are estimates.\n\n";
+    if let Some(d) = dev {
+        s += "## Dev figures (raw text, own segmentation, as `score.py` computes them)\n\n```\n";
+        s += &crate::eval::render_text(d);
+        s += "```\n";
+    }
+    s
+}

@@ -1,0 +1,240 @@
+//! The model file: everything serving needs, in one versioned file.
+//!
+//! Layout: the 8-byte magic `NEWSROLE`, the format version (u32, little-endian) read
+//! before anything else, the SHA-256 of the payload (32 bytes), then the payload:
+//! a postcard-encoded [`ModelFile`] (model meta and card, feature config, labels,
+//! role weights, attribution model). The checksum turns a truncated or damaged file
+//! into a clear error instead of a model that silently predicts nonsense.
+
+use super::{ModelMeta, RoleModel, SparseWeights};
+use crate::attribution::Attributor;
+use crate::document::Role;
+use crate::error::{Error, Result};
+use crate::features::{FeatureConfig, FEATURES_VERSION};
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+use std::path::Path;
+
+/// The format this build writes and the newest it reads.
+pub const FORMAT_VERSION: u32 = 1;
+const MAGIC: &[u8; 8] = b"NEWSROLE";
+const HEADER: usize = 8 + 4 + 32;
+
+/// Everything stored in a model file.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct ModelFile {
+    pub meta: ModelMeta,
+    pub features: FeatureConfig,
+    /// Role labels in weight-column order; must be quote, claim, event, background.
+    pub labels: Vec<String>,
+    pub roles: SparseWeights,
+    pub attribution: Attributor,
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+impl ModelFile {
+    /// Encodes the model, header first.
+    ///
+    /// # Errors
+    /// [`Error::Training`] if encoding fails (it should not).
+    pub fn to_bytes(&self) -> Result<Vec<u8>> {
+        let payload = postcard::to_stdvec(self)
+            .map_err(|e| Error::Training(format!("encoding the model: {e}")))?;
+        let mut out = Vec::with_capacity(HEADER + payload.len());
+        out.extend_from_slice(MAGIC);
+        out.extend_from_slice(&FORMAT_VERSION.to_le_bytes());
+        out.extend_from_slice(&Sha256::digest(&payload));
+        out.extend_from_slice(&payload);
+        Ok(out)
+    }
+
+    /// Writes the model atomically (temp file + rename), so a reader never sees half a file.
+    ///
+    /// # Errors
+    /// [`Error::Io`] naming the path.
+    pub fn save(&self, path: &Path) -> Result<()> {
+        let bytes = self.to_bytes()?;
+        let tmp = path.with_extension("model.tmp");
+        std::fs::write(&tmp, &bytes).map_err(|e| Error::io(&tmp, e))?;
+        std::fs::rename(&tmp, path).map_err(|e| Error::io(path, e))
+    }
+
+    /// Decodes and validates a model file's bytes; `path` names it in errors.
+    ///
+    /// # Errors
+    /// [`Error::Model`] for a file that is not a model, is of a newer format, is
+    /// truncated or corrupt, or was built with other feature settings or labels.
+    pub fn from_bytes(bytes: &[u8], path: &Path) -> Result<ModelFile> {
+        let bad = |reason: String| Error::model(path, reason);
+        if bytes.len() < 12 || &bytes[..8] != MAGIC {
+            return Err(bad("not a newsroles model file (no NEWSROLE header)".into()));
+        }
+        let mut v = [0u8; 4];
+        v.copy_from_slice(&bytes[8..12]);
+        let version = u32::from_le_bytes(v);
+        if version > FORMAT_VERSION || version == 0 {
+            return Err(bad(format!(
+                "model format {version}, this build reads format {FORMAT_VERSION}; use a newsroles release that matches the model"
+            )));
+        }
+        if bytes.len() < HEADER {
+            return Err(bad(format!(
+                "truncated: {} bytes, shorter than the header",
+                bytes.len()
+            )));
+        }
+        let payload = &bytes[HEADER..];
+        if Sha256::digest(payload).as_slice() != &bytes[12..HEADER] {
+            return Err(bad("corrupt or truncated: checksum mismatch".into()));
+        }
+        let mut m: ModelFile =
+            postcard::from_bytes(payload).map_err(|e| bad(format!("corrupt payload: {e}")))?;
+        if m.features.version != FEATURES_VERSION {
+            return Err(bad(format!(
+                "built with feature version {}, this build computes version {FEATURES_VERSION}",
+                m.features.version
+            )));
+        }
+        let expected: Vec<&str> = Role::ALL.iter().map(|r| r.as_str()).collect();
+        if m.labels != expected {
+            return Err(bad(format!(
+                "labels {:?}, expected {:?}",
+                m.labels, expected
+            )));
+        }
+        if m.roles.buckets != m.features.buckets() as u64 {
+            return Err(bad(format!(
+                "weights for {} buckets, features hash into {}",
+                m.roles.buckets,
+                m.features.buckets()
+            )));
+        }
+        m.meta.sha256 = hex(&Sha256::digest(bytes));
+        m.meta.format_version = version;
+        Ok(m)
+    }
+
+    /// Reads a model file.
+    ///
+    /// # Errors
+    /// [`Error::Model`] naming the file (see [`ModelFile::from_bytes`]).
+    pub fn load(path: &Path) -> Result<ModelFile> {
+        let bytes =
+            std::fs::read(path).map_err(|e| Error::model(path, format!("cannot read: {e}")))?;
+        ModelFile::from_bytes(&bytes, path)
+    }
+
+    /// The fitted role model, ready to score.
+    ///
+    /// # Errors
+    /// [`Error::Model`] if the weights are inconsistent.
+    pub fn role_model(&self, path: &Path) -> Result<RoleModel> {
+        RoleModel::from_sparse(&self.roles).map_err(|r| Error::model(path, r))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{fit_roles, RoleParams};
+
+    fn tiny() -> ModelFile {
+        let mut samples = Vec::new();
+        for i in 0..20 {
+            let r = Role::ALL[i % 4];
+            samples.push((vec![(3 + r.index() as u32, 1.0)], r));
+        }
+        let features = FeatureConfig {
+            buckets_log2: 8,
+            ..Default::default()
+        };
+        let params = RoleParams {
+            alpha: 0.5,
+            ..Default::default()
+        }
+        .check()
+        .unwrap();
+        let roles = fit_roles(&params, &samples, features.buckets()).unwrap();
+        ModelFile {
+            meta: ModelMeta {
+                name: "tiny".into(),
+                version: "0".into(),
+                ..Default::default()
+            },
+            features,
+            labels: Role::ALL.iter().map(|r| r.to_string()).collect(),
+            roles: roles.to_sparse(),
+            attribution: Attributor::rules(),
+        }
+    }
+
+    fn err_of(bytes: &[u8]) -> String {
+        match ModelFile::from_bytes(bytes, Path::new("m.model")) {
+            Ok(_) => panic!("expected an error"),
+            Err(e) => e.to_string(),
+        }
+    }
+
+    #[test]
+    fn round_trip_keeps_weights_and_predictions() {
+        let m = tiny();
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("t.model");
+        m.save(&p).unwrap();
+        let back = ModelFile::load(&p).unwrap();
+        assert_eq!(back.roles, m.roles);
+        assert_eq!(back.features, m.features);
+        assert_eq!(back.meta.name, "tiny");
+        assert_eq!(back.meta.sha256.len(), 64);
+        let rm = back.role_model(&p).unwrap();
+        assert_eq!(
+            rm.predict_role(&vec![(3 + Role::Event.index() as u32, 1.0)]),
+            Role::Event
+        );
+    }
+
+    #[test]
+    fn truncated_file_is_refused_with_its_name() {
+        let b = tiny().to_bytes().unwrap();
+        for cut in [0, 5, 11, 30, b.len() / 2, b.len() - 1] {
+            let e = err_of(&b[..cut]);
+            assert!(e.contains("m.model"), "{e}");
+        }
+        assert!(err_of(&b[..b.len() - 1]).contains("checksum"));
+    }
+
+    #[test]
+    fn flipped_byte_is_refused() {
+        let mut b = tiny().to_bytes().unwrap();
+        let i = b.len() - 10;
+        b[i] ^= 0x55;
+        assert!(err_of(&b).contains("corrupt"));
+    }
+
+    #[test]
+    fn future_version_is_refused_before_reading_further() {
+        let mut b = tiny().to_bytes().unwrap();
+        b[8..12].copy_from_slice(&(FORMAT_VERSION + 1).to_le_bytes());
+        let e = err_of(&b);
+        assert!(
+            e.contains(&format!("model format {}", FORMAT_VERSION + 1)),
+            "{e}"
+        );
+    }
+
+    #[test]
+    fn other_files_are_not_models() {
+        assert!(err_of(b"{\"json\": true}").contains("not a newsroles model"));
+    }
+
+    #[test]
+    fn mismatched_feature_space_is_refused() {
+        let mut m = tiny();
+        m.features.buckets_log2 = 9;
+        let e = err_of(&m.to_bytes().unwrap());
+        assert!(e.contains("buckets"), "{e}");
+    }
+}
