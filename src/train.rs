@@ -104,10 +104,10 @@ fn sample_macro_f1(model: &RoleModel, samples: &[(SparseVec, Role)]) -> f64 {
         conf[r.index()][model.predict_role(x).index()] += 1;
     }
     let mut sum = 0.0;
-    for k in 0..4 {
-        let tp = conf[k][k] as f64;
-        let fp: usize = (0..4).filter(|&g| g != k).map(|g| conf[g][k]).sum();
-        let fn_: usize = (0..4).filter(|&p| p != k).map(|p| conf[k][p]).sum();
+    for (k, row) in conf.iter().enumerate() {
+        let tp = row[k] as f64;
+        let fp: usize = conf.iter().map(|g| g[k]).sum::<usize>() - row[k];
+        let fn_: usize = row.iter().sum::<usize>() - row[k];
         let p = if tp + fp as f64 > 0.0 {
             tp / (tp + fp as f64)
         } else {
@@ -315,7 +315,7 @@ pub fn evaluate(pipeline: &Pipeline, docs: &[LabelledDocument]) -> eval::Scores 
             };
             match pipeline.analyze(&doc) {
                 Ok(a) => eval::PredDoc::from(&a),
-                Err(e) => eval::PredDoc::error(&d.id, &e.to_string()),
+                Err(e) => eval::PredDoc::error(&d.id, e.to_string()),
             }
         })
         .collect();

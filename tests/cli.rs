@@ -268,3 +268,64 @@ fn wire_article_speakers() {
         "{entities:?}"
     );
 }
+
+/// `newsroles eval` reports the figures score.py computes on the same predictions.
+#[test]
+fn eval_command_agrees_with_score_py() {
+    let Some(shared) = util::shared() else { return };
+    let gold = util::fixture("eval-gold.jsonl");
+    let dir = tempfile::tempdir().unwrap();
+    let pred = dir.path().join("pred.jsonl");
+    let ours = run(
+        &[
+            "eval",
+            "--json",
+            "--predictions",
+            pred.to_str().unwrap(),
+            gold.to_str().unwrap(),
+        ],
+        None,
+    );
+    assert!(
+        ours.status.success(),
+        "stderr: {}",
+        String::from_utf8_lossy(&ours.stderr)
+    );
+    let ours: Value = serde_json::from_slice(&ours.stdout).unwrap();
+    let theirs = Command::new("python3")
+        .arg(shared.join("tools").join("score.py"))
+        .args([gold.to_str().unwrap(), pred.to_str().unwrap(), "--json"])
+        .output();
+    let Ok(theirs) = theirs else {
+        eprintln!("skipped: python3 is not available");
+        return;
+    };
+    assert!(
+        theirs.status.success(),
+        "{}",
+        String::from_utf8_lossy(&theirs.stderr)
+    );
+    let theirs: Value = serde_json::from_slice(&theirs.stdout).unwrap();
+    assert_same_numbers(&ours, &theirs, "$");
+    assert!(ours["sentences"].as_u64().unwrap() > 0);
+}
+
+fn assert_same_numbers(a: &Value, b: &Value, path: &str) {
+    match (a, b) {
+        (Value::Number(x), Value::Number(y)) => {
+            let (x, y) = (x.as_f64().unwrap(), y.as_f64().unwrap());
+            assert!((x - y).abs() < 1e-9, "{path}: ours {x}, score.py {y}");
+        }
+        (Value::Object(x), Value::Object(y)) => {
+            assert_eq!(
+                x.keys().collect::<Vec<_>>(),
+                y.keys().collect::<Vec<_>>(),
+                "{path}"
+            );
+            for (k, v) in x {
+                assert_same_numbers(v, &y[k], &format!("{path}.{k}"));
+            }
+        }
+        _ => assert_eq!(a, b, "{path}"),
+    }
+}

@@ -3,8 +3,8 @@
 //! headlines of the form "claim: Speaker", each with the speaker the rules pick.
 
 use super::lexicon::{self, CueClass, CueForm, Pronoun};
-use super::mentions::{Gender, Mention, MentionKind};
-use super::view::{Kind, View};
+use super::mentions::{self, Gender, Mention, MentionKind};
+use super::view::{Kind, Mark, Tok, View};
 use std::ops::Range;
 
 /// How a quote was found; the ranker sees it as a feature.
@@ -105,10 +105,6 @@ fn adhoc(v: &View, toks: Range<usize>, head: usize, kind: MentionKind) -> Mentio
     }
 }
 
-fn subject_pronoun(m: &Mention) -> bool {
-    !matches!(m.kind, MentionKind::Pronoun(Pronoun::It)) || true
-}
-
 /// A noun phrase ending at token `p`, built from the tokens when no mention ends there.
 fn np_ending(v: &View, ms: &[Mention], p: usize) -> Option<Mention> {
     let t = v.get(p)?;
@@ -194,6 +190,20 @@ fn np_starting(v: &View, ms: &[Mention], k: usize) -> Option<Mention> {
     if !t.is_word() {
         return None;
     }
+    // "conservative activist Bob Klaus": lowercase modifiers before a mention.
+    if !t.cap && !lexicon::is_determiner(&t.lower) {
+        for j in k + 1..(k + 4).min(v.toks.len()) {
+            let u = &v.toks[j];
+            if !u.is_word() || lexicon::is_np_break(&u.lower) {
+                break;
+            }
+            if let Some(m) = mention_starting(ms, j) {
+                let mut m = m.clone();
+                m.toks.start = k;
+                return Some(m);
+            }
+        }
+    }
     // A determiner and up to five words, to punctuation or a break word.
     let mut e = k + 1;
     while e < v.toks.len() && e < k + 6 {
@@ -226,6 +236,17 @@ fn skip_fillers(v: &View, mut k: usize, limit: usize) -> usize {
             return k;
         }
         let l = v.lower(k);
+        // "a few days later", "two weeks ago", "hours earlier"
+        let mut j = k;
+        while j < limit && j < k + 3 && (matches!(v.lower(j), "a" | "few" | "several" | "two" | "three" | "some" | "many") || v.toks[j].kind == Kind::Number) {
+            j += 1;
+        }
+        if matches!(v.lower(j), "minutes" | "hours" | "days" | "weeks" | "months" | "years" | "day" | "week" | "month" | "year")
+            && matches!(v.lower(j + 1), "later" | "ago" | "earlier" | "before")
+        {
+            k = j + 2;
+            continue;
+        }
         if lexicon::TIME_WORDS.contains(&l) && !matches!(l, "this" | "last") {
             k += 1;
             continue;
@@ -288,7 +309,8 @@ pub(crate) fn subject_before(v: &View, ms: &[Mention], c: usize) -> Option<(Ment
     while k > s0 && skips < 5 {
         let p = &v.toks[k - 1];
         let l = p.lower.as_str();
-        if lexicon::AUX_ADVERBS.contains(&l) && mention_ending(ms, k - 1).is_none() {
+        let adverb = l.ends_with("ly") && !p.cap && l.len() > 4;
+        if (lexicon::AUX_ADVERBS.contains(&l) || adverb) && mention_ending(ms, k - 1).is_none() {
             if matches!(
                 l,
                 "would"
@@ -317,37 +339,95 @@ pub(crate) fn subject_before(v: &View, ms: &[Mention], c: usize) -> Option<(Ment
             skips += 1;
             continue;
         }
+        // "Harry M. Reid (D-Nev.) said": skip the parenthesis.
+        if l == ")" {
+            if let Some(o) = (k.saturating_sub(10).max(s0)..k - 1).rev().find(|&j| v.lower(j) == "(") {
+                k = o;
+                skips += 1;
+                continue;
+            }
+        }
         break;
     }
     if k <= s0 {
         return None;
     }
     let p = k - 1;
-    if is_boundary(v, p) && v.lower(p) == "," {
-        // Apposition or parenthetical: "X, a spokesman for Y, said"; "X, for his part,".
-        let mut j = p;
-        while j > s0 && p - j < 30 {
-            j -= 1;
-            if v.toks[j].mark {
+    if v.lower(p) == "," {
+        // Appositions and parentheticals: "X, a spokesman for Y, said", "X, 49, a
+        // veteran, said", "X, for his part, appreciated": skip such segments back to
+        // the one that is not one; the subject ends right before its comma.
+        let mut end = p;
+        for _ in 0..4 {
+            let mut j = end;
+            let mut crossed_mark = false;
+            while j > s0 && end - j < 45 {
+                j -= 1;
+                if v.toks[j].mark {
+                    crossed_mark = true;
+                    break;
+                }
+                if v.lower(j) == "," {
+                    break;
+                }
+            }
+            if crossed_mark || v.lower(j) != "," || j + 1 >= end {
                 return None;
             }
-            if v.lower(j) == "," {
-                break;
+            if !apposition_like(v, j + 1..end) && !place_like(v, j + 1..end) {
+                return None;
             }
+            // Is the segment before j an apposition too?
+            let mut i = j;
+            while i > s0 && v.lower(i - 1) != "," && !v.toks[i - 1].mark {
+                i -= 1;
+            }
+            if i > s0 && v.lower(i - 1) == "," && (apposition_like(v, i..j) || place_like(v, i..j)) {
+                end = j;
+                continue;
+            }
+            let m = np_ending(v, ms, j - 1)?;
+            return Some((m, aux));
         }
-        if j <= s0 || v.lower(j) != "," || j + 1 >= p {
-            return None;
-        }
-        let m = np_ending(v, ms, j - 1)?;
-        return Some((m, aux));
+        return None;
     }
     let m = np_ending(v, ms, p)?;
-    if let MentionKind::Pronoun(_) = m.kind {
-        if !subject_pronoun(&m) {
-            return None;
-        }
-    }
     Some((m, aux))
+}
+
+/// A short capitalised segment continuing an apposition ("from Sumter, South Carolina,").
+fn place_like(v: &View, r: std::ops::Range<usize>) -> bool {
+    !r.is_empty() && r.len() <= 3 && r.clone().all(|k| v.toks[k].cap && v.toks[k].is_word())
+}
+
+/// A comma-enclosed segment that describes or qualifies rather than carries a clause:
+/// "a spokesman for Y", "49", "for his part", "who …", "however".
+fn apposition_like(v: &View, r: std::ops::Range<usize>) -> bool {
+    let Some(t) = v.get(r.start) else { return false };
+    if r.is_empty() {
+        return false;
+    }
+    let l = t.lower.as_str();
+    if t.kind == Kind::Number || lexicon::is_determiner(l) {
+        return true;
+    }
+    if matches!(
+        l,
+        "who" | "whose" | "which" | "where" | "for" | "in" | "at" | "on" | "like" | "of" | "as"
+            | "with" | "from" | "after" | "before" | "during" | "unlike" | "despite"
+            | "including" | "however" | "meanwhile" | "too" | "also" | "though" | "instead"
+            | "therefore" | "then" | "now" | "once" | "again" | "still" | "indeed" | "perhaps"
+            | "in turn" | "by" | "under" | "among" | "until" | "formerly" | "himself"
+            | "herself" | "jr" | "sr" | "d" | "r" | "president" | "chairman" | "founder"
+            | "ceo" | "director" | "professor" | "author" | "executive"
+    ) {
+        return true;
+    }
+    if !t.cap && (mentions::is_role(l) || lexicon::is_speaker_noun(l) || l.ends_with("ly")) {
+        return true;
+    }
+    // "(D-Nev.)", "R-Texas", short all-caps or state abbreviations.
+    r.len() <= 3 && v.text[v.span(&r)].contains('-')
 }
 
 /// The subject after a cue whose last token is `ce - 1` ("…, said John Smith").
@@ -379,8 +459,19 @@ fn cue_at(v: &View, i: usize) -> Option<Cue> {
             form: CueForm::Past,
         });
     }
+    // Capitalised cue words are names or headline words ("the United States").
+    if t.cap {
+        return None;
+    }
     let w = lexicon::cue_word(&t.lower)?;
     let next = v.lower(i + 1);
+    // Phrasal verbs that are not reporting: "showed off", "backed down", "called up".
+    if matches!(next, "off" | "up" | "down" | "away" | "over" | "back") && !t.lower.starts_with("point") {
+        return None;
+    }
+    if (t.lower == "went" || t.lower == "goes") && next != "on" {
+        return None;
+    }
     let particle = lexicon::cue_particle(&t.lower, next);
     if t.lower.starts_with("point") && !particle && next != "to" {
         return None;
@@ -431,129 +522,14 @@ pub(crate) fn detect(v: &View, ms: &[Mention]) -> Vec<Detected> {
 
     // 1. Direct quotes.
     let mut prev_open_end: Option<usize> = None;
-    for (mi, m) in v.marks.iter().enumerate() {
-        let continued = prev_open_end.is_some_and(|p| {
-            v.paras
-                .iter()
-                .position(|r| r.start <= m.open.start && m.open.start < r.end.max(r.start + 1))
-                == v.paras
-                    .iter()
-                    .position(|r| r.start <= p && p <= r.end)
-                    .map(|x| x + 1)
-        });
-        prev_open_end = if m.close.is_none() {
-            Some(m.content.end)
-        } else {
-            None
-        };
-        let _ = mi;
-        if m.toks.is_empty() {
-            continue;
+    for m in &v.marks {
+        let para_of = |b: usize| v.paras.iter().position(|r| r.start <= b && b <= r.end);
+        let continued = prev_open_end
+            .is_some_and(|p| para_of(m.open.start) == para_of(p).map(|x| x + 1));
+        prev_open_end = if m.close.is_none() { Some(m.content.end) } else { None };
+        if let Some(d) = direct_quote(v, ms, m, &mut claimed, continued) {
+            out.push(d);
         }
-        let words = words_in(v, m.toks.clone());
-        let open_tok = v.tok_at(m.open.start);
-        let close_tok = m.close.as_ref().map(|c| v.tok_at(c.start));
-        let mut found: Option<(Cue, Structure, Option<Mention>)> = None;
-        // Cue after the closing mark: '…," he said.' / '…," said Smith.'
-        if let Some(ct) = close_tok {
-            let sent = sent_of(v, ct);
-            let end = v.sents.get(sent).map(|s| s.toks.end).unwrap_or(ct + 1);
-            let mut k = ct + 1;
-            if is_punct(v, k, ",") {
-                k += 1;
-            }
-            for c in k..end.min(k + 8) {
-                if v.toks[c].mark {
-                    break;
-                }
-                let Some(cue) = cue_at(v, c) else { continue };
-                if claimed[c] {
-                    break;
-                }
-                if cue.class == CueClass::According {
-                    if let Some(sp) = np_starting(v, ms, cue.toks.end) {
-                        found = Some((cue, Structure::According, Some(sp)));
-                    }
-                    break;
-                }
-                if c == k {
-                    let sp = subject_after(v, ms, cue.toks.end);
-                    found = Some((cue, Structure::DirectAfter, sp));
-                    break;
-                }
-                if let Some((sp, _)) = subject_before(v, ms, c) {
-                    if sp.toks.start >= k {
-                        found = Some((cue, Structure::DirectAfter, Some(sp)));
-                    }
-                }
-                break;
-            }
-        }
-        // Cue before the opening mark: 'X said: "…"', 'X told reporters, "…"'.
-        if found.is_none() && open_tok > 0 {
-            let mut k = open_tok;
-            let mut colon = false;
-            while k > 0 && matches!(v.lower(k - 1), ":" | ",") {
-                colon |= v.lower(k - 1) == ":";
-                k -= 1;
-            }
-            // Up to four tokens of object / filler between cue and mark.
-            let lo = k.saturating_sub(5);
-            let mut c = k;
-            while c > lo {
-                c -= 1;
-                let t = &v.toks[c];
-                if t.mark || t.lower == "that" || (t.kind == Kind::Punct && t.lower != ",") {
-                    break;
-                }
-                if let Some(cue) = cue_at(v, c) {
-                    if claimed[c] || cue.class == CueClass::According {
-                        break;
-                    }
-                    // A cue word that is itself in the subject ("the report said") is fine.
-                    let structure = Structure::DirectBefore;
-                    let sp = subject_before(v, ms, c).map(|x| x.0).or_else(|| {
-                        // ", adding: \"…\"": participle of the main clause.
-                        None
-                    });
-                    let direct_cue_ok = sp.is_some() || cue.form == CueForm::Ing;
-                    if direct_cue_ok && (colon || k - cue.toks.end <= 3) {
-                        found = Some((cue, structure, sp));
-                    }
-                    break;
-                }
-            }
-        }
-        let is_quote = found.is_some() || continued || words >= 4 || {
-            let last = v.toks.get(m.toks.end.saturating_sub(1));
-            last.is_some_and(|t| matches!(t.lower.as_str(), "." | "!" | "?")) && words >= 2
-        };
-        if !is_quote {
-            continue;
-        }
-        let structure = match &found {
-            Some((_, s, _)) => *s,
-            None if continued => Structure::Continued,
-            None => Structure::NoCue,
-        };
-        let (cue, rule) = match found {
-            Some((cue, _, sp)) => {
-                for k in cue.toks.clone() {
-                    claimed[k] = true;
-                }
-                (Some(cue), sp)
-            }
-            None => (None, None),
-        };
-        let sents = sent_of(v, m.toks.start)..sent_of(v, m.toks.end.saturating_sub(1)) + 1;
-        out.push(Detected {
-            content: m.content.clone(),
-            direct: true,
-            cue,
-            structure,
-            rule,
-            sents,
-        });
     }
 
     // 2. Reported speech.
@@ -578,10 +554,13 @@ pub(crate) fn detect(v: &View, ms: &[Mention]) -> Vec<Detected> {
     let mut kept: Vec<Detected> = Vec::new();
     for (c, d) in reported {
         let mut drop = false;
+        let outer = matches!(d.structure, Structure::Trailing | Structure::According | Structure::Inverted);
         for k in kept.iter_mut() {
             let cb = v.toks[c].range.start;
             let inside = k.content.start <= cb && cb < k.content.end;
-            if !inside {
+            let kc = k.cue.as_ref().map(|c| v.toks[c.toks.start].range.start);
+            let wraps = outer && kc.is_some_and(|b| d.content.start <= b && b < d.content.end);
+            if !inside || wraps {
                 continue;
             }
             // A new clause: boundary (+ conjunction) right before this cue's subject.
@@ -606,28 +585,39 @@ pub(crate) fn detect(v: &View, ms: &[Mention]) -> Vec<Detected> {
             }
         }
         if !drop {
+            // "X said …, according to Y" / "X said …, Y said": the outer relation
+            // wraps the earlier cue, which is dropped.
+            if outer {
+                kept.retain(|k| {
+                    let kc = k.cue.as_ref().map(|c| v.toks[c.toks.start].range.start);
+                    !kc.is_some_and(|b| d.content.start <= b && b < d.content.end)
+                });
+            }
             kept.push(d);
         }
     }
-    // Reported content swallows direct quotes it contains (mixed quotes).
-    for d in kept {
+    // Reported content swallows cue-less direct quotes that start inside it (mixed
+    // quotes), growing to cover a quotation that runs past the sentence.
+    for mut d in kept {
         let overl: Vec<usize> = out
             .iter()
             .enumerate()
             .filter(|(_, q)| q.content.start < d.content.end && d.content.start < q.content.end)
             .map(|(k, _)| k)
             .collect();
-        let contains_all = overl.iter().all(|&k| {
+        let swallow = overl.iter().all(|&k| {
             let q = &out[k];
-            d.content.start <= q.content.start
-                && q.content.end <= d.content.end + 1
-                && q.cue.is_none()
+            q.cue.is_none() && q.direct && d.content.start <= q.content.start
         });
         if overl.is_empty() {
             out.push(d);
-        } else if contains_all {
+        } else if swallow {
             for k in overl.into_iter().rev() {
-                out.remove(k);
+                let q = out.remove(k);
+                if q.content.end > d.content.end {
+                    d.content.end = q.content.end;
+                    d.sents.end = d.sents.end.max(q.sents.end);
+                }
             }
             out.push(d);
         }
@@ -637,6 +627,239 @@ pub(crate) fn detect(v: &View, ms: &[Mention]) -> Vec<Detected> {
     headlines(v, ms, &mut out);
     out.sort_by_key(|d| (d.content.start, d.content.end));
     out
+}
+
+/// Whether a quotation looks like a title ("Saturday Night Live") rather than speech.
+fn is_title(v: &View, m: &Mark) -> bool {
+    let words: Vec<&Tok> = v.toks[m.toks.clone()].iter().filter(|t| t.is_word()).collect();
+    let punct = v.toks[m.toks.clone()]
+        .iter()
+        .any(|t| t.kind == Kind::Punct && matches!(t.lower.as_str(), "." | "," | "!" | "?" | ":" | ";"));
+    !words.is_empty()
+        && words.len() <= 6
+        && !punct
+        && words.iter().all(|t| t.cap || t.lower.len() <= 3)
+        && words.first().is_some_and(|t| t.cap)
+}
+
+/// Verbs whose object comes before the content ("told reporters that …").
+fn takes_object(l: &str) -> bool {
+    matches!(
+        l,
+        "told" | "tell" | "tells" | "telling" | "asked" | "asks" | "ask" | "asking" | "warned"
+            | "warns" | "urged" | "urges" | "assured" | "reminded" | "informed" | "advised"
+            | "promised" | "convince" | "convinced" | "assuring" | "reminding" | "urging"
+            | "warning"
+    )
+}
+
+/// Skips an object noun phrase at `k` ("reporters", "CNN", "him").
+fn skip_object(v: &View, ms: &[Mention], k: usize, limit: usize) -> usize {
+    if k >= limit {
+        return k;
+    }
+    if let Some(m) = mention_starting(ms, k) {
+        if m.toks.end <= limit {
+            return m.toks.end;
+        }
+    }
+    match v.lower(k) {
+        "reporters" | "him" | "her" | "them" | "us" | "me" | "you" | "journalists" | "supporters"
+        | "voters" | "listeners" | "viewers" | "students" | "delegates" | "donors" | "lawmakers"
+        | "senators" | "members" | "people" | "attendees" | "the" | "his" | "their" | "a" => {
+            let mut j = k + 1;
+            if lexicon::is_determiner(v.lower(k)) {
+                while j < limit && j < k + 4 && v.toks[j].is_word() && !matches!(v.lower(j), "that") {
+                    j += 1;
+                }
+            }
+            j
+        }
+        _ => k,
+    }
+}
+
+/// After a cue that follows a direct quote, the sentence must not go on with the
+/// cue's own complement ('"…" he noted the "deaths"', '"…" he said that …').
+fn tail_ok(v: &View, ms: &[Mention], cue: &Cue, mut j: usize, end: usize) -> bool {
+    j = skip_fillers(v, j, end);
+    if takes_object(v.lower(cue.toks.start)) {
+        j = skip_fillers(v, skip_object(v, ms, j, end), end);
+    }
+    if j >= end || v.lower(j) == "that" && !v.toks[j].cap {
+        return j >= end;
+    }
+    // A quotation mark soon after, not introduced by a comma or colon.
+    for k in j..(j + 4).min(end) {
+        let t = &v.toks[k];
+        if t.kind == Kind::Punct && matches!(t.lower.as_str(), "," | ":" | ";" | ".") {
+            break;
+        }
+        if t.mark && k > j {
+            return false;
+        }
+    }
+    true
+}
+
+/// One quotation-mark span as a direct quote, with its cue and subject if any.
+fn direct_quote(v: &View, ms: &[Mention], m: &Mark, claimed: &mut [bool], continued: bool) -> Option<Detected> {
+    if m.toks.is_empty() || (is_title(v, m) && !continued) {
+        return None;
+    }
+    let words = words_in(v, m.toks.clone());
+    let open_tok = v.tok_at(m.open.start);
+    let close_tok = m.close.as_ref().map(|c| v.tok_at(c.start));
+    let mut found: Option<(Cue, Structure, Option<Mention>)> = None;
+    // Where the cue clause ends (after the close) or starts (before the open).
+    let mut clause_after: Option<usize> = None;
+    let mut clause_before: Option<usize> = None;
+    // Cue after the closing mark: '…," he said.' / '…," said Smith.'
+    if let Some(ct) = close_tok {
+        let sent = sent_of(v, ct);
+        let end = v.sents.get(sent).map(|s| s.toks.end).unwrap_or(ct + 1);
+        let mut k = ct + 1;
+        if is_punct(v, k, ",") {
+            k += 1;
+        }
+        for c in k..end.min(k + 10) {
+            if v.toks[c].mark {
+                break;
+            }
+            let Some(cue) = cue_at(v, c) else { continue };
+            if claimed[c] {
+                break;
+            }
+            if cue.class == CueClass::According {
+                if let Some(sp) = np_starting(v, ms, cue.toks.end) {
+                    clause_after = Some(sp.toks.end);
+                    found = Some((cue, Structure::According, Some(sp)));
+                }
+                break;
+            }
+            if c == k {
+                let sp = subject_after(v, ms, cue.toks.end);
+                let after = sp.as_ref().map(|s| s.toks.end).unwrap_or(cue.toks.end);
+                if tail_ok(v, ms, &cue, after, end) {
+                    clause_after = Some(after);
+                    found = Some((cue, Structure::DirectAfter, sp));
+                }
+                break;
+            }
+            if let Some((sp, _)) = subject_before(v, ms, c) {
+                if sp.toks.start >= k && tail_ok(v, ms, &cue, cue.toks.end, end) {
+                    clause_after = Some(cue.toks.end);
+                    found = Some((cue, Structure::DirectAfter, Some(sp)));
+                }
+            }
+            break;
+        }
+    }
+    // Cue before the opening mark: 'X said: "…"', 'X told reporters, "…"', 'said Smith, "…"'.
+    if found.is_none() && open_tok > 0 {
+        let mut k = open_tok;
+        let mut colon = false;
+        while k > 0 && matches!(v.lower(k - 1), ":" | ",") {
+            colon |= v.lower(k - 1) == ":";
+            k -= 1;
+        }
+        let lo = k.saturating_sub(8);
+        let mut c = k;
+        while c > lo {
+            c -= 1;
+            let t = &v.toks[c];
+            if t.mark || t.lower == "that" || (t.kind == Kind::Punct && !matches!(t.lower.as_str(), "," | "(" | ")" | "." | "-")) {
+                break;
+            }
+            let Some(cue) = cue_at(v, c) else { continue };
+            if claimed[c] || cue.class == CueClass::According {
+                break;
+            }
+            let mut sp = subject_before(v, ms, c).map(|x| x.0);
+            let mut j = skip_fillers(v, cue.toks.end, k);
+            if takes_object(v.lower(c)) {
+                j = skip_fillers(v, skip_object(v, ms, j, k), k);
+            }
+            if j < k && sp.is_none() {
+                // 'said Smith, "…"'
+                if let Some(sa) = np_starting(v, ms, j) {
+                    if sa.toks.end <= k {
+                        j = skip_fillers(v, sa.toks.end, k);
+                        sp = Some(sa);
+                    }
+                }
+            }
+            while j < k && matches!(v.lower(j), "," | ":") {
+                j += 1;
+            }
+            if j != k {
+                break;
+            }
+            if sp.is_none() && cue.form == CueForm::Ing {
+                let s0 = v.sents.get(t.sent).map(|s| s.toks.start).unwrap_or(0);
+                sp = ms
+                    .iter()
+                    .find(|x| x.toks.start >= s0 && x.toks.end <= c && !x.in_quote && !x.possessive)
+                    .cloned();
+            }
+            if sp.is_some() || colon {
+                clause_before = Some(sp.as_ref().map(|s| s.toks.start.min(c)).unwrap_or(c));
+                found = Some((cue, Structure::DirectBefore, sp));
+            }
+            break;
+        }
+    }
+    let is_quote = found.is_some() || continued || words >= 4 || {
+        let last = v.toks.get(m.toks.end.saturating_sub(1));
+        last.is_some_and(|t| matches!(t.lower.as_str(), "." | "!" | "?")) && words >= 2
+    };
+    if !is_quote {
+        return None;
+    }
+    let structure = match &found {
+        Some((_, s, _)) => *s,
+        None if continued => Structure::Continued,
+        None => Structure::NoCue,
+    };
+    let mut content = m.content.clone();
+    // Mixed sentences: reported words around the quotation belong to the quote
+    // ('Particularly …, he said, "we don't know" on how many …').
+    if found.is_some() {
+        let s_open = sent_of(v, open_tok);
+        let s0 = v.sents[s_open].toks.start;
+        let before_end = clause_before.unwrap_or(open_tok);
+        let free = |r: std::ops::Range<usize>| {
+            words_in(v, r.clone()) >= 3 && !r.clone().any(|k| cue_at(v, k).is_some() || v.toks[k].mark)
+        };
+        if before_end > s0 && free(s0..before_end) {
+            content.start = content.start.min(v.toks[s0].range.start);
+        }
+        let after_start = clause_after.or(close_tok.map(|c| c + 1));
+        if let Some(a) = after_start {
+            let s_close = sent_of(v, a.saturating_sub(1));
+            let send = sentence_content_end(v, s_close);
+            let mut a2 = a;
+            while a2 < send && matches!(v.lower(a2), "," | ";") {
+                a2 += 1;
+            }
+            if a2 < send && free(a2..send) {
+                content.end = content.end.max(v.toks[send - 1].range.end);
+            }
+        }
+    }
+    let (cue, rule) = match found {
+        Some((cue, _, sp)) => {
+            for k in cue.toks.clone() {
+                if let Some(c) = claimed.get_mut(k) {
+                    *c = true;
+                }
+            }
+            (Some(cue), sp)
+        }
+        None => (None, None),
+    };
+    let sents = sent_of(v, m.toks.start)..sent_of(v, m.toks.end.saturating_sub(1)) + 1;
+    Some(Detected { content, direct: true, cue, structure, rule, sents })
 }
 
 /// A reported-speech quote for the cue at `cue.toks.start`, if the context fits.
@@ -653,6 +876,16 @@ fn reported_at(
     let s0 = v.sents[sent].toks.start;
     let send = sentence_content_end(v, sent);
     let prev_tok = if c > s0 { v.lower(c - 1) } else { "" };
+    // "Noting that …, Tester added": the content runs to the comma, the speaker is
+    // the main clause's subject after it.
+    if c == s0 && cue.form == CueForm::Ing && cue.class != CueClass::According {
+        let comma = (ce..send).find(|&k| v.lower(k) == "," && v.toks[k].quote.is_none())?;
+        let sp = np_starting(v, ms, comma + 1)?;
+        if words_in(v, ce..comma) < 2 {
+            return None;
+        }
+        return Some(make(v, ce..comma, cue.clone(), Structure::Participle, Some(sp)));
+    }
     // Sentence-initial participles ("Speaking to reporters, …") introduce no quote.
     if c == s0
         && matches!(cue.form, CueForm::Ing | CueForm::Past)
@@ -694,12 +927,23 @@ fn reported_at(
             Some(sp),
         ));
     }
-    // Passives ("was asked", "is expected") are not attributions by the subject.
+    // Passive with an agent: "a fact first reported by X" → content before, X speaks.
+    if cue.form == CueForm::Past && v.lower(ce) == "by" {
+        let sp = np_starting(v, ms, ce + 1)?;
+        let mut e = c;
+        while e > s0 && (lexicon::AUX_ADVERBS.contains(&v.lower(e - 1)) || v.lower(e - 1) == "being") {
+            e -= 1;
+        }
+        let subj = np_ending(v, ms, e.checked_sub(1)?)?;
+        if words_in(v, subj.toks.clone()) < 1 || subj.kind == MentionKind::Relative {
+            return None;
+        }
+        return Some(make(v, subj.toks.clone(), cue.clone(), Structure::Inverted, Some(sp)));
+    }
+    // Passives ("was asked") are not attributions by the subject; "is expected" is.
     if cue.form == CueForm::Past
-        && matches!(
-            prev_tok,
-            "was" | "were" | "be" | "been" | "being" | "is" | "are"
-        )
+        && t.lower != "expected"
+        && matches!(prev_tok, "was" | "were" | "be" | "been" | "being" | "is" | "are")
     {
         return None;
     }
@@ -739,6 +983,16 @@ fn reported_at(
                 }
                 _ => {}
             }
+            // Plural nouns that double as verbs ("the terrorist attacks") need a
+            // real speaker as subject, not a phrase built from the tokens.
+            if cue.form == CueForm::Third && lexicon::NOUN_LIKE.contains(&t.lower.as_str()) {
+                let known = ms.iter().any(|m| m.head == sp.head);
+                let strong = matches!(sp.kind, MentionKind::Name | MentionKind::Pronoun(_))
+                    || lexicon::is_speaker_noun(&v.toks[sp.head].lower);
+                if !known || !strong {
+                    return None;
+                }
+            }
             // Subject pronoun "it" rarely speaks; keep only for speech cues.
             if matches!(sp.kind, MentionKind::Pronoun(Pronoun::It)) && cue.class != CueClass::Speech
             {
@@ -777,6 +1031,15 @@ fn reported_at(
             }
             let content = fwd?;
             Some(make(v, content, cue.clone(), Structure::Forward, Some(sp)))
+        }
+        None if matches!(prev_tok, "and" | "but")
+            && matches!(cue.form, CueForm::Past | CueForm::Third)
+            && cue.class != CueClass::Evaluate =>
+        {
+            // "Priebus … arrived … and acknowledged that …": the first subject.
+            let main = main_subject(v, ms, prev, c)?;
+            let content = forward_content(v, ms, cue, send)?;
+            Some(make(v, content, cue.clone(), Structure::Participle, Some(main)))
         }
         None => {
             // "…, said John Smith."
@@ -899,11 +1162,21 @@ fn main_subject(v: &View, ms: &[Mention], prev: &[(usize, Detected)], c: usize) 
             return d.rule.clone();
         }
     }
-    // Or the first mention of the sentence before the cue.
+    // Or the last mention before the cue in subject position (sentence-initial, or
+    // after a comma and before a lowercase word), else the first one.
     let s0 = v.sents[sent].toks.start;
-    ms.iter()
-        .find(|m| m.toks.start >= s0 && m.toks.end <= c && !m.in_quote && !m.possessive)
-        .cloned()
+    let before: Vec<&Mention> = ms
+        .iter()
+        .filter(|m| m.toks.start >= s0 && m.toks.end <= c && !m.in_quote && !m.possessive)
+        .collect();
+    let subject_like = |m: &&&Mention| {
+        let s = m.toks.start;
+        let after = v.get(m.toks.end);
+        s == s0
+            || (v.lower(s - 1) == ","
+                && after.is_some_and(|t| t.is_word() && !t.cap && !lexicon::is_np_break(&t.lower)))
+    };
+    before.iter().rev().find(subject_like).or(before.first()).map(|m| (*m).clone())
 }
 
 fn make(

@@ -162,7 +162,7 @@ pub(crate) fn resolve(v: &View, ms: &[Mention]) -> Entities {
     for (i, m) in ms.iter().enumerate() {
         let assigned = match m.kind {
             MentionKind::Name => assign_name(v, m, &mut ents),
-            MentionKind::Nominal if m.person || m.toks.clone().any(|k| v.toks[k].cap) => {
+            MentionKind::Nominal if m.person => {
                 assign_nominal(v, m, &ents)
             }
             MentionKind::Pronoun(p @ (Pronoun::He | Pronoun::She)) => {

@@ -338,7 +338,10 @@ pub(crate) fn extract(v: &View) -> Vec<Mention> {
                 det = true;
                 break;
             }
-            if lexicon::is_np_break(&p.lower) || lexicon::cue_word(&p.lower).is_some() {
+            if lexicon::is_np_break(&p.lower)
+                || lexicon::cue_word(&p.lower).is_some()
+                || matches!(p.lower.as_str(), "of" | "for" | "about" | "against" | "over" | "under" | "between" | "among")
+            {
                 break;
             }
             s -= 1;
@@ -402,6 +405,57 @@ pub(crate) fn extract(v: &View) -> Vec<Mention> {
         i = h + 1;
     }
     out.sort_by_key(|m| (m.toks.start, m.toks.end));
+    merge_titled_nominals(v, out)
+}
+
+/// "the head of Palestinian Hamas' political bureau Ismail Haniya": a definite role
+/// nominal, an optional "of …" complement and a person's name are one mention.
+fn merge_titled_nominals(v: &View, ms: Vec<Mention>) -> Vec<Mention> {
+    let mut out: Vec<Mention> = Vec::with_capacity(ms.len());
+    let mut i = 0;
+    while i < ms.len() {
+        let m = &ms[i];
+        let role_nominal = m.kind == MentionKind::Nominal && m.person && is_role(&v.toks[m.head].lower);
+        if role_nominal {
+            // The next name within 8 tokens, joined by "of …" only.
+            let name = ms[i + 1..].iter().position(|n| n.kind == MentionKind::Name && n.name.is_some());
+            if let Some(off) = name {
+                let n = &ms[i + 1 + off];
+                let gap = m.toks.end..n.toks.start;
+                let joined = gap.is_empty()
+                    || (gap.len() <= 8
+                        && v.lower(gap.start) == "of"
+                        && gap.clone().all(|k| {
+                            let t = &v.toks[k];
+                            t.sent == m.sent
+                                && (t.is_word() || t.kind == Kind::Possessive || t.lower == "'")
+                                && lexicon::cue_word(&t.lower).is_none()
+                                && !lexicon::is_np_break(&t.lower)
+                        }));
+                if joined && n.sent == m.sent {
+                    let mut merged = n.clone();
+                    merged.toks.start = m.toks.start;
+                    let mut desc = m.desc.clone();
+                    for k in gap {
+                        if v.toks[k].is_word() && v.toks[k].lower != "of" {
+                            desc.push(v.toks[k].lower.clone());
+                        }
+                    }
+                    desc.extend(n.desc.iter().cloned());
+                    merged.desc = desc;
+                    merged.person = true;
+                    if merged.gender == Gender::Unknown {
+                        merged.gender = m.gender;
+                    }
+                    out.push(merged);
+                    i += off + 2;
+                    continue;
+                }
+            }
+        }
+        out.push(m.clone());
+        i += 1;
+    }
     out
 }
 
@@ -451,6 +505,13 @@ fn name_at(v: &View, i: usize, lowercase_seen: &HashSet<&str>) -> Option<Mention
             return false;
         }
         // A capitalised common word at a sentence start is not a name.
+        // "Receiving the head …": a sentence-initial participle.
+        let participle = at_start
+            && u.lower.ends_with("ing")
+            && v.toks.get(k + 1).is_some_and(|n| n.is_word() && !n.cap);
+        if participle {
+            return false;
+        }
         if at_start && lowercase_seen.contains(u.lower.as_str()) && !lexicon::is_honorific(&u.lower)
         {
             return false;
@@ -645,11 +706,12 @@ fn merge_bridges(v: &View, ms: Vec<Mention>) -> Vec<Mention> {
 
 #[cfg(test)]
 mod tests {
-    use super::super::view::{tests::raw, View};
     use super::*;
+    use crate::text::TextLayout;
 
     fn names(text: &str) -> Vec<(String, Option<String>, MentionKind)> {
-        let v = View::new(raw(text));
+        let layout = TextLayout::new(text);
+        let v = super::super::view_of(&layout);
         extract(&v)
             .iter()
             .map(|m| {

@@ -12,7 +12,7 @@ const WINDOW_BEFORE: usize = 2;
 /// Sentences after the quote.
 const WINDOW_AFTER: usize = 1;
 /// Candidates kept per quote, nearest first.
-const MAX_CANDIDATES: usize = 24;
+const MAX_CANDIDATES: usize = 16;
 
 /// Number of features; bump [`FEATURES_VERSION`] when the layout changes.
 pub(crate) const N_FEATURES: usize = 96;

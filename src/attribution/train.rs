@@ -16,7 +16,7 @@ use std::time::Instant;
 
 /// L2 penalty of the logistic regression.
 const ALPHA: f64 = 0.5;
-const MAX_ITERATIONS: u64 = 300;
+const MAX_ITERATIONS: u64 = 100;
 
 /// One detected quote of a gold document: its candidates' probabilities and which
 /// of them overlap the gold speaker.

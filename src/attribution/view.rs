@@ -232,6 +232,10 @@ fn mk(text: &str, r: Range<usize>, kind: Kind) -> Tok {
 fn push_split(text: &str, out: &mut Vec<Tok>, r: Range<usize>, s: &str, kind: Kind) {
     if kind == Kind::Word {
         let lower = s.to_lowercase();
+        if lower == "'s" {
+            out.push(mk(text, r, Kind::Possessive));
+            return;
+        }
         for suffix in ["'s", "\u{2019}s"] {
             if lower.ends_with(suffix) && s.len() > suffix.len() {
                 let cut = r.end - suffix.len();
@@ -308,109 +312,23 @@ fn join_abbreviations(text: &str, toks: &mut Vec<Tok>) {
 }
 
 #[cfg(test)]
-pub(crate) mod tests {
-    use super::*;
-
-    /// A tiny layout for tests: paragraphs split on blank lines, sentences on ". ",
-    /// quotes paired per paragraph, tokens on word characters.
-    pub fn raw(text: &str) -> RawLayout<'_> {
-        let mut paragraphs = Vec::new();
-        let mut start = 0;
-        for (i, _) in text.match_indices("\n\n") {
-            paragraphs.push(start..i);
-            start = i + 2;
-        }
-        paragraphs.push(start..text.len());
-        let mut sentences = Vec::new();
-        let mut quotes = Vec::new();
-        for (pi, p) in paragraphs.iter().enumerate() {
-            let s = &text[p.clone()];
-            let mut a = 0;
-            let b = s.as_bytes();
-            for i in 0..b.len() {
-                let end_here = matches!(b[i], b'.' | b'?' | b'!')
-                    && i + 1 < b.len()
-                    && (b[i + 1] == b' '
-                        || (b[i + 1] == b'"' && i + 2 < b.len() && b[i + 2] == b' '));
-                if end_here {
-                    let e = if b[i + 1] == b'"' { i + 2 } else { i + 1 };
-                    sentences.push((p.start + a..p.start + e, pi));
-                    a = e + 1;
-                }
-            }
-            if a < s.len() {
-                sentences.push((p.start + a..p.end, pi));
-            }
-            let mut open = None;
-            for (i, c) in s.char_indices() {
-                if c == '"' {
-                    match open {
-                        None => open = Some(i),
-                        Some(o) => {
-                            quotes.push((
-                                p.start + o + 1..p.start + i,
-                                p.start + o..p.start + o + 1,
-                                Some(p.start + i..p.start + i + 1),
-                            ));
-                            open = None;
-                        }
-                    }
-                }
-            }
-            if let Some(o) = open {
-                quotes.push((p.start + o + 1..p.end, p.start + o..p.start + o + 1, None));
-            }
-        }
-        let mut tokens = Vec::new();
-        let mut i = 0;
-        let cs: Vec<(usize, char)> = text.char_indices().collect();
-        while i < cs.len() {
-            let (b, c) = cs[i];
-            if c.is_whitespace() {
-                i += 1;
-            } else if c.is_alphanumeric() {
-                let mut j = i + 1;
-                while j < cs.len()
-                    && (cs[j].1.is_alphanumeric()
-                        || ((cs[j].1 == '-' || cs[j].1 == '\'')
-                            && j + 1 < cs.len()
-                            && cs[j + 1].1.is_alphanumeric()))
-                {
-                    j += 1;
-                }
-                let e = cs.get(j).map(|x| x.0).unwrap_or(text.len());
-                let num = text[b..e].chars().all(|c| c.is_ascii_digit());
-                tokens.push((b..e, !num, num));
-                i = j;
-            } else {
-                tokens.push((b..b + c.len_utf8(), false, false));
-                i += 1;
-            }
-        }
-        RawLayout {
-            text,
-            paragraphs,
-            sentences,
-            quotes,
-            tokens,
-        }
-    }
+mod tests {
+    use crate::text::TextLayout;
 
     #[test]
     fn possessive_and_abbreviation() {
-        let v = View::new(raw("Haniyeh's visit. Sen. Ted Cruz spoke."));
+        let layout = TextLayout::new("Haniyeh's visit. Sen. Ted Cruz spoke.");
+        let v = super::super::view_of(&layout);
         let words: Vec<&str> = (0..v.toks.len()).map(|i| v.tok_text(i)).collect();
-        assert_eq!(
-            words,
-            ["Haniyeh", "'s", "visit", ".", "Sen.", "Ted", "Cruz", "spoke", "."]
-        );
-        assert_eq!(v.toks[1].kind, Kind::Possessive);
+        assert_eq!(words, ["Haniyeh", "'s", "visit", ".", "Sen.", "Ted", "Cruz", "spoke", "."]);
+        assert_eq!(v.toks[1].kind, super::Kind::Possessive);
         assert_eq!(v.toks[5].sent, 1);
     }
 
     #[test]
     fn quote_tokens_are_marked() {
-        let v = View::new(raw("\"We won,\" he said."));
+        let layout = TextLayout::new("\"We won,\" he said.");
+        let v = super::super::view_of(&layout);
         assert!(v.toks[0].mark);
         assert_eq!(v.toks[1].quote, Some(0));
         assert_eq!(v.toks[5].quote, None);

@@ -125,7 +125,10 @@ impl Featurizer {
                     })
                     .map(|t| {
                         if t.kind == TokenKind::Number {
-                            "<num>".to_string()
+                            // Years mark history; other numbers are statistics.
+                            let is_year = t.text.len() == 4
+                                && (t.text.starts_with("19") || t.text.starts_with("20"));
+                            if is_year { "<year>" } else { "<num>" }.to_string()
                         } else {
                             t.text.to_lowercase()
                         }
@@ -164,6 +167,14 @@ impl Featurizer {
     pub fn featurize(&self, layout: &TextLayout) -> Vec<SparseVec> {
         let facts = self.facts(layout);
         let n = facts.len();
+        // Words of the headline and lead: sentences about the main event reuse them.
+        let lead: std::collections::HashSet<&str> = facts
+            .iter()
+            .take(2)
+            .flat_map(|f| f.words.iter())
+            .filter(|w| w.len() >= 4)
+            .map(|w| w.as_str())
+            .collect();
         let mut out = Vec::with_capacity(n);
         for (i, (s, f)) in layout.sentences.iter().zip(&facts).enumerate() {
             let mut v = SparseVec::with_capacity(8 * f.words.len() + 32);
@@ -193,6 +204,21 @@ impl Featurizer {
             flag("idx_in_para", &s.index_in_paragraph.min(4).to_string());
             flag("len", bucket_of(f.words.len()));
             flag("last", if i + 1 == n { "1" } else { "0" });
+            if i >= 2 {
+                let content: Vec<&String> = f.words.iter().filter(|w| w.len() >= 4).collect();
+                let shared = content.iter().filter(|w| lead.contains(w.as_str())).count();
+                let frac = shared as f32 / content.len().max(1) as f32;
+                let b = if shared == 0 {
+                    "0"
+                } else if frac < 0.2 {
+                    "lo"
+                } else if frac < 0.4 {
+                    "mid"
+                } else {
+                    "hi"
+                };
+                flag("lead_overlap", b);
+            }
             if self.config.context {
                 for (off, name) in [(-1i64, "prev"), (1, "next")] {
                     let j = i as i64 + off;
