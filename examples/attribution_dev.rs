@@ -65,14 +65,23 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
                 if let Some(s) = &q.speaker {
                     let m = span(s.mention.clone());
                     let text: String = d.text.chars().skip(m.start).take(m.len()).collect();
-                    j["speaker"] = json!({"start": m.start, "end": m.end, "text": text, "entity": s.entity});
+                    j["speaker"] =
+                        json!({"start": m.start, "end": m.end, "text": text, "entity": s.entity});
                 }
                 j
             })
             .collect();
-        writeln!(w, "{}", json!({"id": d.id, "sentences": [], "quotes": quotes}))?;
+        writeln!(
+            w,
+            "{}",
+            json!({"id": d.id, "sentences": [], "quotes": quotes})
+        )?;
     }
     w.flush()?;
-    eprintln!("attributed {} documents in {:.2}s", docs.len(), t.elapsed().as_secs_f64());
+    eprintln!(
+        "attributed {} documents in {:.2}s",
+        docs.len(),
+        t.elapsed().as_secs_f64()
+    );
     Ok(())
 }

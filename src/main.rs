@@ -92,7 +92,7 @@ struct TrainArgs {
     #[arg(short, long, value_name = "MODEL")]
     output: PathBuf,
     /// L2 penalties to try (comma-separated); the best dev macro-F1 wins.
-    #[arg(long, value_delimiter = ',', default_value = "0.5,1,2")]
+    #[arg(long, value_delimiter = ',', default_value = "0.25,0.5,1")]
     alpha: Vec<f64>,
     /// Model name recorded in the card.
     #[arg(long, default_value = "newsroles-default")]

@@ -84,8 +84,8 @@ impl Pipeline {
     /// caller's (service and CLI), so the pipeline stays usable on any document.
     pub fn analyze(&self, doc: &Document) -> Result<Analysis> {
         let layout = TextLayout::new(&doc.text);
-        let feats = self.featurizer.featurize(&layout);
         let attribution = self.attributor.attribute(&layout);
+        let feats = self.featurizer.featurize(&layout, &attribution);
         let map = Mapper {
             original: &doc.text,
             norm: &layout.norm,

@@ -62,12 +62,16 @@ pub struct TrainOutcome {
 /// Our sentences of one labelled document, each with the role of the gold sentence it
 /// overlaps most (sentences overlapping no labelled gold sentence, e.g. headlines, are
 /// left out).
-pub fn role_samples(featurizer: &Featurizer, doc: &LabelledDocument) -> Vec<(SparseVec, Role)> {
+pub fn role_samples(
+    featurizer: &Featurizer,
+    attributor: &Attributor,
+    doc: &LabelledDocument,
+) -> Vec<(SparseVec, Role)> {
     let Some(gold) = &doc.sentences else {
         return vec![];
     };
     let layout = TextLayout::new(&doc.text);
-    let feats = featurizer.featurize(&layout);
+    let feats = featurizer.featurize(&layout, &attributor.attribute(&layout));
     let chars = CharIndex::new(&doc.text);
     layout
         .sentences
@@ -138,9 +142,30 @@ pub fn train(opts: &TrainOptions) -> Result<TrainOutcome> {
     let featurizer = Featurizer::new(opts.features.clone());
     let train_docs = read_all(&opts.roles)?;
     let dev_docs = read_all(&opts.dev)?;
+    // Attribution first: the role features use what it finds.
+    let quote_docs = read_all(&opts.quotes)?;
+    let dev_quote_docs: Vec<LabelledDocument> = dev_docs
+        .iter()
+        .filter(|d| d.quotes.is_some())
+        .cloned()
+        .collect();
+    let attribution = if quote_docs.is_empty() {
+        log += "attribution: rules (no --quotes data)\n";
+        Attributor::rules()
+    } else {
+        let t = Instant::now();
+        let (a, rep) = Attributor::train(&quote_docs, &dev_quote_docs)?;
+        log += &format!(
+            "attribution: trained on {} documents in {:.1}s\n{rep}\n",
+            quote_docs.len(),
+            t.elapsed().as_secs_f64()
+        );
+        a
+    };
+
     let samples: Vec<(SparseVec, Role)> = train_docs
         .par_iter()
-        .flat_map_iter(|d| role_samples(&featurizer, d))
+        .flat_map_iter(|d| role_samples(&featurizer, &attribution, d))
         .collect();
     if samples.is_empty() {
         return Err(Error::Training(
@@ -151,7 +176,7 @@ pub fn train(opts: &TrainOptions) -> Result<TrainOutcome> {
         dev_docs.iter().filter(|d| d.sentences.is_some()).collect();
     let dev_samples: Vec<(SparseVec, Role)> = dev_role_docs
         .par_iter()
-        .flat_map_iter(|d| role_samples(&featurizer, d))
+        .flat_map_iter(|d| role_samples(&featurizer, &attribution, d))
         .collect();
     log += &format!(
         "role training: {} documents, {} sentences; dev: {} documents, {} sentences\n",
@@ -188,26 +213,6 @@ pub fn train(opts: &TrainOptions) -> Result<TrainOutcome> {
         return Err(Error::Training("no alpha to try".into()));
     };
     log += &format!("chose alpha {alpha}\n");
-
-    let quote_docs = read_all(&opts.quotes)?;
-    let dev_quote_docs: Vec<LabelledDocument> = dev_docs
-        .iter()
-        .filter(|d| d.quotes.is_some())
-        .cloned()
-        .collect();
-    let attribution = if quote_docs.is_empty() {
-        log += "attribution: rules (no --quotes data)\n";
-        Attributor::rules()
-    } else {
-        let t = Instant::now();
-        let (a, rep) = Attributor::train(&quote_docs, &dev_quote_docs)?;
-        log += &format!(
-            "attribution: trained on {} documents in {:.1}s\n{rep}\n",
-            quote_docs.len(),
-            t.elapsed().as_secs_f64()
-        );
-        a
-    };
 
     let meta = ModelMeta {
         name: opts.name.clone(),

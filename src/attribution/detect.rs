@@ -33,7 +33,6 @@ pub(crate) enum Structure {
 }
 
 impl Structure {
-    pub const COUNT: usize = 10;
     pub fn index(self) -> usize {
         self as usize
     }
@@ -128,6 +127,16 @@ fn np_ending(v: &View, ms: &[Mention], p: usize) -> Option<Mention> {
             && !lexicon::is_np_break(&v.toks[p - 1].lower)
             && lexicon::cue_word(&v.toks[p - 1].lower).is_none();
         return prev_noun.then(|| adhoc(v, p..p + 1, p, MentionKind::Relative));
+    }
+    // "Some chanted", "Many say": a bare quantifier as subject.
+    if matches!(
+        l,
+        "some" | "many" | "most" | "others" | "several" | "both" | "few" | "all" | "two" | "three"
+    ) && v
+        .get(p + 1)
+        .is_some_and(|n| lexicon::cue_word(&n.lower).is_some())
+    {
+        return Some(adhoc(v, p..p + 1, p, MentionKind::Plural));
     }
     if lexicon::is_np_break(l)
         || lexicon::is_determiner(l)
@@ -238,11 +247,28 @@ fn skip_fillers(v: &View, mut k: usize, limit: usize) -> usize {
         let l = v.lower(k);
         // "a few days later", "two weeks ago", "hours earlier"
         let mut j = k;
-        while j < limit && j < k + 3 && (matches!(v.lower(j), "a" | "few" | "several" | "two" | "three" | "some" | "many") || v.toks[j].kind == Kind::Number) {
+        while j < limit
+            && j < k + 3
+            && (matches!(
+                v.lower(j),
+                "a" | "few" | "several" | "two" | "three" | "some" | "many"
+            ) || v.toks[j].kind == Kind::Number)
+        {
             j += 1;
         }
-        if matches!(v.lower(j), "minutes" | "hours" | "days" | "weeks" | "months" | "years" | "day" | "week" | "month" | "year")
-            && matches!(v.lower(j + 1), "later" | "ago" | "earlier" | "before")
+        if matches!(
+            v.lower(j),
+            "minutes"
+                | "hours"
+                | "days"
+                | "weeks"
+                | "months"
+                | "years"
+                | "day"
+                | "week"
+                | "month"
+                | "year"
+        ) && matches!(v.lower(j + 1), "later" | "ago" | "earlier" | "before")
         {
             k = j + 2;
             continue;
@@ -341,7 +367,10 @@ pub(crate) fn subject_before(v: &View, ms: &[Mention], c: usize) -> Option<(Ment
         }
         // "Harry M. Reid (D-Nev.) said": skip the parenthesis.
         if l == ")" {
-            if let Some(o) = (k.saturating_sub(10).max(s0)..k - 1).rev().find(|&j| v.lower(j) == "(") {
+            if let Some(o) = (k.saturating_sub(10).max(s0)..k - 1)
+                .rev()
+                .find(|&j| v.lower(j) == "(")
+            {
                 k = o;
                 skips += 1;
                 continue;
@@ -382,9 +411,16 @@ pub(crate) fn subject_before(v: &View, ms: &[Mention], c: usize) -> Option<(Ment
             while i > s0 && v.lower(i - 1) != "," && !v.toks[i - 1].mark {
                 i -= 1;
             }
-            if i > s0 && v.lower(i - 1) == "," && (apposition_like(v, i..j) || place_like(v, i..j)) {
+            if i > s0 && v.lower(i - 1) == "," && (apposition_like(v, i..j) || place_like(v, i..j))
+            {
                 end = j;
                 continue;
+            }
+            // "Facebook made the tool …, a spokeswoman, Anna White, said": a long
+            // clause before the chain is the content; the chain itself is the subject.
+            if j - i > 6 {
+                let m = np_ending(v, ms, end - 1)?;
+                return Some((m, aux));
             }
             let m = np_ending(v, ms, j - 1)?;
             return Some((m, aux));
@@ -397,13 +433,18 @@ pub(crate) fn subject_before(v: &View, ms: &[Mention], c: usize) -> Option<(Ment
 
 /// A short capitalised segment continuing an apposition ("from Sumter, South Carolina,").
 fn place_like(v: &View, r: std::ops::Range<usize>) -> bool {
-    !r.is_empty() && r.len() <= 3 && r.clone().all(|k| v.toks[k].cap && v.toks[k].is_word())
+    !r.is_empty()
+        && r.len() <= 4
+        && r.clone()
+            .all(|k| (v.toks[k].cap && v.toks[k].is_word()) || v.lower(k) == ".")
 }
 
 /// A comma-enclosed segment that describes or qualifies rather than carries a clause:
 /// "a spokesman for Y", "49", "for his part", "who …", "however".
 fn apposition_like(v: &View, r: std::ops::Range<usize>) -> bool {
-    let Some(t) = v.get(r.start) else { return false };
+    let Some(t) = v.get(r.start) else {
+        return false;
+    };
     if r.is_empty() {
         return false;
     }
@@ -413,18 +454,73 @@ fn apposition_like(v: &View, r: std::ops::Range<usize>) -> bool {
     }
     if matches!(
         l,
-        "who" | "whose" | "which" | "where" | "for" | "in" | "at" | "on" | "like" | "of" | "as"
-            | "with" | "from" | "after" | "before" | "during" | "unlike" | "despite"
-            | "including" | "however" | "meanwhile" | "too" | "also" | "though" | "instead"
-            | "therefore" | "then" | "now" | "once" | "again" | "still" | "indeed" | "perhaps"
-            | "in turn" | "by" | "under" | "among" | "until" | "formerly" | "himself"
-            | "herself" | "jr" | "sr" | "d" | "r" | "president" | "chairman" | "founder"
-            | "ceo" | "director" | "professor" | "author" | "executive"
+        "who"
+            | "whose"
+            | "which"
+            | "where"
+            | "for"
+            | "in"
+            | "at"
+            | "on"
+            | "like"
+            | "of"
+            | "as"
+            | "with"
+            | "from"
+            | "after"
+            | "before"
+            | "during"
+            | "unlike"
+            | "despite"
+            | "including"
+            | "however"
+            | "meanwhile"
+            | "too"
+            | "also"
+            | "though"
+            | "instead"
+            | "therefore"
+            | "then"
+            | "now"
+            | "once"
+            | "again"
+            | "still"
+            | "indeed"
+            | "perhaps"
+            | "in turn"
+            | "by"
+            | "under"
+            | "among"
+            | "until"
+            | "formerly"
+            | "himself"
+            | "herself"
+            | "jr"
+            | "sr"
+            | "d"
+            | "r"
+            | "president"
+            | "chairman"
+            | "founder"
+            | "ceo"
+            | "director"
+            | "professor"
+            | "author"
+            | "executive"
     ) {
         return true;
     }
     if !t.cap && (mentions::is_role(l) || lexicon::is_speaker_noun(l) || l.ends_with("ly")) {
         return true;
+    }
+    // "Sanders' campaign manager": ends in a role noun.
+    if let Some(last) = v.get(r.end - 1) {
+        if !last.cap
+            && (mentions::is_role(&last.lower) || lexicon::is_speaker_noun(&last.lower))
+            && r.len() <= 8
+        {
+            return true;
+        }
     }
     // "(D-Nev.)", "R-Texas", short all-caps or state abbreviations.
     r.len() <= 3 && v.text[v.span(&r)].contains('-')
@@ -436,6 +532,12 @@ fn subject_after(v: &View, ms: &[Mention], ce: usize) -> Option<Mention> {
     let end = v.sents.get(sent)?.toks.end;
     let k = skip_fillers(v, ce, end);
     let m = np_starting(v, ms, k)?;
+    // "said he hadn't …" is a forward cue with a pronoun subject of the content.
+    if matches!(m.kind, MentionKind::Pronoun(_))
+        && v.get(m.toks.end).is_some_and(|t| t.kind != Kind::Punct)
+    {
+        return None;
+    }
     match m.kind {
         MentionKind::Pronoun(p) => matches!(
             p,
@@ -466,7 +568,9 @@ fn cue_at(v: &View, i: usize) -> Option<Cue> {
     let w = lexicon::cue_word(&t.lower)?;
     let next = v.lower(i + 1);
     // Phrasal verbs that are not reporting: "showed off", "backed down", "called up".
-    if matches!(next, "off" | "up" | "down" | "away" | "over" | "back") && !t.lower.starts_with("point") {
+    if matches!(next, "off" | "up" | "down" | "away" | "over" | "back")
+        && !t.lower.starts_with("point")
+    {
         return None;
     }
     if (t.lower == "went" || t.lower == "goes") && next != "on" {
@@ -474,6 +578,9 @@ fn cue_at(v: &View, i: usize) -> Option<Cue> {
     }
     let particle = lexicon::cue_particle(&t.lower, next);
     if t.lower.starts_with("point") && !particle && next != "to" {
+        return None;
+    }
+    if t.lower.starts_with("put") && next != "it" {
         return None;
     }
     let end = if particle || (t.lower.starts_with("point") && next == "to") {
@@ -524,9 +631,13 @@ pub(crate) fn detect(v: &View, ms: &[Mention]) -> Vec<Detected> {
     let mut prev_open_end: Option<usize> = None;
     for m in &v.marks {
         let para_of = |b: usize| v.paras.iter().position(|r| r.start <= b && b <= r.end);
-        let continued = prev_open_end
-            .is_some_and(|p| para_of(m.open.start) == para_of(p).map(|x| x + 1));
-        prev_open_end = if m.close.is_none() { Some(m.content.end) } else { None };
+        let continued =
+            prev_open_end.is_some_and(|p| para_of(m.open.start) == para_of(p).map(|x| x + 1));
+        prev_open_end = if m.close.is_none() {
+            Some(m.content.end)
+        } else {
+            None
+        };
         if let Some(d) = direct_quote(v, ms, m, &mut claimed, continued) {
             out.push(d);
         }
@@ -554,7 +665,10 @@ pub(crate) fn detect(v: &View, ms: &[Mention]) -> Vec<Detected> {
     let mut kept: Vec<Detected> = Vec::new();
     for (c, d) in reported {
         let mut drop = false;
-        let outer = matches!(d.structure, Structure::Trailing | Structure::According | Structure::Inverted);
+        let outer = matches!(
+            d.structure,
+            Structure::Trailing | Structure::According | Structure::Inverted
+        );
         for k in kept.iter_mut() {
             let cb = v.toks[c].range.start;
             let inside = k.content.start <= cb && cb < k.content.end;
@@ -564,7 +678,10 @@ pub(crate) fn detect(v: &View, ms: &[Mention]) -> Vec<Detected> {
                 continue;
             }
             // A new clause: boundary (+ conjunction) right before this cue's subject.
-            let subj_start = d.rule.as_ref().map(|m| m.toks.start).unwrap_or(c);
+            let subj_start = match d.structure {
+                Structure::Participle => c,
+                _ => d.rule.as_ref().map(|m| m.toks.start).unwrap_or(c),
+            };
             let mut b = subj_start;
             if b > 0
                 && matches!(
@@ -576,7 +693,7 @@ pub(crate) fn detect(v: &View, ms: &[Mention]) -> Vec<Detected> {
             }
             let new_clause = b > 0
                 && matches!(v.lower(b - 1), "," | ";" | "—" | "–")
-                && matches!(d.structure, Structure::Forward);
+                && matches!(d.structure, Structure::Forward | Structure::Participle);
             if new_clause {
                 let cut = v.toks[b - 1].range.start;
                 k.content.end = cut;
@@ -599,15 +716,28 @@ pub(crate) fn detect(v: &View, ms: &[Mention]) -> Vec<Detected> {
     // Reported content swallows cue-less direct quotes that start inside it (mixed
     // quotes), growing to cover a quotation that runs past the sentence.
     for mut d in kept {
+        // 'X said the plan was good: "…"' — a quotation right after a reported
+        // clause that ends in a colon continues it.
+        let colon_end = v.tok_at(d.content.end);
+        let reach = if v.lower(colon_end) == ":" {
+            v.toks.get(colon_end + 2).map(|t| t.range.start).unwrap_or(d.content.end)
+        } else {
+            d.content.end
+        };
         let overl: Vec<usize> = out
             .iter()
             .enumerate()
-            .filter(|(_, q)| q.content.start < d.content.end && d.content.start < q.content.end)
+            .filter(|(_, q)| q.content.start < reach.max(d.content.end) && d.content.start < q.content.end)
             .map(|(k, _)| k)
             .collect();
         let swallow = overl.iter().all(|&k| {
             let q = &out[k];
-            q.cue.is_none() && q.direct && d.content.start <= q.content.start
+            // A quotation whose own cue sits inside this content is nested in it.
+            let nested_cue = q.cue.as_ref().is_some_and(|c| {
+                let b = v.toks[c.toks.start].range.start;
+                d.content.start <= b && b < d.content.end
+            });
+            (q.cue.is_none() || nested_cue) && q.direct && d.content.start <= q.content.start
         });
         if overl.is_empty() {
             out.push(d);
@@ -623,6 +753,30 @@ pub(crate) fn detect(v: &View, ms: &[Mention]) -> Vec<Detected> {
         }
         // Otherwise the direct quote with its own cue wins.
     }
+    // '"The risk," said X, "is that …"': one quote around its cue.
+    out.sort_by_key(|d| (d.content.start, d.content.end));
+    let mut merged: Vec<Detected> = Vec::with_capacity(out.len());
+    for d in out {
+        if let Some(prev) = merged.last_mut() {
+            let interrupted = prev.direct
+                && d.direct
+                && d.cue.is_none()
+                && matches!(prev.structure, Structure::DirectAfter)
+                && prev.cue.as_ref().is_some_and(|c| {
+                    let open = v.tok_at(d.content.start).saturating_sub(1);
+                    v.toks.get(c.toks.start).map(|t| t.sent) == v.toks.get(open).map(|t| t.sent)
+                        && open > c.toks.start
+                        && open - c.toks.start < 40
+                });
+            if interrupted {
+                prev.content.end = prev.content.end.max(d.content.end);
+                prev.sents.end = prev.sents.end.max(d.sents.end);
+                continue;
+            }
+        }
+        merged.push(d);
+    }
+    let mut out = merged;
     // 3. Headlines: "claim: Speaker".
     headlines(v, ms, &mut out);
     out.sort_by_key(|d| (d.content.start, d.content.end));
@@ -631,10 +785,15 @@ pub(crate) fn detect(v: &View, ms: &[Mention]) -> Vec<Detected> {
 
 /// Whether a quotation looks like a title ("Saturday Night Live") rather than speech.
 fn is_title(v: &View, m: &Mark) -> bool {
-    let words: Vec<&Tok> = v.toks[m.toks.clone()].iter().filter(|t| t.is_word()).collect();
-    let punct = v.toks[m.toks.clone()]
+    let words: Vec<&Tok> = v.toks[m.toks.clone()]
         .iter()
-        .any(|t| t.kind == Kind::Punct && matches!(t.lower.as_str(), "." | "," | "!" | "?" | ":" | ";"));
+        .filter(|t| t.is_word())
+        .collect();
+    // Punctuation inside (a final full stop or comma may belong to the sentence).
+    let inner = m.toks.start..m.toks.end.saturating_sub(1);
+    let punct = v.toks[inner].iter().any(|t| {
+        t.kind == Kind::Punct && matches!(t.lower.as_str(), "." | "," | "!" | "?" | ":" | ";")
+    });
     !words.is_empty()
         && words.len() <= 6
         && !punct
@@ -646,9 +805,28 @@ fn is_title(v: &View, m: &Mark) -> bool {
 fn takes_object(l: &str) -> bool {
     matches!(
         l,
-        "told" | "tell" | "tells" | "telling" | "asked" | "asks" | "ask" | "asking" | "warned"
-            | "warns" | "urged" | "urges" | "assured" | "reminded" | "informed" | "advised"
-            | "promised" | "convince" | "convinced" | "assuring" | "reminding" | "urging"
+        "told"
+            | "tell"
+            | "tells"
+            | "telling"
+            | "asked"
+            | "asks"
+            | "ask"
+            | "asking"
+            | "warned"
+            | "warns"
+            | "urged"
+            | "urges"
+            | "assured"
+            | "reminded"
+            | "informed"
+            | "advised"
+            | "promised"
+            | "convince"
+            | "convinced"
+            | "assuring"
+            | "reminding"
+            | "urging"
             | "warning"
     )
 }
@@ -664,12 +842,14 @@ fn skip_object(v: &View, ms: &[Mention], k: usize, limit: usize) -> usize {
         }
     }
     match v.lower(k) {
-        "reporters" | "him" | "her" | "them" | "us" | "me" | "you" | "journalists" | "supporters"
-        | "voters" | "listeners" | "viewers" | "students" | "delegates" | "donors" | "lawmakers"
-        | "senators" | "members" | "people" | "attendees" | "the" | "his" | "their" | "a" => {
+        "reporters" | "him" | "her" | "them" | "us" | "me" | "you" | "journalists"
+        | "supporters" | "voters" | "listeners" | "viewers" | "students" | "delegates"
+        | "donors" | "lawmakers" | "senators" | "members" | "people" | "attendees" | "the"
+        | "his" | "their" | "a" => {
             let mut j = k + 1;
             if lexicon::is_determiner(v.lower(k)) {
-                while j < limit && j < k + 4 && v.toks[j].is_word() && !matches!(v.lower(j), "that") {
+                while j < limit && j < k + 4 && v.toks[j].is_word() && !matches!(v.lower(j), "that")
+                {
                     j += 1;
                 }
             }
@@ -703,7 +883,13 @@ fn tail_ok(v: &View, ms: &[Mention], cue: &Cue, mut j: usize, end: usize) -> boo
 }
 
 /// One quotation-mark span as a direct quote, with its cue and subject if any.
-fn direct_quote(v: &View, ms: &[Mention], m: &Mark, claimed: &mut [bool], continued: bool) -> Option<Detected> {
+fn direct_quote(
+    v: &View,
+    ms: &[Mention],
+    m: &Mark,
+    claimed: &mut [bool],
+    continued: bool,
+) -> Option<Detected> {
     if m.toks.is_empty() || (is_title(v, m) && !continued) {
         return None;
     }
@@ -722,12 +908,16 @@ fn direct_quote(v: &View, ms: &[Mention], m: &Mark, claimed: &mut [bool], contin
         if is_punct(v, k, ",") {
             k += 1;
         }
-        for c in k..end.min(k + 10) {
+        for (c, &taken) in claimed.iter().enumerate().take(end.min(k + 40)).skip(k) {
             if v.toks[c].mark {
                 break;
             }
+            // A cue word used as a noun ("the email read") is part of the subject.
+            if c > k && lexicon::is_determiner(v.lower(c - 1)) {
+                continue;
+            }
             let Some(cue) = cue_at(v, c) else { continue };
-            if claimed[c] {
+            if taken {
                 break;
             }
             if cue.class == CueClass::According {
@@ -747,12 +937,16 @@ fn direct_quote(v: &View, ms: &[Mention], m: &Mark, claimed: &mut [bool], contin
                 break;
             }
             if let Some((sp, _)) = subject_before(v, ms, c) {
-                if sp.toks.start >= k && tail_ok(v, ms, &cue, cue.toks.end, end) {
+                if (k..=k + 1).contains(&sp.toks.start) && tail_ok(v, ms, &cue, cue.toks.end, end) {
                     clause_after = Some(cue.toks.end);
                     found = Some((cue, Structure::DirectAfter, Some(sp)));
                 }
+                break;
             }
-            break;
+            // Too far for a subject in between: give up.
+            if c > k + 12 {
+                break;
+            }
         }
     }
     // Cue before the opening mark: 'X said: "…"', 'X told reporters, "…"', 'said Smith, "…"'.
@@ -768,7 +962,11 @@ fn direct_quote(v: &View, ms: &[Mention], m: &Mark, claimed: &mut [bool], contin
         while c > lo {
             c -= 1;
             let t = &v.toks[c];
-            if t.mark || t.lower == "that" || (t.kind == Kind::Punct && !matches!(t.lower.as_str(), "," | "(" | ")" | "." | "-")) {
+            if t.mark
+                || t.lower == "that"
+                || (t.kind == Kind::Punct
+                    && !matches!(t.lower.as_str(), "," | "(" | ")" | "." | "-"))
+            {
                 break;
             }
             let Some(cue) = cue_at(v, c) else { continue };
@@ -829,7 +1027,8 @@ fn direct_quote(v: &View, ms: &[Mention], m: &Mark, claimed: &mut [bool], contin
         let s0 = v.sents[s_open].toks.start;
         let before_end = clause_before.unwrap_or(open_tok);
         let free = |r: std::ops::Range<usize>| {
-            words_in(v, r.clone()) >= 3 && !r.clone().any(|k| cue_at(v, k).is_some() || v.toks[k].mark)
+            words_in(v, r.clone()) >= 3
+                && !r.clone().any(|k| cue_at(v, k).is_some() || v.toks[k].mark)
         };
         if before_end > s0 && free(s0..before_end) {
             content.start = content.start.min(v.toks[s0].range.start);
@@ -842,7 +1041,11 @@ fn direct_quote(v: &View, ms: &[Mention], m: &Mark, claimed: &mut [bool], contin
             while a2 < send && matches!(v.lower(a2), "," | ";") {
                 a2 += 1;
             }
-            if a2 < send && free(a2..send) {
+            // After the cue only a participle ("adding …") starts a new quote.
+            let free_after = words_in(v, a2..send) >= 3
+                && !(a2..send).any(|k| v.toks[k].mark)
+                && cue_at(v, a2).is_none_or(|c| c.form != CueForm::Ing);
+            if a2 < send && free_after {
                 content.end = content.end.max(v.toks[send - 1].range.end);
             }
         }
@@ -859,7 +1062,14 @@ fn direct_quote(v: &View, ms: &[Mention], m: &Mark, claimed: &mut [bool], contin
         None => (None, None),
     };
     let sents = sent_of(v, m.toks.start)..sent_of(v, m.toks.end.saturating_sub(1)) + 1;
-    Some(Detected { content, direct: true, cue, structure, rule, sents })
+    Some(Detected {
+        content,
+        direct: true,
+        cue,
+        structure,
+        rule,
+        sents,
+    })
 }
 
 /// A reported-speech quote for the cue at `cue.toks.start`, if the context fits.
@@ -884,7 +1094,13 @@ fn reported_at(
         if words_in(v, ce..comma) < 2 {
             return None;
         }
-        return Some(make(v, ce..comma, cue.clone(), Structure::Participle, Some(sp)));
+        return Some(make(
+            v,
+            ce..comma,
+            cue.clone(),
+            Structure::Participle,
+            Some(sp),
+        ));
     }
     // Sentence-initial participles ("Speaking to reporters, …") introduce no quote.
     if c == s0
@@ -931,19 +1147,30 @@ fn reported_at(
     if cue.form == CueForm::Past && v.lower(ce) == "by" {
         let sp = np_starting(v, ms, ce + 1)?;
         let mut e = c;
-        while e > s0 && (lexicon::AUX_ADVERBS.contains(&v.lower(e - 1)) || v.lower(e - 1) == "being") {
+        while e > s0
+            && (lexicon::AUX_ADVERBS.contains(&v.lower(e - 1)) || v.lower(e - 1) == "being")
+        {
             e -= 1;
         }
         let subj = np_ending(v, ms, e.checked_sub(1)?)?;
         if words_in(v, subj.toks.clone()) < 1 || subj.kind == MentionKind::Relative {
             return None;
         }
-        return Some(make(v, subj.toks.clone(), cue.clone(), Structure::Inverted, Some(sp)));
+        return Some(make(
+            v,
+            subj.toks.clone(),
+            cue.clone(),
+            Structure::Inverted,
+            Some(sp),
+        ));
     }
     // Passives ("was asked") are not attributions by the subject; "is expected" is.
     if cue.form == CueForm::Past
         && t.lower != "expected"
-        && matches!(prev_tok, "was" | "were" | "be" | "been" | "being" | "is" | "are")
+        && matches!(
+            prev_tok,
+            "was" | "were" | "be" | "been" | "being" | "is" | "are"
+        )
     {
         return None;
     }
@@ -952,7 +1179,7 @@ fn reported_at(
         && matches!(prev_tok, "," | "and" | "while" | "before" | "after" | "—")
     {
         let main = main_subject(v, ms, prev, c)?;
-        let content = forward_content(v, ms, cue, send)?;
+        let content = forward_content(v, ms, cue, send, false)?;
         return Some(make(
             v,
             content,
@@ -976,10 +1203,10 @@ fn reported_at(
                         return None;
                     }
                 }
-                CueForm::Ing => {
-                    if !matches!(prev_tok, "is" | "are" | "was" | "were" | "been" | "be") {
-                        return None;
-                    }
+                CueForm::Ing
+                    if !matches!(prev_tok, "is" | "are" | "was" | "were" | "been" | "be") =>
+                {
+                    return None;
                 }
                 _ => {}
             }
@@ -1002,9 +1229,13 @@ fn reported_at(
             let clause_before = subj_start > s0
                 && matches!(v.lower(subj_start - 1), "," | "\"" | "—" | ":")
                 && words_in(v, s0..subj_start) >= 2;
-            let fwd = forward_content(v, ms, cue, send);
+            let fwd = forward_content(v, ms, cue, send, false);
+            let fwd_strict = forward_content(v, ms, cue, send, true);
             let fwd_starts_comma = is_punct(v, skip_fillers(v, ce, send), ",");
-            if clause_before && (fwd.is_none() || fwd_starts_comma) {
+            let before_words = words_in(v, s0..subj_start);
+            if clause_before
+                && (fwd.is_none() || fwd_starts_comma || fwd_strict.is_none() && before_words >= 3)
+            {
                 // "…, he said." or "The plan, he said, is dead."
                 let mut e = subj_start;
                 while e > s0
@@ -1038,8 +1269,14 @@ fn reported_at(
         {
             // "Priebus … arrived … and acknowledged that …": the first subject.
             let main = main_subject(v, ms, prev, c)?;
-            let content = forward_content(v, ms, cue, send)?;
-            Some(make(v, content, cue.clone(), Structure::Participle, Some(main)))
+            let content = forward_content(v, ms, cue, send, false)?;
+            Some(make(
+                v,
+                content,
+                cue.clone(),
+                Structure::Participle,
+                Some(main),
+            ))
         }
         None => {
             // "…, said John Smith."
@@ -1073,84 +1310,66 @@ fn reported_at(
 /// Start of the clause before token `e`: the sentence start, or after an earlier
 /// quote of the same sentence.
 fn clause_start(v: &View, prev: &[(usize, Detected)], s0: usize, e: usize) -> usize {
-    let sb = v.toks[s0].range.start;
-    let eb = v.toks.get(e).map(|t| t.range.start).unwrap_or(usize::MAX);
+    // Earlier reported quotes of the sentence are nested in this one (the outer
+    // relation wins), so the clause runs from the sentence start.
+    let _ = prev;
     let mut start = s0;
-    for (_, d) in prev {
-        if d.content.end > sb && d.content.end < eb {
-            start = start.max(v.tok_at(d.content.end));
-        }
-    }
     while start < e && is_boundary(v, start) {
         start += 1;
     }
     start
 }
 
-/// Content after a cue: skips objects ("told reporters"), fillers and "that".
-fn forward_content(v: &View, ms: &[Mention], cue: &Cue, send: usize) -> Option<Range<usize>> {
+/// Content after a cue: skips objects ("told reporters"), fillers and adverbial
+/// phrases ("after meeting aides"); `None` when nothing like a complement follows.
+fn forward_content(
+    v: &View,
+    ms: &[Mention],
+    cue: &Cue,
+    send: usize,
+    strict: bool,
+) -> Option<Range<usize>> {
     let mut k = skip_fillers(v, cue.toks.end, send);
-    let l = v.lower(cue.toks.start);
-    let takes_object = matches!(
-        l,
-        "told"
-            | "tell"
-            | "tells"
-            | "telling"
-            | "asked"
-            | "asks"
-            | "ask"
-            | "asking"
-            | "warned"
-            | "warns"
-            | "urged"
-            | "urges"
-            | "assured"
-            | "reminded"
-            | "informed"
-            | "advised"
-            | "promised"
-            | "convince"
-            | "convinced"
-    );
-    if takes_object && k < send {
-        if let Some(m) = mention_starting(ms, k) {
-            k = m.toks.end;
-        } else if matches!(
-            v.lower(k),
-            "reporters"
-                | "him"
-                | "her"
-                | "them"
-                | "us"
-                | "me"
-                | "you"
-                | "journalists"
-                | "supporters"
-                | "voters"
-                | "listeners"
-                | "viewers"
-                | "the"
-        ) {
-            k += 1;
-            if v.lower(k - 1) == "the" {
-                k += 1;
-            }
-        }
-        k = skip_fillers(v, k, send);
+    if takes_object(v.lower(cue.toks.start)) {
+        k = skip_fillers(v, skip_object(v, ms, k, send), send);
     }
     while k < send && matches!(v.lower(k), "," | ":") {
         k += 1;
     }
+    // A prepositional phrase is no complement; a "that" clause after it is.
+    if strict
+        && cue.toks.len() == 1
+        && matches!(
+            v.lower(k),
+            "after"
+                | "before"
+                | "during"
+                | "at"
+                | "in"
+                | "on"
+                | "while"
+                | "when"
+                | "as"
+                | "from"
+                | "with"
+                | "by"
+                | "outside"
+                | "inside"
+                | "since"
+                | "upon"
+                | "over"
+        )
+    {
+        let that = (k..send.min(k + 10)).find(|&j| v.lower(j) == "that" || v.lower(j) == ",");
+        match that {
+            Some(j) if v.lower(j) == "that" => k = j,
+            _ => return None,
+        }
+    }
     if words_in(v, k..send) < 2 {
         return None;
     }
-    let a = v.toks.get(k)?.range.start;
-    let b = v.toks.get(send.checked_sub(1)?)?.range.end;
-    (a < b).then_some(k..send).map(|r| {
-        let _ = r;
-        k..send
-    })
+    Some(k..send)
 }
 
 /// The main clause's subject for a participle cue at `c`.
@@ -1176,7 +1395,12 @@ fn main_subject(v: &View, ms: &[Mention], prev: &[(usize, Detected)], c: usize) 
             || (v.lower(s - 1) == ","
                 && after.is_some_and(|t| t.is_word() && !t.cap && !lexicon::is_np_break(&t.lower)))
     };
-    before.iter().rev().find(subject_like).or(before.first()).map(|m| (*m).clone())
+    before
+        .iter()
+        .rev()
+        .find(subject_like)
+        .or(before.first())
+        .map(|m| (*m).clone())
 }
 
 fn make(

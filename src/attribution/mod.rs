@@ -32,6 +32,7 @@ use view::{RawLayout, View};
 /// |---|---|---|
 /// | `weights` | hand-set | linear weights over the ranker's pair features |
 /// | `threshold` | 0.5 | below this probability a quote gets no speaker |
+/// | `cue_prior` | empty | learned per-cue-word log-odds of a real attribution |
 /// | `trained` | false | weights come from [`Attributor::train`] |
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
 pub struct Attributor {
@@ -39,6 +40,8 @@ pub struct Attributor {
     pub features_version: u32,
     pub weights: Vec<f64>,
     pub threshold: f64,
+    /// Per cue word, learned log-odds that its quotes are real (sorted by word).
+    pub cue_prior: Vec<(String, f32)>,
     pub trained: bool,
 }
 
@@ -90,7 +93,7 @@ pub(crate) struct Analysed<'a> {
 }
 
 impl<'a> Analysed<'a> {
-    pub fn context(&self) -> ranker::DocContext<'_> {
+    pub fn context<'b>(&'b self, cue_prior: &'b [(String, f32)]) -> ranker::DocContext<'b> {
         let mut is_subject = vec![false; self.ms.len()];
         for (q, r) in self.quotes.iter().zip(&self.rule_idx) {
             if let (Some(r), Some(_)) = (r, &q.cue) {
@@ -106,6 +109,7 @@ impl<'a> Analysed<'a> {
             rule_idx: &self.rule_idx,
             is_subject,
             cluster: &self.ents.of,
+            cue_prior,
         }
     }
 }
@@ -203,6 +207,7 @@ impl Attributor {
             features_version: ranker::FEATURES_VERSION,
             weights: ranker::rule_weights(),
             threshold: 0.5,
+            cue_prior: Vec::new(),
             trained: false,
         }
     }
@@ -233,7 +238,7 @@ impl Attributor {
 
     /// The chosen speaker mention and its probability, per quote.
     pub(crate) fn choose(&self, a: &Analysed) -> Vec<Option<(usize, f64)>> {
-        let cx = a.context();
+        let cx = a.context(&self.cue_prior);
         // A model from another feature layout cannot score: fall back to the rules.
         let rules;
         let (w, threshold) = if self.weights.len() == ranker::N_FEATURES

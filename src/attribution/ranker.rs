@@ -15,8 +15,8 @@ const WINDOW_AFTER: usize = 1;
 const MAX_CANDIDATES: usize = 16;
 
 /// Number of features; bump [`FEATURES_VERSION`] when the layout changes.
-pub(crate) const N_FEATURES: usize = 96;
-pub(crate) const FEATURES_VERSION: u32 = 1;
+pub(crate) const N_FEATURES: usize = 124;
+pub(crate) const FEATURES_VERSION: u32 = 2;
 
 /// One quote's candidates: mention indices and their feature rows.
 pub(crate) struct Candidates {
@@ -35,6 +35,21 @@ pub(crate) struct DocContext<'a> {
     pub is_subject: Vec<bool>,
     /// Cluster of each mention.
     pub cluster: &'a [Option<usize>],
+    /// Learned log-odds that a quote built from a cue word is a real attribution,
+    /// sorted by word (empty for the rules).
+    pub cue_prior: &'a [(String, f32)],
+}
+
+/// The cue word a quote's prior is looked up by: its cue's first token, lowercase.
+pub(crate) fn cue_key(v: &View, q: &Detected) -> Option<String> {
+    q.cue.as_ref().map(|c| v.lower(c.toks.start).to_string())
+}
+
+fn prior_of(table: &[(String, f32)], key: Option<&str>) -> f64 {
+    key.and_then(|k| table.binary_search_by(|(w, _)| w.as_str().cmp(k)).ok())
+        .and_then(|i| table.get(i))
+        .map(|x| f64::from(x.1))
+        .unwrap_or(0.0)
 }
 
 fn kind_slot(m: &Mention) -> usize {
@@ -95,6 +110,22 @@ pub(crate) fn candidates(cx: &DocContext, qi: usize) -> Candidates {
     idx.truncate(MAX_CANDIDATES);
     idx.sort_unstable();
     let n_cands = idx.len();
+    // Quote-level facts, the same on every candidate row: they move the quote's
+    // best score against the no-speaker threshold.
+    let key = cue_key(v, q);
+    let prior = prior_of(cx.cue_prior, key.as_deref());
+    let form = q.cue.as_ref().map(|c| c.form as usize).unwrap_or(4);
+    let content_words = v.toks[q_start_tok.min(v.toks.len())..q_end_tok.min(v.toks.len())]
+        .iter()
+        .filter(|t| t.is_word())
+        .count();
+    let in_headline = q.sents.start == 0;
+    let multiword = q.cue.as_ref().is_some_and(|c| c.toks.len() > 1);
+    let same_sentence_quotes = cx
+        .quotes
+        .iter()
+        .filter(|o| o.sents.start <= q.sents.start && q.sents.start < o.sents.end)
+        .count();
     let leftmost_in_sent = |i: usize| -> bool {
         let m = &cx.ms[i];
         !cx.ms[..i]
@@ -243,6 +274,23 @@ pub(crate) fn candidates(cx: &DocContext, qi: usize) -> Candidates {
                 matches!(q.structure, Structure::Continued | Structure::NoCue) && ks == 0,
             )),
         );
+        // 96..106: structure; 106..113: cue class; 113..118: cue form
+        let mut setq = |k: usize, x: f64| {
+            if let Some(s) = f.get_mut(k) {
+                *s = x;
+            }
+        };
+        setq(96 + q.structure.index(), 1.0);
+        setq(106 + cls, 1.0);
+        setq(113 + form.min(4), 1.0);
+        // 118: direct; 119: content length; 120: cue prior; 121: headline sentence;
+        // 122: multi-word cue; 123: quotes sharing the sentence
+        setq(118, f64::from(u8::from(q.direct)));
+        setq(119, (content_words as f64).ln_1p());
+        setq(120, prior);
+        setq(121, f64::from(u8::from(in_headline)));
+        setq(122, f64::from(u8::from(multiword)));
+        setq(123, (same_sentence_quotes as f64).ln_1p());
         rows.push(f);
     }
     Candidates {

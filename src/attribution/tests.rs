@@ -120,9 +120,18 @@ fn surname_and_spelling_variants_cluster() {
         "Ismail Haniya visited Tehran.\n\nHaniyeh said the visit was important for the region.\n\n\
          Haniya added that talks would go on.",
     );
-    let ents: Vec<&str> = a.quotes.iter().filter_map(|q| q.speaker.as_ref()).map(|s| s.entity.as_str()).collect();
+    let ents: Vec<&str> = a
+        .quotes
+        .iter()
+        .filter_map(|q| q.speaker.as_ref())
+        .map(|s| s.entity.as_str())
+        .collect();
     assert_eq!(ents, ["Ismail Haniya", "Ismail Haniya"]);
-    let e = a.entities.iter().find(|e| e.entity == "Ismail Haniya").expect("entity");
+    let e = a
+        .entities
+        .iter()
+        .find(|e| e.entity == "Ismail Haniya")
+        .expect("entity");
     assert_eq!((e.mentions, e.quotes), (3, 2));
 }
 
@@ -133,7 +142,10 @@ fn title_apposition_names_the_description() {
          The Leader of the Islamic Revolution also praised the people of Gaza.",
     );
     assert_eq!(q.len(), 1, "{q:?}");
-    assert_eq!(q[0].1.as_deref(), Some("The Leader of the Islamic Revolution"));
+    assert_eq!(
+        q[0].1.as_deref(),
+        Some("The Leader of the Islamic Revolution")
+    );
     assert_eq!(q[0].2.as_deref(), Some("Ayatollah Khamenei"));
 }
 
@@ -166,7 +178,8 @@ fn spans_slice_the_normalised_text() {
 }
 
 /// A miniature of `examples/wire-article.txt`.
-const MINI_WIRE: &str = "Tehran (IP) - The Leader of the Islamic Revolution Ayatollah Khamenei received \
+const MINI_WIRE: &str =
+    "Tehran (IP) - The Leader of the Islamic Revolution Ayatollah Khamenei received \
 the head of Palestinian Hamas' political bureau Ismail Haniya on Tuesday evening.
 
 Ayatollah Khamenei said: \u{201c}The patience of the people of Gaza is a great phenomenon.\u{201d}
@@ -208,16 +221,36 @@ fn check_wire(text: &str) {
     ];
     let mut seen = 0;
     for (start, who) in expect {
-        let Some(q) = a.quotes.iter().find(|q| t[q.content.clone()].starts_with(start)) else { continue };
+        let Some(q) = a
+            .quotes
+            .iter()
+            .find(|q| t[q.content.clone()].starts_with(start))
+        else {
+            continue;
+        };
         seen += 1;
         let e = q.speaker.as_ref().map(|s| s.entity.as_str()).unwrap_or("");
-        assert!(e.ends_with(who), "quote {start:?}: entity {e:?}, expected {who:?}");
+        assert!(
+            e.ends_with(who),
+            "quote {start:?}: entity {e:?}, expected {who:?}"
+        );
     }
-    assert!(seen >= 6, "only {seen} of the expected quotes found: {:?}", a.quotes);
-    let he = a.quotes.iter().find(|q| t[q.content.clone()].starts_with("The genocide")).and_then(|q| q.speaker.clone());
+    assert!(
+        seen >= 6,
+        "only {seen} of the expected quotes found: {:?}",
+        a.quotes
+    );
+    let he = a
+        .quotes
+        .iter()
+        .find(|q| t[q.content.clone()].starts_with("The genocide"))
+        .and_then(|q| q.speaker.clone());
     assert_eq!(he.map(|s| t[s.mention].to_string()).as_deref(), Some("he"));
     let names: Vec<&str> = a.entities.iter().map(|e| e.entity.as_str()).collect();
-    assert!(names.contains(&"Ismail Haniya") && names.contains(&"Ayatollah Khamenei"), "{names:?}");
+    assert!(
+        names.contains(&"Ismail Haniya") && names.contains(&"Ayatollah Khamenei"),
+        "{names:?}"
+    );
 }
 
 #[test]
@@ -227,7 +260,8 @@ fn wire_article_miniature() {
 
 #[test]
 fn wire_article_file() {
-    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/examples/wire-article.txt");
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../shared/examples/wire-article.txt");
     match std::fs::read_to_string(&path) {
         Ok(text) => check_wire(&text),
         Err(e) => println!("skipping: {} not readable ({e})", path.display()),
@@ -236,7 +270,18 @@ fn wire_article_file() {
 
 #[test]
 fn odd_inputs_do_not_panic() {
-    for t in ["\"", "\"\"", ": X", "said", ", he said.", "according to", "\"a\n\n\"b", "Mr. . . said:", "\u{201c}\u{201d}\u{a0}\u{2019}s", "X: Y: Z"] {
+    for t in [
+        "\"",
+        "\"\"",
+        ": X",
+        "said",
+        ", he said.",
+        "according to",
+        "\"a\n\n\"b",
+        "Mr. . . said:",
+        "\u{201c}\u{201d}\u{a0}\u{2019}s",
+        "X: Y: Z",
+    ] {
         let _ = run(t);
     }
 }
@@ -263,7 +308,9 @@ mod props {
 /// Dev aid: `ATTR_DEBUG=file cargo test --lib attribution::tests::debug_dump -- --nocapture`.
 #[test]
 fn debug_dump() {
-    let Ok(path) = std::env::var("ATTR_DEBUG") else { return };
+    let Ok(path) = std::env::var("ATTR_DEBUG") else {
+        return;
+    };
     let text = std::fs::read_to_string(path).unwrap_or_default();
     let layout = TextLayout::new(&text);
     let a = analyse(view_of(&layout));
@@ -272,14 +319,24 @@ fn debug_dump() {
         println!("SENT {:?} {:?}", s.para, &v.text[s.range.clone()]);
     }
     for m in &a.ms {
-        println!("MENTION {:?} {:?} person={} ent={:?}", &v.text[v.span(&m.toks)], m.kind, m.person,
-            a.ents.of[a.ms.iter().position(|x| x.head == m.head).unwrap_or(0)].map(|c| a.ents.clusters[c].canonical()));
+        println!(
+            "MENTION {:?} {:?} person={} ent={:?}",
+            &v.text[v.span(&m.toks)],
+            m.kind,
+            m.person,
+            a.ents.of[a.ms.iter().position(|x| x.head == m.head).unwrap_or(0)]
+                .map(|c| a.ents.clusters[c].canonical())
+        );
     }
     let picks = Attributor::rules().choose(&a);
     for (i, q) in a.quotes.iter().enumerate() {
-        println!("QUOTE {:?} {:?} cue={:?} rule={:?} pick={:?}", q.structure, &v.text[q.content.clone()],
+        println!(
+            "QUOTE {:?} {:?} cue={:?} rule={:?} pick={:?}",
+            q.structure,
+            &v.text[q.content.clone()],
             q.cue.as_ref().map(|c| &v.text[v.span(&c.toks)]),
             a.rule_idx[i].map(|r| &v.text[v.span(&a.ms[r].toks)]),
-            picks[i].map(|(m, p)| (&v.text[v.span(&a.ms[m].toks)], p)));
+            picks[i].map(|(m, p)| (&v.text[v.span(&a.ms[m].toks)], p))
+        );
     }
 }

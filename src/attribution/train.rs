@@ -22,6 +22,8 @@ const MAX_ITERATIONS: u64 = 100;
 /// of them overlap the gold speaker.
 struct Scored {
     content: Span,
+    /// Cue word, for the cue prior.
+    key: Option<String>,
     /// `(mention span, feature row)` per candidate.
     cands: Vec<(Span, Vec<f64>)>,
 }
@@ -36,12 +38,12 @@ fn to_chars(layout: &TextLayout, ci: &CharIndex, r: std::ops::Range<usize>) -> S
     ci.span(o.start, o.end)
 }
 
-fn doc_rows(d: &LabelledDocument) -> Option<DocRows> {
+fn doc_rows(d: &LabelledDocument, cue_prior: &[(String, f32)]) -> Option<DocRows> {
     let gold_q = d.quotes.as_ref()?;
     let layout = TextLayout::new(&d.text);
     let ci = CharIndex::new(&d.text);
     let a: Analysed = analyse(view_of(&layout));
-    let cx = a.context();
+    let cx = a.context(cue_prior);
     let mut quotes = Vec::with_capacity(a.quotes.len());
     for (qi, q) in a.quotes.iter().enumerate() {
         let c = ranker::candidates(&cx, qi);

@@ -34,9 +34,6 @@ impl Tok {
     pub fn is_word(&self) -> bool {
         self.kind == Kind::Word
     }
-    pub fn is(&self, s: &str) -> bool {
-        self.lower == s
-    }
 }
 
 #[derive(Debug, Clone)]
@@ -66,6 +63,9 @@ pub(crate) struct View<'a> {
     pub marks: Vec<Mark>,
 }
 
+/// `(content, open, close)` of a quotation-mark span.
+pub(crate) type MarkRanges = (Range<usize>, Range<usize>, Option<Range<usize>>);
+
 /// Raw layout pieces, so tests can build views without the text stage.
 pub(crate) struct RawLayout<'a> {
     pub text: &'a str,
@@ -73,7 +73,7 @@ pub(crate) struct RawLayout<'a> {
     /// `(range, paragraph)`.
     pub sentences: Vec<(Range<usize>, usize)>,
     /// `(content, open, close)`.
-    pub quotes: Vec<(Range<usize>, Range<usize>, Option<Range<usize>>)>,
+    pub quotes: Vec<MarkRanges>,
     /// `(range, is_word, is_number)` from the tokenizer.
     pub tokens: Vec<(Range<usize>, bool, bool)>,
 }
@@ -277,6 +277,13 @@ fn push_split(text: &str, out: &mut Vec<Tok>, r: Range<usize>, s: &str, kind: Ki
     out.push(mk(text, r, kind));
 }
 
+/// US state abbreviations that end in a dot ("Flint, Mich., said").
+const STATE_ABBREVIATIONS: &[&str] = &[
+    "ala", "ariz", "ark", "calif", "colo", "conn", "del", "fla", "ga", "ill", "ind", "kan", "ky",
+    "la", "md", "mass", "mich", "minn", "miss", "mo", "mont", "neb", "nev", "okla", "ore", "pa",
+    "tenn", "tex", "va", "vt", "wash", "wis", "wyo",
+];
+
 /// Joins "Sen" + "." and single initials "J" + "." into one token.
 fn join_abbreviations(text: &str, toks: &mut Vec<Tok>) {
     let mut out: Vec<Tok> = Vec::with_capacity(toks.len());
@@ -286,11 +293,15 @@ fn join_abbreviations(text: &str, toks: &mut Vec<Tok>) {
                 let glued = prev.range.end == t.range.start;
                 let ptext = &text[prev.range.clone()];
                 let initial = ptext.chars().count() == 1 && prev.cap;
+                let suffix = matches!(
+                    prev.lower.as_str(),
+                    "jr" | "sr" | "inc" | "corp" | "co" | "ltd"
+                );
+                let state = STATE_ABBREVIATIONS.contains(&prev.lower.as_str());
                 let abbr = lexicon::is_honorific(&prev.lower)
-                    || matches!(
-                        prev.lower.as_str(),
-                        "jr" | "sr" | "st" | "u.s" | "u.n" | "d.c" | "n.y"
-                    );
+                    || suffix
+                    || state
+                    || matches!(prev.lower.as_str(), "st" | "u.s" | "u.n" | "d.c" | "n.y");
                 // Only when something follows on the same line: a sentence-final
                 // "Sen." stays a full stop.
                 let rest = &text[t.range.end..];
@@ -300,7 +311,18 @@ fn join_abbreviations(text: &str, toks: &mut Vec<Tok>) {
                         .chars()
                         .next()
                         .is_some_and(|c| c.is_uppercase());
-                if glued && prev.is_word() && (initial || abbr) && continues {
+                // "Jr." and "Mich." inside a sentence: followed by a comma or a
+                // lowercase word.
+                let inside = rest
+                    .trim_start()
+                    .chars()
+                    .next()
+                    .is_some_and(|c| c == ',' || c.is_lowercase());
+                if glued
+                    && prev.is_word()
+                    && (initial || abbr)
+                    && (continues && !state || inside && (suffix || state || initial))
+                {
                     prev.range.end = t.range.end;
                     continue;
                 }
@@ -320,7 +342,10 @@ mod tests {
         let layout = TextLayout::new("Haniyeh's visit. Sen. Ted Cruz spoke.");
         let v = super::super::view_of(&layout);
         let words: Vec<&str> = (0..v.toks.len()).map(|i| v.tok_text(i)).collect();
-        assert_eq!(words, ["Haniyeh", "'s", "visit", ".", "Sen.", "Ted", "Cruz", "spoke", "."]);
+        assert_eq!(
+            words,
+            ["Haniyeh", "'s", "visit", ".", "Sen.", "Ted", "Cruz", "spoke", "."]
+        );
         assert_eq!(v.toks[1].kind, super::Kind::Possessive);
         assert_eq!(v.toks[5].sent, 1);
     }

@@ -8,6 +8,7 @@
 
 mod lexicon;
 
+use crate::attribution::DocAttribution;
 use crate::text::{tokenize, TextLayout, TokenKind};
 use serde::{Deserialize, Serialize};
 
@@ -17,20 +18,22 @@ pub use lexicon::{is_cue_word, CUE_PHRASES};
 ///
 /// | name | default | meaning |
 /// |---|---|---|
-/// | `version` | 1 | feature-extraction version; a model trained with another is refused |
+/// | `version` | 2 | feature-extraction version; a model trained with another is refused |
 /// | `buckets_log2` | 18 | hash space is `2^buckets_log2` buckets |
 /// | `max_ngram` | 2 | word n-grams from 1 to this |
 /// | `context` | true | add neighbour-sentence words and cues |
+/// | `attribution` | true | add what attribution found: a cue of a found quote in the sentence, and how much of it found quotes cover |
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct FeatureConfig {
     pub version: u32,
     pub buckets_log2: u32,
     pub max_ngram: u32,
     pub context: bool,
+    pub attribution: bool,
 }
 
 /// The feature-extraction version this build implements.
-pub const FEATURES_VERSION: u32 = 1;
+pub const FEATURES_VERSION: u32 = 2;
 
 impl Default for FeatureConfig {
     fn default() -> Self {
@@ -39,6 +42,7 @@ impl Default for FeatureConfig {
             buckets_log2: 18,
             max_ngram: 2,
             context: true,
+            attribution: true,
         }
     }
 }
@@ -61,6 +65,9 @@ struct SentenceFacts {
     according: bool,
     quote_frac: f32,
     has_mark: bool,
+    /// What attribution found here: "none", or the kind of quote whose cue is in
+    /// this sentence, or how much of it found quotes cover.
+    attr: &'static str,
 }
 
 /// Turns the sentences of a [`TextLayout`] into sparse vectors.
@@ -82,6 +89,37 @@ fn fnv1a(parts: &[&[u8]]) -> u64 {
         h = h.wrapping_mul(0x0100_0000_01b3);
     }
     h
+}
+
+/// The attribution fact of the sentence at `r`: a found quote's cue inside it wins
+/// (by kind and whether a speaker was found), else how much found quotes cover it.
+fn attr_fact(attr: &DocAttribution, r: &std::ops::Range<usize>) -> &'static str {
+    let mut covered = 0usize;
+    for q in &attr.quotes {
+        if let Some(c) = &q.cue {
+            if c.start >= r.start && c.end <= r.end {
+                return match (q.direct, q.speaker.is_some()) {
+                    (true, true) => "cue_direct_spk",
+                    (true, false) => "cue_direct",
+                    (false, true) => "cue_reported_spk",
+                    (false, false) => "cue_reported",
+                };
+            }
+        }
+        covered += q
+            .content
+            .end
+            .min(r.end)
+            .saturating_sub(q.content.start.max(r.start));
+    }
+    let frac = covered as f32 / r.len().max(1) as f32;
+    if covered == 0 {
+        "none"
+    } else if frac < 0.5 {
+        "part"
+    } else {
+        "most"
+    }
 }
 
 fn bucket_of(len: usize) -> &'static str {
@@ -109,7 +147,7 @@ impl Featurizer {
         out.push(((h as u32) & self.mask, v));
     }
 
-    fn facts(&self, layout: &TextLayout) -> Vec<SentenceFacts> {
+    fn facts(&self, layout: &TextLayout, attr: &DocAttribution) -> Vec<SentenceFacts> {
         let text = layout.norm.as_str();
         let mut qi = 0;
         layout
@@ -158,14 +196,20 @@ impl Featurizer {
                     according,
                     quote_frac,
                     has_mark,
+                    attr: if self.config.attribution {
+                        attr_fact(attr, &s.range)
+                    } else {
+                        "off"
+                    },
                 }
             })
             .collect()
     }
 
     /// Feature vectors of every sentence of `layout`, in order.
-    pub fn featurize(&self, layout: &TextLayout) -> Vec<SparseVec> {
-        let facts = self.facts(layout);
+    /// `attr` is the attribution of the same layout (used when the config says so).
+    pub fn featurize(&self, layout: &TextLayout, attr: &DocAttribution) -> Vec<SparseVec> {
+        let facts = self.facts(layout, attr);
         let n = facts.len();
         // Words of the headline and lead: sentences about the main event reuse them.
         let lead: std::collections::HashSet<&str> = facts
@@ -198,6 +242,7 @@ impl Featurizer {
             };
             flag("quoted", qf);
             flag("quoted+cue", &format!("{qf}:{}", f.cue));
+            flag("attr", f.attr);
             flag("sent_idx", &i.min(12).to_string());
             flag("rel_pos", &((10 * i) / n.max(1)).to_string());
             flag("para_idx", &s.paragraph.min(10).to_string());
@@ -228,6 +273,7 @@ impl Featurizer {
                     }
                     let g = &facts[j as usize];
                     flag(&format!("{name}_cue"), if g.cue { "1" } else { "0" });
+                    flag(&format!("{name}_attr"), g.attr);
                     flag(
                         &format!("{name}_quoted"),
                         if g.quote_frac >= 0.5 { "1" } else { "0" },
@@ -301,7 +347,8 @@ mod tests {
             "Officials met on Monday.\n\n\"We will win,\" she said. The vote is likely to pass.",
         );
         let f = Featurizer::new(FeatureConfig::default());
-        let vs = f.featurize(&layout);
+        let attr = crate::attribution::Attributor::rules().attribute(&layout);
+        let vs = f.featurize(&layout, &attr);
         assert_eq!(vs.len(), layout.sentences.len());
         assert!(vs.iter().all(|v| !v.is_empty()));
         let cue_on = fnv1a(&[b"s", b"cue=1"]) as u32 & f.mask;
