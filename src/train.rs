@@ -213,6 +213,7 @@ pub fn train(opts: &TrainOptions) -> Result<TrainOutcome> {
         return Err(Error::Training("no alpha to try".into()));
     };
     log += &format!("chose alpha {alpha}\n");
+    let search_log = log.clone();
 
     let meta = ModelMeta {
         name: opts.name.clone(),
@@ -249,7 +250,8 @@ pub fn train(opts: &TrainOptions) -> Result<TrainOutcome> {
         );
     }
     log += &format!("training took {:.1}s\n", t0.elapsed().as_secs_f64());
-    model.meta.card = crate::model::card::render(&model, opts, alpha, dev_scores.as_ref());
+    model.meta.card =
+        crate::model::card::render(&model, opts, alpha, &search_log, dev_scores.as_ref());
     Ok(TrainOutcome {
         model,
         dev_scores,

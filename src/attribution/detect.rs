@@ -5,6 +5,8 @@
 use super::lexicon::{self, CueClass, CueForm, Pronoun};
 use super::mentions::{self, Gender, Mention, MentionKind};
 use super::view::{Kind, Mark, Tok, View};
+use std::cell::OnceCell;
+use std::collections::{HashMap, HashSet};
 use std::ops::Range;
 
 /// How a quote was found; the ranker sees it as a feature.
@@ -69,17 +71,132 @@ fn is_boundary(v: &View, i: usize) -> bool {
     })
 }
 
-/// The longest mention ending at token `last`.
-fn mention_ending(ms: &[Mention], last: usize) -> Option<&Mention> {
-    ms.iter()
-        .filter(|m| m.toks.end == last + 1)
-        .max_by_key(|m| m.toks.len())
+/// The mentions of a document with the indexes detection looks them up by, so that
+/// each lookup costs a hash probe or a binary search instead of a scan.
+pub(crate) struct Ms<'a> {
+    list: &'a [Mention],
+    /// Token end → the longest mention ending there (the last one on ties).
+    by_end: HashMap<usize, usize>,
+    /// Token start → the longest mention starting there (the last one on ties).
+    by_start: HashMap<usize, usize>,
+    heads: HashSet<usize>,
+    /// Sorted by token start, every range forward: a range of starts is a slice.
+    sorted: bool,
+    /// Token sentences never decrease along the tokens.
+    sents_monotone: bool,
+    /// Sentence count per paragraph.
+    para_sents: HashMap<usize, usize>,
+    /// Paragraphs sorted by start with non-decreasing ends.
+    paras_monotone: bool,
+    /// Surname (last name token) → up to two distinct sentences it occurs in;
+    /// `None` when some name range is empty or out of bounds.
+    surnames: OnceCell<Option<HashMap<String, (usize, Option<usize>)>>>,
 }
 
-fn mention_starting(ms: &[Mention], first: usize) -> Option<&Mention> {
-    ms.iter()
-        .filter(|m| m.toks.start == first)
-        .max_by_key(|m| m.toks.len())
+impl<'a> std::ops::Deref for Ms<'a> {
+    type Target = [Mention];
+    fn deref(&self) -> &[Mention] {
+        self.list
+    }
+}
+
+impl<'a> Ms<'a> {
+    fn new(v: &View, list: &'a [Mention]) -> Ms<'a> {
+        let mut by_end: HashMap<usize, usize> = HashMap::with_capacity(list.len());
+        let mut by_start: HashMap<usize, usize> = HashMap::with_capacity(list.len());
+        for (i, m) in list.iter().enumerate() {
+            for (map, key) in [(&mut by_end, m.toks.end), (&mut by_start, m.toks.start)] {
+                let e = map.entry(key).or_insert(i);
+                if list[*e].toks.len() <= m.toks.len() {
+                    *e = i;
+                }
+            }
+        }
+        let mut para_sents: HashMap<usize, usize> = HashMap::new();
+        for x in &v.sents {
+            *para_sents.entry(x.para).or_default() += 1;
+        }
+        Ms {
+            list,
+            by_end,
+            by_start,
+            heads: list.iter().map(|m| m.head).collect(),
+            sorted: list.iter().all(|m| m.toks.start <= m.toks.end)
+                && list.windows(2).all(|w| w[0].toks.start <= w[1].toks.start),
+            sents_monotone: v.toks.windows(2).all(|w| w[0].sent <= w[1].sent),
+            para_sents,
+            paras_monotone: v
+                .paras
+                .windows(2)
+                .all(|w| w[0].start <= w[1].start && w[0].end <= w[1].end),
+            surnames: OnceCell::new(),
+        }
+    }
+
+    /// A slice holding, in order, every mention whose first token is in `lo..=hi`
+    /// (the whole list when it is not sorted).
+    fn starting_within(&self, lo: usize, hi: usize) -> &'a [Mention] {
+        if !self.sorted {
+            return self.list;
+        }
+        let a = self.list.partition_point(|m| m.toks.start < lo);
+        let b = self.list.partition_point(|m| m.toks.start <= hi);
+        &self.list[a..b.max(a)]
+    }
+
+    /// Whether a named mention outside sentence `si` has a surname like `last`.
+    fn named_elsewhere(&self, v: &View, si: usize, last: &str) -> bool {
+        let like = |sur: &str| {
+            sur == last || (sur.len() >= 5 && super::entities::edit_distance(sur, last) <= 2)
+        };
+        let index = self.surnames.get_or_init(|| {
+            let mut out: HashMap<String, (usize, Option<usize>)> = HashMap::new();
+            for m in self.list {
+                let Some(n) = &m.name else { continue };
+                let sur = v.toks.get(n.end.checked_sub(1)?)?.lower.as_str();
+                match out.get_mut(sur) {
+                    Some(e) => {
+                        if e.0 != m.sent && e.1.is_none() {
+                            e.1 = Some(m.sent);
+                        }
+                    }
+                    None => {
+                        out.insert(sur.to_string(), (m.sent, None));
+                    }
+                }
+            }
+            Some(out)
+        });
+        match index {
+            Some(index) => index
+                .iter()
+                .any(|(sur, &(a, b))| (a != si || b.is_some_and(|b| b != si)) && like(sur)),
+            None => self.list.iter().any(|m| {
+                m.sent != si
+                    && m.name
+                        .as_ref()
+                        .is_some_and(|n| like(&v.toks[n.end - 1].lower))
+            }),
+        }
+    }
+
+    /// The first paragraph holding byte `b`, ends included.
+    fn para_of(&self, v: &View, b: usize) -> Option<usize> {
+        if !self.paras_monotone {
+            return v.paras.iter().position(|r| r.start <= b && b <= r.end);
+        }
+        let j = v.paras.partition_point(|r| r.end < b);
+        v.paras.get(j).filter(|r| r.start <= b).map(|_| j)
+    }
+}
+
+/// The longest mention ending at token `last`.
+fn mention_ending<'a>(ms: &Ms<'a>, last: usize) -> Option<&'a Mention> {
+    ms.by_end.get(&(last + 1)).map(|&i| &ms.list[i])
+}
+
+fn mention_starting<'a>(ms: &Ms<'a>, first: usize) -> Option<&'a Mention> {
+    ms.by_start.get(&first).map(|&i| &ms.list[i])
 }
 
 fn adhoc(v: &View, toks: Range<usize>, head: usize, kind: MentionKind) -> Mention {
@@ -105,7 +222,7 @@ fn adhoc(v: &View, toks: Range<usize>, head: usize, kind: MentionKind) -> Mentio
 }
 
 /// A noun phrase ending at token `p`, built from the tokens when no mention ends there.
-fn np_ending(v: &View, ms: &[Mention], p: usize) -> Option<Mention> {
+fn np_ending(v: &View, ms: &Ms, p: usize) -> Option<Mention> {
     let t = v.get(p)?;
     if let Some(m) = mention_ending(ms, p) {
         if m.possessive {
@@ -188,7 +305,7 @@ fn np_ending(v: &View, ms: &[Mention], p: usize) -> Option<Mention> {
 }
 
 /// A noun phrase starting at token `k` ("said John Smith", "according to the report").
-fn np_starting(v: &View, ms: &[Mention], k: usize) -> Option<Mention> {
+fn np_starting(v: &View, ms: &Ms, k: usize) -> Option<Mention> {
     let t = v.get(k)?;
     if t.quote.is_some() {
         return None;
@@ -326,7 +443,7 @@ fn skip_fillers(v: &View, mut k: usize, limit: usize) -> usize {
 
 /// The subject before a cue at token `c`. Returns the subject and the token index
 /// where its clause starts (the subject's first token).
-pub(crate) fn subject_before(v: &View, ms: &[Mention], c: usize) -> Option<(Mention, bool)> {
+pub(crate) fn subject_before(v: &View, ms: &Ms, c: usize) -> Option<(Mention, bool)> {
     let t = v.get(c)?;
     let s0 = v.sents.get(t.sent)?.toks.start;
     let mut k = c;
@@ -527,7 +644,7 @@ fn apposition_like(v: &View, r: std::ops::Range<usize>) -> bool {
 }
 
 /// The subject after a cue whose last token is `ce - 1` ("…, said John Smith").
-fn subject_after(v: &View, ms: &[Mention], ce: usize) -> Option<Mention> {
+fn subject_after(v: &View, ms: &Ms, ce: usize) -> Option<Mention> {
     let sent = v.get(ce.checked_sub(1)?)?.sent;
     let end = v.sents.get(sent)?.toks.end;
     let k = skip_fillers(v, ce, end);
@@ -624,13 +741,14 @@ fn words_in(v: &View, r: Range<usize>) -> usize {
 
 /// Detects all quotes of a document, in text order, non-overlapping.
 pub(crate) fn detect(v: &View, ms: &[Mention]) -> Vec<Detected> {
+    let ms = &Ms::new(v, ms);
     let mut out: Vec<Detected> = Vec::new();
     let mut claimed = vec![false; v.toks.len()];
 
     // 1. Direct quotes.
     let mut prev_open_end: Option<usize> = None;
     for m in &v.marks {
-        let para_of = |b: usize| v.paras.iter().position(|r| r.start <= b && b <= r.end);
+        let para_of = |b: usize| ms.para_of(v, b);
         let continued =
             prev_open_end.is_some_and(|p| para_of(m.open.start) == para_of(p).map(|x| x + 1));
         prev_open_end = if m.close.is_none() {
@@ -715,23 +833,30 @@ pub(crate) fn detect(v: &View, ms: &[Mention]) -> Vec<Detected> {
     }
     // Reported content swallows cue-less direct quotes that start inside it (mixed
     // quotes), growing to cover a quotation that runs past the sentence.
+    let mut slots: Vec<Option<Detected>> = out.into_iter().map(Some).collect();
     for mut d in kept {
         // 'X said the plan was good: "…"' — a quotation right after a reported
         // clause that ends in a colon continues it.
         let colon_end = v.tok_at(d.content.end);
         let reach = if v.lower(colon_end) == ":" {
-            v.toks.get(colon_end + 2).map(|t| t.range.start).unwrap_or(d.content.end)
+            v.toks
+                .get(colon_end + 2)
+                .map(|t| t.range.start)
+                .unwrap_or(d.content.end)
         } else {
             d.content.end
         };
-        let overl: Vec<usize> = out
+        let overl: Vec<usize> = slots
             .iter()
             .enumerate()
-            .filter(|(_, q)| q.content.start < reach.max(d.content.end) && d.content.start < q.content.end)
+            .filter_map(|(k, q)| Some((k, q.as_ref()?)))
+            .filter(|(_, q)| {
+                q.content.start < reach.max(d.content.end) && d.content.start < q.content.end
+            })
             .map(|(k, _)| k)
             .collect();
         let swallow = overl.iter().all(|&k| {
-            let q = &out[k];
+            let Some(q) = &slots[k] else { return true };
             // A quotation whose own cue sits inside this content is nested in it.
             let nested_cue = q.cue.as_ref().is_some_and(|c| {
                 let b = v.toks[c.toks.start].range.start;
@@ -740,19 +865,21 @@ pub(crate) fn detect(v: &View, ms: &[Mention]) -> Vec<Detected> {
             (q.cue.is_none() || nested_cue) && q.direct && d.content.start <= q.content.start
         });
         if overl.is_empty() {
-            out.push(d);
+            slots.push(Some(d));
         } else if swallow {
             for k in overl.into_iter().rev() {
-                let q = out.remove(k);
+                let Some(q) = slots[k].take() else { continue };
                 if q.content.end > d.content.end {
                     d.content.end = q.content.end;
                     d.sents.end = d.sents.end.max(q.sents.end);
                 }
             }
-            out.push(d);
+            slots.push(Some(d));
         }
         // Otherwise the direct quote with its own cue wins.
     }
+    // Removed quotes leave holes rather than shifting the rest per removal.
+    let mut out: Vec<Detected> = slots.into_iter().flatten().collect();
     // '"The risk," said X, "is that …"': one quote around its cue.
     out.sort_by_key(|d| (d.content.start, d.content.end));
     let mut merged: Vec<Detected> = Vec::with_capacity(out.len());
@@ -778,6 +905,8 @@ pub(crate) fn detect(v: &View, ms: &[Mention]) -> Vec<Detected> {
     }
     let mut out = merged;
     // 3. Headlines: "claim: Speaker".
+    // Splitting nested clauses can leave a content empty.
+    out.retain(|d| d.content.start < d.content.end && d.content.end <= v.text.len());
     headlines(v, ms, &mut out);
     out.sort_by_key(|d| (d.content.start, d.content.end));
     out
@@ -832,7 +961,7 @@ fn takes_object(l: &str) -> bool {
 }
 
 /// Skips an object noun phrase at `k` ("reporters", "CNN", "him").
-fn skip_object(v: &View, ms: &[Mention], k: usize, limit: usize) -> usize {
+fn skip_object(v: &View, ms: &Ms, k: usize, limit: usize) -> usize {
     if k >= limit {
         return k;
     }
@@ -861,7 +990,7 @@ fn skip_object(v: &View, ms: &[Mention], k: usize, limit: usize) -> usize {
 
 /// After a cue that follows a direct quote, the sentence must not go on with the
 /// cue's own complement ('"…" he noted the "deaths"', '"…" he said that …').
-fn tail_ok(v: &View, ms: &[Mention], cue: &Cue, mut j: usize, end: usize) -> bool {
+fn tail_ok(v: &View, ms: &Ms, cue: &Cue, mut j: usize, end: usize) -> bool {
     j = skip_fillers(v, j, end);
     if takes_object(v.lower(cue.toks.start)) {
         j = skip_fillers(v, skip_object(v, ms, j, end), end);
@@ -885,7 +1014,7 @@ fn tail_ok(v: &View, ms: &[Mention], cue: &Cue, mut j: usize, end: usize) -> boo
 /// One quotation-mark span as a direct quote, with its cue and subject if any.
 fn direct_quote(
     v: &View,
-    ms: &[Mention],
+    ms: &Ms,
     m: &Mark,
     claimed: &mut [bool],
     continued: bool,
@@ -996,6 +1125,7 @@ fn direct_quote(
             if sp.is_none() && cue.form == CueForm::Ing {
                 let s0 = v.sents.get(t.sent).map(|s| s.toks.start).unwrap_or(0);
                 sp = ms
+                    .starting_within(s0, c)
                     .iter()
                     .find(|x| x.toks.start >= s0 && x.toks.end <= c && !x.in_quote && !x.possessive)
                     .cloned();
@@ -1075,7 +1205,7 @@ fn direct_quote(
 /// A reported-speech quote for the cue at `cue.toks.start`, if the context fits.
 fn reported_at(
     v: &View,
-    ms: &[Mention],
+    ms: &Ms,
     cue: &Cue,
     prev: &[(usize, Detected)],
 ) -> Option<Detected> {
@@ -1213,7 +1343,7 @@ fn reported_at(
             // Plural nouns that double as verbs ("the terrorist attacks") need a
             // real speaker as subject, not a phrase built from the tokens.
             if cue.form == CueForm::Third && lexicon::NOUN_LIKE.contains(&t.lower.as_str()) {
-                let known = ms.iter().any(|m| m.head == sp.head);
+                let known = ms.heads.contains(&sp.head);
                 let strong = matches!(sp.kind, MentionKind::Name | MentionKind::Pronoun(_))
                     || lexicon::is_speaker_noun(&v.toks[sp.head].lower);
                 if !known || !strong {
@@ -1324,7 +1454,7 @@ fn clause_start(v: &View, prev: &[(usize, Detected)], s0: usize, e: usize) -> us
 /// phrases ("after meeting aides"); `None` when nothing like a complement follows.
 fn forward_content(
     v: &View,
-    ms: &[Mention],
+    ms: &Ms,
     cue: &Cue,
     send: usize,
     strict: bool,
@@ -1373,18 +1503,23 @@ fn forward_content(
 }
 
 /// The main clause's subject for a participle cue at `c`.
-fn main_subject(v: &View, ms: &[Mention], prev: &[(usize, Detected)], c: usize) -> Option<Mention> {
+fn main_subject(v: &View, ms: &Ms, prev: &[(usize, Detected)], c: usize) -> Option<Mention> {
     let sent = v.toks[c].sent;
     // The speaker of an earlier cue in the same sentence.
     for (pc, d) in prev.iter().rev() {
         if v.toks[*pc].sent == sent && *pc < c {
             return d.rule.clone();
         }
+        // Earlier cues are in earlier sentences only.
+        if ms.sents_monotone && *pc < c && v.toks[*pc].sent < sent {
+            break;
+        }
     }
     // Or the last mention before the cue in subject position (sentence-initial, or
     // after a comma and before a lowercase word), else the first one.
     let s0 = v.sents[sent].toks.start;
     let before: Vec<&Mention> = ms
+        .starting_within(s0, c)
         .iter()
         .filter(|m| m.toks.start >= s0 && m.toks.end <= c && !m.in_quote && !m.possessive)
         .collect();
@@ -1424,13 +1559,21 @@ fn make(
 
 /// "Political isolation of Israel …: Haniya" — a short one-sentence paragraph ending
 /// in ": Name" where the name is used elsewhere in the document.
-fn headlines(v: &View, ms: &[Mention], out: &mut Vec<Detected>) {
+fn headlines(v: &View, ms: &Ms, out: &mut Vec<Detected>) {
+    let base = out.len();
+    let sorted = out.windows(2).all(|w| w[0].content.start <= w[1].content.start);
+    let mut max_end: Vec<usize> = Vec::with_capacity(base);
+    for d in out.iter() {
+        max_end.push(max_end.last().copied().unwrap_or(0).max(d.content.end));
+    }
+    // Unsorted input (not expected): every quote is checked by the scan.
+    let base = if sorted { base } else { 0 };
     for (si, s) in v.sents.iter().enumerate() {
         let r = s.toks.clone();
         if r.len() < 4 || r.len() > 30 {
             continue;
         }
-        let one_sentence_para = v.sents.iter().filter(|x| x.para == s.para).count() == 1;
+        let one_sentence_para = ms.para_sents.get(&s.para) == Some(&1);
         if !one_sentence_para {
             continue;
         }
@@ -1452,21 +1595,18 @@ fn headlines(v: &View, ms: &[Mention], out: &mut Vec<Detected>) {
             continue;
         }
         let last = &v.toks[e - 1].lower;
-        let elsewhere = ms.iter().any(|m| {
-            m.sent != si
-                && m.name.as_ref().is_some_and(|n| {
-                    let sur = &v.toks[n.end - 1].lower;
-                    sur == last
-                        || (sur.len() >= 5 && super::entities::edit_distance(sur, last) <= 2)
-                })
-        });
-        if !elsewhere {
+        if !ms.named_elsewhere(v, si, last) {
             continue;
         }
         let content = v.span(&(r.start..colon));
-        if out
-            .iter()
-            .any(|d| d.content.start < content.end && content.start < d.content.end)
+        // The quotes found before (sorted by start) by binary search over their
+        // running maximum end, the headlines found here by a scan.
+        let j = out[..base].partition_point(|d| d.content.start < content.end);
+        let overlaps_before = j > 0 && max_end[j - 1] > content.start;
+        if overlaps_before
+            || out[base..]
+                .iter()
+                .any(|d| d.content.start < content.end && content.start < d.content.end)
         {
             continue;
         }

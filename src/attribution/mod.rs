@@ -102,15 +102,15 @@ impl<'a> Analysed<'a> {
                 }
             }
         }
-        ranker::DocContext {
-            v: &self.v,
-            ms: &self.ms,
-            quotes: &self.quotes,
-            rule_idx: &self.rule_idx,
+        ranker::DocContext::new(
+            &self.v,
+            &self.ms,
+            &self.quotes,
+            &self.rule_idx,
             is_subject,
-            cluster: &self.ents.of,
+            &self.ents.of,
             cue_prior,
-        }
+        )
     }
 }
 
@@ -149,15 +149,22 @@ pub(crate) fn analyse(v: View<'_>) -> Analysed<'_> {
     let mut ms = mentions::extract(&v);
     let quotes = detect::detect(&v, &ms);
     // Subjects the detector built from tokens join the candidates.
+    let mut heads: std::collections::HashSet<usize> = ms.iter().map(|m| m.head).collect();
     for q in &quotes {
         if let Some(r) = &q.rule {
-            if !ms.iter().any(|m| m.head == r.head) {
+            if heads.insert(r.head) {
                 ms.push(r.clone());
             }
         }
     }
     ms.sort_by_key(|m| (m.toks.start, m.toks.end));
-    let head_of = |m: &Mention| ms.iter().position(|x| x.head == m.head);
+    // The first mention with each head.
+    let mut first_with_head: std::collections::HashMap<usize, usize> =
+        std::collections::HashMap::with_capacity(ms.len());
+    for (i, m) in ms.iter().enumerate() {
+        first_with_head.entry(m.head).or_insert(i);
+    }
+    let head_of = |m: &Mention| first_with_head.get(&m.head).copied();
     let mut rule_idx: Vec<Option<usize>> = quotes
         .iter()
         .map(|q| q.rule.as_ref().and_then(head_of))
@@ -177,25 +184,42 @@ pub(crate) fn analyse(v: View<'_>) -> Analysed<'_> {
 /// previous paragraph), else of the next quote in their paragraph.
 fn inherit_rules(v: &View, quotes: &[Detected], rule_idx: &mut [Option<usize>]) {
     let para_of = |q: &Detected| v.sents.get(q.sents.start).map(|s| s.para).unwrap_or(0);
+    // Per paragraph, the quotes with a cue, ascending.
+    let mut cued: std::collections::HashMap<usize, Vec<usize>> = std::collections::HashMap::new();
+    for (k, q) in quotes.iter().enumerate() {
+        if q.cue.is_some() {
+            cued.entry(para_of(q)).or_default().push(k);
+        }
+    }
+    // The latest quote before `i` that has a rule pick (picks set here included).
+    let mut prev: Option<usize> = None;
     for i in 0..quotes.len() {
         let q = &quotes[i];
         if rule_idx[i].is_some() || !matches!(q.structure, Structure::Continued | Structure::NoCue)
         {
+            if rule_idx[i].is_some() {
+                prev = Some(i);
+            }
             continue;
         }
         let p = para_of(q);
-        let prev = (0..i).rev().find(|&k| rule_idx[k].is_some());
         if let Some(k) = prev {
             let pk = para_of(&quotes[k]);
             if pk == p || pk + 1 == p || q.structure == Structure::Continued {
                 rule_idx[i] = rule_idx[k];
+                prev = Some(i);
                 continue;
             }
         }
-        let next =
-            (i + 1..quotes.len()).find(|&k| para_of(&quotes[k]) == p && quotes[k].cue.is_some());
+        let next = cued.get(&p).and_then(|ks| {
+            let j = ks.partition_point(|&k| k <= i);
+            ks.get(j).copied()
+        });
         if let Some(k) = next {
             rule_idx[i] = rule_idx[k];
+        }
+        if rule_idx[i].is_some() {
+            prev = Some(i);
         }
     }
 }

@@ -38,6 +38,86 @@ pub(crate) struct DocContext<'a> {
     /// Learned log-odds that a quote built from a cue word is a real attribution,
     /// sorted by word (empty for the rules).
     pub cue_prior: &'a [(String, f32)],
+    /// Mention indices sorted by `(sentence, index)`, to find a window's mentions
+    /// by binary search instead of scanning the document per quote.
+    by_sent: Vec<usize>,
+    /// Per quote: the rule pick of the nearest earlier quote that has one.
+    prev_rule: Vec<Option<usize>>,
+    /// Per sentence: how many quotes touch it.
+    quotes_in_sent: Vec<usize>,
+    /// Per sentence: the first mention of it outside quotation marks that is not a
+    /// possessive (`usize::MAX` if none).
+    first_free: Vec<usize>,
+}
+
+impl<'a> DocContext<'a> {
+    /// The context of a document; precomputes the per-document indexes so that
+    /// each quote's candidates cost time in its window only.
+    pub fn new(
+        v: &'a View<'a>,
+        ms: &'a [Mention],
+        quotes: &'a [Detected],
+        rule_idx: &'a [Option<usize>],
+        is_subject: Vec<bool>,
+        cluster: &'a [Option<usize>],
+        cue_prior: &'a [(String, f32)],
+    ) -> DocContext<'a> {
+        let mut by_sent: Vec<usize> = (0..ms.len()).collect();
+        by_sent.sort_by_key(|&i| (ms[i].sent, i));
+        let mut prev_rule = Vec::with_capacity(quotes.len());
+        let mut last = None;
+        for qi in 0..quotes.len() {
+            prev_rule.push(last);
+            if let Some(r) = rule_idx.get(qi).copied().flatten() {
+                last = Some(r);
+            }
+        }
+        // Difference array over sentences: +1 where a quote starts, -1 after it.
+        let n_sents = quotes
+            .iter()
+            .flat_map(|q| [q.sents.start + 1, q.sents.end])
+            .max()
+            .unwrap_or(0);
+        let mut diff = vec![0isize; n_sents + 1];
+        for o in quotes.iter().filter(|o| o.sents.start < o.sents.end) {
+            diff[o.sents.start] += 1;
+            diff[o.sents.end] -= 1;
+        }
+        let mut acc = 0isize;
+        let quotes_in_sent = diff
+            .iter()
+            .map(|d| {
+                acc += d;
+                usize::try_from(acc).unwrap_or(0)
+            })
+            .collect();
+        let mut first_free = vec![usize::MAX; ms.iter().map(|m| m.sent + 1).max().unwrap_or(0)];
+        for (i, m) in ms.iter().enumerate() {
+            if !m.in_quote && !m.possessive && first_free[m.sent] == usize::MAX {
+                first_free[m.sent] = i;
+            }
+        }
+        DocContext {
+            v,
+            ms,
+            quotes,
+            rule_idx,
+            is_subject,
+            cluster,
+            cue_prior,
+            by_sent,
+            prev_rule,
+            quotes_in_sent,
+            first_free,
+        }
+    }
+
+    /// Indices of the mentions in sentences `first..last`, ascending.
+    fn in_sentences(&self, first: usize, last: usize) -> &[usize] {
+        let a = self.by_sent.partition_point(|&i| self.ms[i].sent < first);
+        let b = self.by_sent.partition_point(|&i| self.ms[i].sent < last);
+        &self.by_sent[a..b.max(a)]
+    }
 }
 
 /// The cue word a quote's prior is looked up by: its cue's first token, lowercase.
@@ -91,18 +171,15 @@ pub(crate) fn candidates(cx: &DocContext, qi: usize) -> Candidates {
     let q_start_tok = v.tok_at(q.content.start);
     let q_end_tok = v.tok_at(q.content.end);
     let q_para = v.toks.get(q_start_tok).map(|t| t.para).unwrap_or(0);
-    let prev_rule = (0..qi)
-        .rev()
-        .find_map(|k| cx.rule_idx.get(k).copied().flatten());
+    let prev_rule = cx.prev_rule.get(qi).copied().flatten();
     let prev_cluster = prev_rule.and_then(|r| cx.cluster.get(r).copied().flatten());
     let rule_cluster = rule.and_then(|r| cx.cluster.get(r).copied().flatten());
-    let mut idx: Vec<usize> = cx
-        .ms
-        .iter()
-        .enumerate()
-        .filter(|(i, m)| (m.sent >= first_sent && m.sent < last_sent) || Some(*i) == rule)
-        .map(|(i, _)| i)
-        .collect();
+    // The window's mentions and the rule pick, in document order.
+    let mut idx: Vec<usize> = cx.in_sentences(first_sent, last_sent).to_vec();
+    if let Some(r) = rule.filter(|&r| r < cx.ms.len() && !idx.contains(&r)) {
+        idx.push(r);
+    }
+    idx.sort_unstable();
     idx.sort_by_key(|&i| {
         let h = cx.ms[i].head;
         (Some(i) != rule, h.abs_diff(anchor))
@@ -115,22 +192,24 @@ pub(crate) fn candidates(cx: &DocContext, qi: usize) -> Candidates {
     let key = cue_key(v, q);
     let prior = prior_of(cx.cue_prior, key.as_deref());
     let form = q.cue.as_ref().map(|c| c.form as usize).unwrap_or(4);
-    let content_words = v.toks[q_start_tok.min(v.toks.len())..q_end_tok.min(v.toks.len())]
+    let content_words = v
+        .toks
+        .get(q_start_tok..q_end_tok.max(q_start_tok))
+        .unwrap_or(&[])
         .iter()
         .filter(|t| t.is_word())
         .count();
     let in_headline = q.sents.start == 0;
     let multiword = q.cue.as_ref().is_some_and(|c| c.toks.len() > 1);
     let same_sentence_quotes = cx
-        .quotes
-        .iter()
-        .filter(|o| o.sents.start <= q.sents.start && q.sents.start < o.sents.end)
-        .count();
+        .quotes_in_sent
+        .get(q.sents.start)
+        .copied()
+        .unwrap_or(0);
     let leftmost_in_sent = |i: usize| -> bool {
-        let m = &cx.ms[i];
-        !cx.ms[..i]
-            .iter()
-            .any(|o| o.sent == m.sent && !o.in_quote && !o.possessive)
+        cx.first_free
+            .get(cx.ms[i].sent)
+            .is_none_or(|&first| first >= i)
     };
     let mut rows = Vec::with_capacity(idx.len());
     for &i in &idx {

@@ -291,9 +291,11 @@ mod props {
     use proptest::prelude::*;
 
     proptest! {
-        #![proptest_config(ProptestConfig::with_cases(64))]
+        #![proptest_config(ProptestConfig::with_cases(256))]
         #[test]
-        fn never_panics_and_spans_stay_in_bounds(s in "[A-Za-z \"\u{201c}\u{201d},.:'\n]{0,200}") {
+        fn never_panics_and_spans_stay_in_bounds(
+            s in "(([A-Z][a-z]{0,6}|[a-z]{1,7}|said|says|told|according to|he|she|Mr\\.|\"|\u{201c}|\u{201d}|,|\\.|:|'s|\n\n|\\(|\\)|\u{a0}|\\PC) ?){0,60}"
+        ) {
             let (a, t) = run(&s);
             for q in &a.quotes {
                 prop_assert!(t.get(q.content.clone()).is_some());
@@ -339,4 +341,26 @@ fn debug_dump() {
             picks[i].map(|(m, p)| (&v.text[v.span(&a.ms[m].toks)], p))
         );
     }
+}
+
+#[test]
+fn attributor_is_send_sync_and_round_trips_through_postcard() {
+    fn send_sync<T: Send + Sync>() {}
+    send_sync::<Attributor>();
+    let mut a = Attributor::rules();
+    a.cue_prior = vec![("said".into(), 1.5), ("seemed".into(), -2.0)];
+    let bytes = postcard::to_stdvec(&a).expect("serialise");
+    let back: Attributor = postcard::from_bytes(&bytes).expect("deserialise");
+    assert_eq!(a, back);
+    // Weights of another feature layout fall back to the rules instead of failing.
+    let odd = Attributor {
+        weights: vec![1.0; 3],
+        ..Attributor::rules()
+    };
+    assert_eq!(
+        triples("Officials said the bridge would reopen in May.").len(),
+        1
+    );
+    let layout = TextLayout::new("Officials said the bridge would reopen in May.");
+    assert_eq!(odd.attribute(&layout).quotes.len(), 1);
 }

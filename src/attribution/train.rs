@@ -17,6 +17,8 @@ use std::time::Instant;
 /// L2 penalty of the logistic regression.
 const ALPHA: f64 = 0.5;
 const MAX_ITERATIONS: u64 = 100;
+/// Cue words seen fewer times get no prior.
+const MIN_CUE_COUNT: f64 = 3.0;
 
 /// One detected quote of a gold document: its candidates' probabilities and which
 /// of them overlap the gold speaker.
@@ -55,6 +57,7 @@ fn doc_rows(d: &LabelledDocument, cue_prior: &[(String, f32)]) -> Option<DocRows
             .collect();
         quotes.push(Scored {
             content: to_chars(&layout, &ci, q.content.clone()),
+            key: ranker::cue_key(&a.v, q),
             cands,
         });
     }
@@ -68,6 +71,30 @@ fn doc_rows(d: &LabelledDocument, cue_prior: &[(String, f32)]) -> Option<DocRows
         })
         .collect();
     Some(DocRows { quotes, gold })
+}
+
+/// Smoothed log-odds, per cue word seen at least [`MIN_CUE_COUNT`] times, that a
+/// detected quote with that cue overlaps a gold attribution, relative to all cues.
+fn cue_prior(docs: &[DocRows]) -> Vec<(String, f32)> {
+    let mut counts: std::collections::BTreeMap<String, (f64, f64)> = Default::default();
+    let (mut hit_all, mut n_all) = (0.0, 0.0);
+    for d in docs {
+        for q in &d.quotes {
+            let Some(k) = &q.key else { continue };
+            let hit = f64::from(u8::from(best_gold(&d.gold, &q.content).is_some()));
+            let e = counts.entry(k.clone()).or_default();
+            e.0 += hit;
+            e.1 += 1.0;
+            hit_all += hit;
+            n_all += 1.0;
+        }
+    }
+    let base = ((hit_all + 1.0) / (n_all - hit_all + 1.0)).ln();
+    counts
+        .into_iter()
+        .filter(|(_, (_, n))| *n >= MIN_CUE_COUNT)
+        .map(|(k, (h, n))| (k, (((h + 1.0) / (n - h + 1.0)).ln() - base) as f32))
+        .collect()
 }
 
 /// The gold quote a predicted content overlaps most.
@@ -178,24 +205,32 @@ pub(crate) fn train(
     dev: &[LabelledDocument],
 ) -> Result<(Attributor, String)> {
     let t0 = Instant::now();
-    let tr: Vec<DocRows> = train.par_iter().filter_map(doc_rows).collect();
-    let dv: Vec<DocRows> = dev.par_iter().filter_map(doc_rows).collect();
-    if tr.is_empty() {
+    let first: Vec<DocRows> = train.par_iter().filter_map(|d| doc_rows(d, &[])).collect();
+    if first.is_empty() {
         return Err(Error::Training(
             "no training document has a `quotes` layer".into(),
         ));
     }
+    let cue_prior = cue_prior(&first);
+    drop(first);
+    let tr: Vec<DocRows> = train
+        .par_iter()
+        .filter_map(|d| doc_rows(d, &cue_prior))
+        .collect();
+    let dv: Vec<DocRows> = dev
+        .par_iter()
+        .filter_map(|d| doc_rows(d, &cue_prior))
+        .collect();
     let mut xs: Vec<f64> = Vec::new();
     let mut ys: Vec<usize> = Vec::new();
     for d in &tr {
         for q in &d.quotes {
-            let Some(g) = best_gold(&d.gold, &q.content) else {
-                continue;
-            };
-            let Some(gs) = d.gold[g].1 else { continue };
+            // Quotes that are no gold attribution, or one without a speaker, teach
+            // the model to leave a speaker out: all their candidates are negative.
+            let gs = best_gold(&d.gold, &q.content).and_then(|g| d.gold[g].1);
             for (s, row) in &q.cands {
                 xs.extend_from_slice(row);
-                ys.push(usize::from(s.overlap(&gs) > 0));
+                ys.push(usize::from(gs.is_some_and(|gs| s.overlap(&gs) > 0)));
             }
         }
     }
@@ -258,6 +293,7 @@ pub(crate) fn train(
     let model = Attributor {
         features_version: ranker::FEATURES_VERSION,
         weights,
+        cue_prior,
         threshold: best.0,
         trained: true,
     };

@@ -7,7 +7,15 @@ use crate::train::TrainOptions;
 use std::fmt::Write;
 
 /// Renders the Markdown card of a freshly trained model.
-pub fn render(model: &ModelFile, opts: &TrainOptions, alpha: f64, dev: Option<&Scores>) -> String {
+///
+/// `search` is the log of the hyper-parameter search, quoted as is.
+pub fn render(
+    model: &ModelFile,
+    opts: &TrainOptions,
+    alpha: f64,
+    search: &str,
+    dev: Option<&Scores>,
+) -> String {
     let m = &model.meta;
     let mut s = String::new();
     let _ = writeln!(s, "# Model card: {} {}\n", m.name, m.version);
@@ -17,10 +25,15 @@ pub fn render(model: &ModelFile, opts: &TrainOptions, alpha: f64, dev: Option<&S
     let _ = writeln!(s, "- training data: {}", m.training_data);
     let _ = writeln!(
         s,
-        "- features: hashed word 1–{}-grams into 2^{} buckets, cue-verb, quotation-mark and position features{}",
+        "- features: hashed word 1–{}-grams into 2^{} buckets, cue-verb, quotation-mark, position and lead-overlap features{}{}",
         model.features.max_ngram,
         model.features.buckets_log2,
-        if model.features.context { ", neighbour-sentence words and cues" } else { "" }
+        if model.features.context { ", neighbour-sentence words and cues" } else { "" },
+        if model.features.attribution {
+            ", and what attribution found in the sentence (a quote's cue, quote coverage)"
+        } else {
+            ""
+        }
     );
     let _ = writeln!(
         s,
@@ -47,7 +60,33 @@ Cause_General, Distant_Historical, NA → background; Distant_Evaluation, Distan
 Political News\", LREC 2018. Research use.\n\n\
 Split: trained on the `train` files, hyper-parameters chosen on the `dev` files, figures below on `dev`. \
 The test splits are withheld, so these are estimates.\n\n";
+    let _ = writeln!(s, "## Search\n\n```\n{}```\n", search);
     if let Some(d) = dev {
+        s += "## Against the anchors (dev)\n\n| figure | this model | anchor |\n|---|---|---|\n";
+        let _ = writeln!(
+            s,
+            "| role macro-F1 | {:.3} | 0.549 (scikit-learn TF-IDF + LogisticRegression, gold sentence boundaries) |",
+            d.macro_f1
+        );
+        let _ = writeln!(
+            s,
+            "| quote-F1 (sentence role) | {:.3} | 0.777 (same) |",
+            d.quote_f1
+        );
+        if let Some(q) = &d.quotes {
+            let _ = writeln!(
+                s,
+                "| who-said-what F1 (PolNeAR) | {:.3} | 0.27 (crude rules) |",
+                q.attribution_f1
+            );
+            if let Some(m) = q.speaker_mention_accuracy {
+                let _ = writeln!(
+                    s,
+                    "| speaker mention accuracy (PolNeAR) | {m:.3} | 0.18 (crude rules) |"
+                );
+            }
+        }
+        s += "\n";
         s += "## Dev figures (raw text, own segmentation, as `score.py` computes them)\n\n```\n";
         s += &crate::eval::render_text(d);
         s += "```\n";
