@@ -6,7 +6,7 @@ use super::lexicon::{self, CueClass, CueForm, Pronoun};
 use super::mentions::{self, Gender, Mention, MentionKind};
 use super::view::{Kind, Mark, Tok, View};
 use std::cell::OnceCell;
-use std::collections::{HashMap, HashSet};
+use std::collections::{BTreeSet, HashMap, HashSet};
 use std::ops::Range;
 
 /// How a quote was found; the ranker sees it as a feature.
@@ -71,6 +71,9 @@ fn is_boundary(v: &View, i: usize) -> bool {
     })
 }
 
+/// Surname → up to two distinct sentences it occurs in.
+type Surnames = HashMap<String, (usize, Option<usize>)>;
+
 /// The mentions of a document with the indexes detection looks them up by, so that
 /// each lookup costs a hash probe or a binary search instead of a scan.
 pub(crate) struct Ms<'a> {
@@ -90,7 +93,7 @@ pub(crate) struct Ms<'a> {
     paras_monotone: bool,
     /// Surname (last name token) → up to two distinct sentences it occurs in;
     /// `None` when some name range is empty or out of bounds.
-    surnames: OnceCell<Option<HashMap<String, (usize, Option<usize>)>>>,
+    surnames: OnceCell<Option<Surnames>>,
 }
 
 impl<'a> std::ops::Deref for Ms<'a> {
@@ -150,7 +153,7 @@ impl<'a> Ms<'a> {
             sur == last || (sur.len() >= 5 && super::entities::edit_distance(sur, last) <= 2)
         };
         let index = self.surnames.get_or_init(|| {
-            let mut out: HashMap<String, (usize, Option<usize>)> = HashMap::new();
+            let mut out: Surnames = HashMap::new();
             for m in self.list {
                 let Some(n) = &m.name else { continue };
                 let sur = v.toks.get(n.end.checked_sub(1)?)?.lower.as_str();
@@ -780,17 +783,34 @@ pub(crate) fn detect(v: &View, ms: &[Mention]) -> Vec<Detected> {
         i = ce;
     }
     // Nested cues: inside another cue's content and not a new clause → dropped.
-    let mut kept: Vec<Detected> = Vec::new();
+    // Dropped entries leave holes. With cue positions increasing, an entry whose
+    // content ends at or before this cue can never hold a later cue (only held
+    // cues change an end): the scan runs over the entries still open (`active`),
+    // and the wrapped cues are found by binary search over the cue positions.
+    let cue_byte = |k: &Detected| k.cue.as_ref().map(|c| v.toks[c.toks.start].range.start);
+    let increasing = reported
+        .windows(2)
+        .all(|w| v.toks[w[0].0].range.start <= v.toks[w[1].0].range.start);
+    let mut kept: Vec<Option<Detected>> = Vec::new();
+    let mut kcs: Vec<Option<usize>> = Vec::new();
+    let mut kcs_sorted = true;
+    let mut active: Vec<usize> = Vec::new();
     for (c, d) in reported {
         let mut drop = false;
         let outer = matches!(
             d.structure,
             Structure::Trailing | Structure::According | Structure::Inverted
         );
-        for k in kept.iter_mut() {
-            let cb = v.toks[c].range.start;
+        let cb = v.toks[c].range.start;
+        active.retain(|&k| {
+            kept[k]
+                .as_ref()
+                .is_some_and(|k| !increasing || k.content.end > cb)
+        });
+        for &ki in &active {
+            let Some(k) = kept[ki].as_mut() else { continue };
             let inside = k.content.start <= cb && cb < k.content.end;
-            let kc = k.cue.as_ref().map(|c| v.toks[c.toks.start].range.start);
+            let kc = kcs[ki];
             let wraps = outer && kc.is_some_and(|b| d.content.start <= b && b < d.content.end);
             if !inside || wraps {
                 continue;
@@ -823,18 +843,43 @@ pub(crate) fn detect(v: &View, ms: &[Mention]) -> Vec<Detected> {
             // "X said …, according to Y" / "X said …, Y said": the outer relation
             // wraps the earlier cue, which is dropped.
             if outer {
-                kept.retain(|k| {
-                    let kc = k.cue.as_ref().map(|c| v.toks[c.toks.start].range.start);
-                    !kc.is_some_and(|b| d.content.start <= b && b < d.content.end)
-                });
+                let wrapped = |b: usize| d.content.start <= b && b < d.content.end;
+                let range = if kcs_sorted {
+                    let lo = kcs.partition_point(|b| b.is_some_and(|b| b < d.content.start));
+                    let hi = kcs.partition_point(|b| b.is_some_and(|b| b < d.content.end));
+                    lo..hi.max(lo)
+                } else {
+                    0..kcs.len()
+                };
+                for k in range {
+                    if kcs[k].is_some_and(wrapped) {
+                        kept[k] = None;
+                    }
+                }
             }
-            kept.push(d);
+            let kc = cue_byte(&d);
+            kcs_sorted &= kc.is_some() && kcs.last().is_none_or(|&l| l <= kc);
+            kcs.push(kc);
+            active.push(kept.len());
+            kept.push(Some(d));
         }
     }
     // Reported content swallows cue-less direct quotes that start inside it (mixed
     // quotes), growing to cover a quotation that runs past the sentence.
+    // The quotes found so far, by content start: a quote overlapping a span
+    // starts at most `longest` bytes before it.
     let mut slots: Vec<Option<Detected>> = out.into_iter().map(Some).collect();
-    for mut d in kept {
+    let mut by_start: BTreeSet<(usize, usize)> = BTreeSet::new();
+    let mut longest = 0;
+    for (k, q) in slots
+        .iter()
+        .enumerate()
+        .filter_map(|(k, q)| Some((k, q.as_ref()?)))
+    {
+        by_start.insert((q.content.start, k));
+        longest = longest.max(q.content.end.saturating_sub(q.content.start));
+    }
+    for mut d in kept.into_iter().flatten() {
         // 'X said the plan was good: "…"' — a quotation right after a reported
         // clause that ends in a colon continues it.
         let colon_end = v.tok_at(d.content.end);
@@ -846,15 +891,22 @@ pub(crate) fn detect(v: &View, ms: &[Mention]) -> Vec<Detected> {
         } else {
             d.content.end
         };
-        let overl: Vec<usize> = slots
-            .iter()
-            .enumerate()
-            .filter_map(|(k, q)| Some((k, q.as_ref()?)))
-            .filter(|(_, q)| {
-                q.content.start < reach.max(d.content.end) && d.content.start < q.content.end
-            })
-            .map(|(k, _)| k)
-            .collect();
+        let end = reach.max(d.content.end);
+        let lo = d.content.start.saturating_sub(longest);
+        let mut overl: Vec<usize> = if lo < end {
+            by_start
+                .range((lo, 0)..(end, 0))
+                .map(|&(_, k)| k)
+                .filter(|&k| {
+                    slots[k]
+                        .as_ref()
+                        .is_some_and(|q| q.content.start < end && d.content.start < q.content.end)
+                })
+                .collect()
+        } else {
+            Vec::new()
+        };
+        overl.sort_unstable();
         let swallow = overl.iter().all(|&k| {
             let Some(q) = &slots[k] else { return true };
             // A quotation whose own cue sits inside this content is nested in it.
@@ -865,15 +917,20 @@ pub(crate) fn detect(v: &View, ms: &[Mention]) -> Vec<Detected> {
             (q.cue.is_none() || nested_cue) && q.direct && d.content.start <= q.content.start
         });
         if overl.is_empty() {
+            by_start.insert((d.content.start, slots.len()));
+            longest = longest.max(d.content.end.saturating_sub(d.content.start));
             slots.push(Some(d));
         } else if swallow {
             for k in overl.into_iter().rev() {
                 let Some(q) = slots[k].take() else { continue };
+                by_start.remove(&(q.content.start, k));
                 if q.content.end > d.content.end {
                     d.content.end = q.content.end;
                     d.sents.end = d.sents.end.max(q.sents.end);
                 }
             }
+            by_start.insert((d.content.start, slots.len()));
+            longest = longest.max(d.content.end.saturating_sub(d.content.start));
             slots.push(Some(d));
         }
         // Otherwise the direct quote with its own cue wins.
@@ -1203,12 +1260,7 @@ fn direct_quote(
 }
 
 /// A reported-speech quote for the cue at `cue.toks.start`, if the context fits.
-fn reported_at(
-    v: &View,
-    ms: &Ms,
-    cue: &Cue,
-    prev: &[(usize, Detected)],
-) -> Option<Detected> {
+fn reported_at(v: &View, ms: &Ms, cue: &Cue, prev: &[(usize, Detected)]) -> Option<Detected> {
     let c = cue.toks.start;
     let ce = cue.toks.end;
     let t = &v.toks[c];
@@ -1561,7 +1613,9 @@ fn make(
 /// in ": Name" where the name is used elsewhere in the document.
 fn headlines(v: &View, ms: &Ms, out: &mut Vec<Detected>) {
     let base = out.len();
-    let sorted = out.windows(2).all(|w| w[0].content.start <= w[1].content.start);
+    let sorted = out
+        .windows(2)
+        .all(|w| w[0].content.start <= w[1].content.start);
     let mut max_end: Vec<usize> = Vec::with_capacity(base);
     for d in out.iter() {
         max_end.push(max_end.last().copied().unwrap_or(0).max(d.content.end));
@@ -1625,5 +1679,61 @@ fn headlines(v: &View, ms: &Ms, out: &mut Vec<Detected>) {
             rule: Some(sp),
             sents: si..si + 1,
         });
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::text::TextLayout;
+
+    /// The indexes answer exactly what the scans they replace answer.
+    #[test]
+    fn mention_indexes_agree_with_scans() {
+        let one = "Sen. Ted Cruz said the plan, which officials called \"a disaster,\" \
+                   would fail. \"We will not stop,\" Cruz told reporters.\n\n\
+                   The spokesman for the campaign, John Smith, said Cruz's aides agreed.\n\n\
+                   Plan fails: Cruz\n\n";
+        let text = one.repeat(6);
+        let layout = TextLayout::new(&text);
+        let v = super::super::view_of(&layout);
+        let list = mentions::extract(&v);
+        let ms = Ms::new(&v, &list);
+        assert!(ms.sorted && ms.sents_monotone && ms.paras_monotone);
+        for p in 0..v.toks.len() + 1 {
+            let end = list
+                .iter()
+                .filter(|m| m.toks.end == p + 1)
+                .max_by_key(|m| m.toks.len());
+            assert!(mention_ending(&ms, p).map(|m| m as *const Mention) == end.map(|m| m as _));
+            let start = list
+                .iter()
+                .filter(|m| m.toks.start == p)
+                .max_by_key(|m| m.toks.len());
+            assert!(mention_starting(&ms, p).map(|m| m as *const Mention) == start.map(|m| m as _));
+        }
+        for (si, s) in v.sents.iter().enumerate() {
+            let (s0, c) = (s.toks.start, s.toks.end);
+            let within = |m: &&Mention| m.toks.start >= s0 && m.toks.end <= c;
+            let fast: Vec<_> = ms.starting_within(s0, c).iter().filter(within).collect();
+            let slow: Vec<_> = list.iter().filter(within).collect();
+            assert_eq!(fast.len(), slow.len());
+            for last in ["cruz", "smith", "cruze", "nobody"] {
+                let slow = list.iter().any(|m| {
+                    m.sent != si
+                        && m.name.as_ref().is_some_and(|n| {
+                            let sur = &v.toks[n.end - 1].lower;
+                            sur == last
+                                || (sur.len() >= 5
+                                    && super::super::entities::edit_distance(sur, last) <= 2)
+                        })
+                });
+                assert_eq!(ms.named_elsewhere(&v, si, last), slow, "{si} {last}");
+            }
+        }
+        for b in 0..=text.len() {
+            let slow = v.paras.iter().position(|r| r.start <= b && b <= r.end);
+            assert_eq!(ms.para_of(&v, b), slow, "byte {b}");
+        }
     }
 }

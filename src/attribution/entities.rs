@@ -76,17 +76,15 @@ pub(crate) struct Entities {
 }
 
 impl Entities {
-    /// The entity name of mention `i`.
-    pub fn name(&self, v: &View, ms: &[Mention], i: usize) -> String {
-        match self
-            .of
-            .get(i)
-            .copied()
-            .flatten()
-            .and_then(|c| self.clusters.get(c))
-        {
-            Some(c) => c.canonical(),
-            None => ms.get(i).map(|m| mention_text(v, m)).unwrap_or_default(),
+    /// Names mentions: a mention's cluster's canonical name, else its text. Each
+    /// cluster's canonical name is computed once (it costs time in its mention count).
+    pub fn namer<'e>(&'e self, v: &'e View, ms: &'e [Mention]) -> impl FnMut(usize) -> String + 'e {
+        let mut canon: Vec<Option<String>> = vec![None; self.clusters.len()];
+        move |i| match self.of.get(i).copied().flatten() {
+            Some(c) if c < self.clusters.len() => canon[c]
+                .get_or_insert_with(|| self.clusters[c].canonical())
+                .clone(),
+            _ => ms.get(i).map(|m| mention_text(v, m)).unwrap_or_default(),
         }
     }
 }
@@ -158,13 +156,21 @@ pub(crate) fn resolve(v: &View, ms: &[Mention]) -> Entities {
         clusters: Vec::new(),
         of: vec![None; ms.len()],
     };
+    // Per token end, the mentions ending there that are not possessives, ascending.
+    let mut ending: std::collections::HashMap<usize, Vec<usize>> = Default::default();
+    for (j, p) in ms.iter().enumerate() {
+        if !p.possessive {
+            ending.entry(p.toks.end).or_default().push(j);
+        }
+    }
+    let by_sent = SentIndex::new(ms);
     // Mentions in text order (the caller keeps them sorted).
     for (i, m) in ms.iter().enumerate() {
         let assigned = match m.kind {
             MentionKind::Name => assign_name(v, m, &mut ents),
             MentionKind::Nominal if m.person => assign_nominal(v, m, &ents),
             MentionKind::Pronoun(p @ (Pronoun::He | Pronoun::She)) => {
-                assign_pronoun(ms, i, p, &ents)
+                assign_pronoun(ms, &by_sent, i, p, &ents)
             }
             MentionKind::Relative => {
                 // The noun phrase before ", who said".
@@ -172,10 +178,10 @@ pub(crate) fn resolve(v: &View, ms: &[Mention]) -> Entities {
                 while k > 0 && matches!(v.lower(k - 1), ",") {
                     k -= 1;
                 }
-                ms[..i]
-                    .iter()
-                    .rposition(|p| p.toks.end == k && !p.possessive)
-                    .and_then(|j| ents.of[j])
+                ending
+                    .get(&k)
+                    .and_then(|js| js[..js.partition_point(|&j| j < i)].last())
+                    .and_then(|&j| ents.of[j])
             }
             _ => None,
         };
@@ -345,9 +351,54 @@ fn assign_nominal(v: &View, m: &Mention, ents: &Entities) -> Option<usize> {
         .map(|(i, _)| i)
 }
 
+/// Finds mentions by sentence with binary searches when the mentions' sentences
+/// never decrease (they are in text order), else by scans.
+struct SentIndex<'m> {
+    ms: &'m [Mention],
+    monotone: bool,
+}
+
+impl<'m> SentIndex<'m> {
+    fn new(ms: &'m [Mention]) -> Self {
+        SentIndex {
+            ms,
+            monotone: ms.windows(2).all(|w| w[0].sent <= w[1].sent),
+        }
+    }
+
+    /// The first of `ms[..end]` in sentence `sent`.
+    fn first_in(&self, end: usize, sent: usize) -> Option<usize> {
+        let ms = &self.ms[..end];
+        if !self.monotone {
+            return ms.iter().position(|a| a.sent == sent);
+        }
+        let f = ms.partition_point(|a| a.sent < sent);
+        (f < end && ms[f].sent == sent).then_some(f)
+    }
+
+    /// One past the last of `ms[..end]` in sentence `sent` or before (0 if none).
+    fn end_by(&self, end: usize, sent: usize) -> usize {
+        let ms = &self.ms[..end];
+        if !self.monotone {
+            return ms
+                .iter()
+                .rposition(|a| a.sent <= sent)
+                .map(|x| x + 1)
+                .unwrap_or(0);
+        }
+        ms.partition_point(|a| a.sent <= sent)
+    }
+}
+
 /// he/she: the nearest earlier sentence's first compatible person (a subject), or in
 /// the same sentence the first compatible person before the pronoun.
-fn assign_pronoun(ms: &[Mention], i: usize, p: Pronoun, ents: &Entities) -> Option<usize> {
+fn assign_pronoun(
+    ms: &[Mention],
+    by_sent: &SentIndex,
+    i: usize,
+    p: Pronoun,
+    ents: &Entities,
+) -> Option<usize> {
     let m = &ms[i];
     let want = if p == Pronoun::She {
         Gender::Female
@@ -374,7 +425,7 @@ fn assign_pronoun(ms: &[Mention], i: usize, p: Pronoun, ents: &Entities) -> Opti
     let mut j_end = i;
     for _ in 0..8 {
         // Mentions of sentence `sent` before j_end.
-        let first = ms[..j_end].iter().position(|a| a.sent == sent);
+        let first = by_sent.first_in(j_end, sent);
         if let Some(f) = first {
             for j in f..j_end {
                 if let Some(c) = ok(j) {
@@ -386,11 +437,7 @@ fn assign_pronoun(ms: &[Mention], i: usize, p: Pronoun, ents: &Entities) -> Opti
             break;
         }
         sent -= 1;
-        j_end = ms[..j_end]
-            .iter()
-            .rposition(|a| a.sent <= sent)
-            .map(|x| x + 1)
-            .unwrap_or(0);
+        j_end = by_sent.end_by(j_end, sent);
         if j_end == 0 {
             break;
         }

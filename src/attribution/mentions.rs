@@ -288,7 +288,19 @@ pub(crate) fn extract(v: &View) -> Vec<Mention> {
             covered[i] = true;
         }
     }
-    // Nominals: determiner … speaker noun.
+    // Nominals: determiner … speaker noun. Mentions are looked up by first token
+    // and a mention a nominal absorbs leaves a hole, so that each nominal costs
+    // time in its own tokens only.
+    let mut forward = out
+        .iter()
+        .all(|m| m.toks.start <= m.toks.end && m.toks.end <= n);
+    let mut starting: Vec<Vec<usize>> = vec![Vec::new(); if forward { n + 1 } else { 0 }];
+    for (k, m) in out.iter().enumerate() {
+        if let Some(l) = starting.get_mut(m.toks.start) {
+            l.push(k);
+        }
+    }
+    let mut out: Vec<Option<Mention>> = out.into_iter().map(Some).collect();
     let mut i = 0;
     while i < n {
         let t = &v.toks[i];
@@ -357,12 +369,21 @@ pub(crate) fn extract(v: &View) -> Vec<Mention> {
             }
         }
         // Names inside the modifiers are absorbed: the phrase is the candidate.
-        let absorbed: Vec<usize> = out
-            .iter()
-            .enumerate()
-            .filter(|(_, m)| m.toks.start >= s && m.toks.end <= h + 1)
-            .map(|(k, _)| k)
-            .collect();
+        let inside = |m: &Option<Mention>| {
+            m.as_ref()
+                .is_some_and(|m| m.toks.start >= s && m.toks.end <= h + 1)
+        };
+        let absorbed: Vec<usize> = if forward {
+            // A forward mention inside s..h + 1 starts in s..=h + 1.
+            starting[s..=h + 1]
+                .iter()
+                .flatten()
+                .copied()
+                .filter(|&k| inside(&out[k]))
+                .collect()
+        } else {
+            (0..out.len()).filter(|&k| inside(&out[k])).collect()
+        };
         let mut desc: Vec<String> = Vec::new();
         for k in s..=h {
             let w = &v.toks[k].lower;
@@ -370,8 +391,8 @@ pub(crate) fn extract(v: &View) -> Vec<Mention> {
                 desc.push(w.clone());
             }
         }
-        for k in absorbed.into_iter().rev() {
-            out.remove(k);
+        for k in absorbed {
+            out[k] = None;
         }
         let kind = if !det && lexicon::PLURAL_SOURCES.contains(&v.toks[h].lower.as_str()) {
             MentionKind::Plural
@@ -379,7 +400,11 @@ pub(crate) fn extract(v: &View) -> Vec<Mention> {
             MentionKind::Nominal
         };
         let person = is_role(&v.toks[h].lower);
-        out.push(Mention {
+        if let Some(l) = starting.get_mut(s) {
+            l.push(out.len());
+        }
+        forward &= s <= h + 1;
+        out.push(Some(Mention {
             toks: s..h + 1,
             head: h,
             kind,
@@ -394,12 +419,13 @@ pub(crate) fn extract(v: &View) -> Vec<Mention> {
             in_quote: t.quote.is_some(),
             sent: t.sent,
             person,
-        });
+        }));
         for c in &mut covered[s..h + 1] {
             *c = true;
         }
         i = h + 1;
     }
+    let mut out: Vec<Mention> = out.into_iter().flatten().collect();
     out.sort_by_key(|m| (m.toks.start, m.toks.end));
     merge_titled_nominals(v, out)
 }
@@ -408,6 +434,15 @@ pub(crate) fn extract(v: &View) -> Vec<Mention> {
 /// nominal, an optional "of …" complement and a person's name are one mention.
 fn merge_titled_nominals(v: &View, ms: Vec<Mention>) -> Vec<Mention> {
     let mut out: Vec<Mention> = Vec::with_capacity(ms.len());
+    // For each index, the first named mention at or after it.
+    let mut next_name = vec![None; ms.len() + 1];
+    for j in (0..ms.len()).rev() {
+        next_name[j] = if ms[j].kind == MentionKind::Name && ms[j].name.is_some() {
+            Some(j)
+        } else {
+            next_name[j + 1]
+        };
+    }
     let mut i = 0;
     while i < ms.len() {
         let m = &ms[i];
@@ -415,9 +450,7 @@ fn merge_titled_nominals(v: &View, ms: Vec<Mention>) -> Vec<Mention> {
             m.kind == MentionKind::Nominal && m.person && is_role(&v.toks[m.head].lower);
         if role_nominal {
             // The next name within 8 tokens, joined by "of …" only.
-            let name = ms[i + 1..]
-                .iter()
-                .position(|n| n.kind == MentionKind::Name && n.name.is_some());
+            let name = next_name[i + 1].map(|j| j - (i + 1));
             if let Some(off) = name {
                 let n = &ms[i + 1 + off];
                 let gap = m.toks.end..n.toks.start;

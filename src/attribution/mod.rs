@@ -292,9 +292,10 @@ fn build_output(a: &Analysed, picks: &[Option<(usize, f64)>]) -> DocAttribution 
     let mut quotes = Vec::with_capacity(a.quotes.len());
     let mut quote_count: std::collections::HashMap<String, usize> =
         std::collections::HashMap::new();
+    let mut name = a.ents.namer(v, &a.ms);
     for (q, pick) in a.quotes.iter().zip(picks) {
         let speaker = pick.map(|(m, p)| {
-            let entity = a.ents.name(v, &a.ms, m);
+            let entity = name(m);
             *quote_count.entry(entity.clone()).or_default() += 1;
             FoundSpeaker {
                 mention: v.span(&a.ms[m].toks),
@@ -315,7 +316,7 @@ fn build_output(a: &Analysed, picks: &[Option<(usize, f64)>]) -> DocAttribution 
     let mut listed: Vec<String> = Vec::new();
     for (i, m) in a.ms.iter().enumerate() {
         let cluster = a.ents.of.get(i).copied().flatten();
-        let name = a.ents.name(v, &a.ms, i);
+        let name = name(i);
         let keep = cluster.is_some_and(|c| a.ents.clusters.get(c).is_some_and(|c| c.person))
             || quote_count.contains_key(&name);
         if !keep || m.in_quote && cluster.is_none() {

@@ -201,11 +201,7 @@ pub(crate) fn candidates(cx: &DocContext, qi: usize) -> Candidates {
         .count();
     let in_headline = q.sents.start == 0;
     let multiword = q.cue.as_ref().is_some_and(|c| c.toks.len() > 1);
-    let same_sentence_quotes = cx
-        .quotes_in_sent
-        .get(q.sents.start)
-        .copied()
-        .unwrap_or(0);
+    let same_sentence_quotes = cx.quotes_in_sent.get(q.sents.start).copied().unwrap_or(0);
     let leftmost_in_sent = |i: usize| -> bool {
         cx.first_free
             .get(cx.ms[i].sent)
@@ -393,4 +389,51 @@ pub(crate) fn rule_weights() -> Vec<f64> {
     w[2 + Structure::Continued.index()] = -0.5;
     w[2 + Structure::NoCue.index()] = -1.0;
     w
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::text::TextLayout;
+
+    /// The per-document indexes answer exactly what the per-quote scans they
+    /// replace answer, so a quote's candidates cost time in its window only.
+    #[test]
+    fn context_indexes_agree_with_scans() {
+        let one = "Mary Stone spoke first. \"We will win this race,\" she said.\n\n\
+                   Officials said the bridge would reopen in May, according to John Smith.\n\n\
+                   \"It is late,\" he added. Stone's aides said nothing.\n\n";
+        let layout = TextLayout::new(&one.repeat(8));
+        let a = super::super::analyse(super::super::view_of(&layout));
+        let cx = a.context(&[]);
+        assert!(a.quotes.len() >= 16, "{}", a.quotes.len());
+        let ms = cx.ms;
+        for (qi, q) in cx.quotes.iter().enumerate() {
+            let prev = (0..qi)
+                .rev()
+                .find_map(|k| cx.rule_idx.get(k).copied().flatten());
+            assert_eq!(cx.prev_rule[qi], prev);
+            let same = cx
+                .quotes
+                .iter()
+                .filter(|o| o.sents.start <= q.sents.start && q.sents.start < o.sents.end)
+                .count();
+            assert_eq!(cx.quotes_in_sent[q.sents.start], same);
+            let (first, last) = (q.sents.start.saturating_sub(2), q.sents.end + 1);
+            let slow: Vec<usize> = (0..ms.len())
+                .filter(|&i| ms[i].sent >= first && ms[i].sent < last)
+                .collect();
+            assert_eq!(cx.in_sentences(first, last), slow.as_slice());
+            // The window holds the same few mentions wherever the quote is.
+            assert!(slow.len() <= 3 * ms.len() / 8 + 8, "{}", slow.len());
+            let c = super::candidates(&cx, qi);
+            assert!(c.mentions.len() <= super::MAX_CANDIDATES);
+        }
+        for (i, m) in ms.iter().enumerate() {
+            let slow = !ms[..i]
+                .iter()
+                .any(|o| o.sent == m.sent && !o.in_quote && !o.possessive);
+            let fast = cx.first_free.get(m.sent).is_none_or(|&f| f >= i);
+            assert_eq!(fast, slow, "mention {i}");
+        }
+    }
 }

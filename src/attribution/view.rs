@@ -143,6 +143,10 @@ impl<'a> View<'a> {
             let b = toks.partition_point(|t| t.sent <= si);
             s.toks = a..b.max(a);
         }
+        // Tokens sorted by start: a mark's tokens are found by binary search.
+        let sorted = toks
+            .windows(2)
+            .all(|w| w[0].range.start <= w[1].range.start);
         let mut marks = Vec::new();
         let mut qs = raw.quotes;
         qs.sort_by_key(|q| q.1.start);
@@ -156,9 +160,23 @@ impl<'a> View<'a> {
             for t in &mut toks[a..b.max(a)] {
                 t.quote = Some(qi);
             }
-            for t in toks.iter_mut() {
-                if t.range == open || Some(&t.range) == close.as_ref() {
-                    t.mark = true;
+            if sorted {
+                for r in std::iter::once(&open).chain(close.as_ref()) {
+                    let from = toks.partition_point(|t| t.range.start < r.start);
+                    for t in toks[from..]
+                        .iter_mut()
+                        .take_while(|t| t.range.start == r.start)
+                    {
+                        if t.range == *r {
+                            t.mark = true;
+                        }
+                    }
+                }
+            } else {
+                for t in toks.iter_mut() {
+                    if t.range == open || Some(&t.range) == close.as_ref() {
+                        t.mark = true;
+                    }
                 }
             }
             marks.push(Mark {

@@ -9,7 +9,7 @@
 mod lexicon;
 
 use crate::attribution::DocAttribution;
-use crate::text::{tokenize, TextLayout, TokenKind};
+use crate::text::{tokenize, SentenceSpan, TextLayout, TokenKind};
 use serde::{Deserialize, Serialize};
 
 pub use lexicon::{is_cue_word, CUE_PHRASES};
@@ -91,35 +91,56 @@ fn fnv1a(parts: &[&[u8]]) -> u64 {
     h
 }
 
-/// The attribution fact of the sentence at `r`: a found quote's cue inside it wins
-/// (by kind and whether a speaker was found), else how much found quotes cover it.
-fn attr_fact(attr: &DocAttribution, r: &std::ops::Range<usize>) -> &'static str {
-    let mut covered = 0usize;
+/// The attribution fact of each sentence: the cue of a found quote inside it wins (the
+/// first such quote in attribution order, by kind and whether a speaker was found),
+/// else how much found quotes cover it. One pass over the quotes with binary searches
+/// over the sorted, non-overlapping sentences, so long documents stay linear.
+fn attr_facts(attr: &DocAttribution, sents: &[SentenceSpan]) -> Vec<&'static str> {
+    let mut cue_kind: Vec<Option<&'static str>> = vec![None; sents.len()];
+    let mut covered = vec![0usize; sents.len()];
     for q in &attr.quotes {
         if let Some(c) = &q.cue {
-            if c.start >= r.start && c.end <= r.end {
-                return match (q.direct, q.speaker.is_some()) {
-                    (true, true) => "cue_direct_spk",
-                    (true, false) => "cue_direct",
-                    (false, true) => "cue_reported_spk",
-                    (false, false) => "cue_reported",
-                };
+            let i = sents.partition_point(|s| s.range.end < c.end);
+            if let Some(s) = sents.get(i) {
+                if c.start >= s.range.start && c.end <= s.range.end && cue_kind[i].is_none() {
+                    cue_kind[i] = Some(match (q.direct, q.speaker.is_some()) {
+                        (true, true) => "cue_direct_spk",
+                        (true, false) => "cue_direct",
+                        (false, true) => "cue_reported_spk",
+                        (false, false) => "cue_reported",
+                    });
+                }
             }
         }
-        covered += q
-            .content
-            .end
-            .min(r.end)
-            .saturating_sub(q.content.start.max(r.start));
+        let first = sents.partition_point(|s| s.range.end <= q.content.start);
+        for (i, s) in sents.iter().enumerate().skip(first) {
+            if s.range.start >= q.content.end {
+                break;
+            }
+            covered[i] += q
+                .content
+                .end
+                .min(s.range.end)
+                .saturating_sub(q.content.start.max(s.range.start));
+        }
     }
-    let frac = covered as f32 / r.len().max(1) as f32;
-    if covered == 0 {
-        "none"
-    } else if frac < 0.5 {
-        "part"
-    } else {
-        "most"
-    }
+    sents
+        .iter()
+        .enumerate()
+        .map(|(i, s)| {
+            if let Some(k) = cue_kind[i] {
+                return k;
+            }
+            let frac = covered[i] as f32 / s.range.len().max(1) as f32;
+            if covered[i] == 0 {
+                "none"
+            } else if frac < 0.5 {
+                "part"
+            } else {
+                "most"
+            }
+        })
+        .collect()
 }
 
 fn bucket_of(len: usize) -> &'static str {
@@ -150,10 +171,16 @@ impl Featurizer {
     fn facts(&self, layout: &TextLayout, attr: &DocAttribution) -> Vec<SentenceFacts> {
         let text = layout.norm.as_str();
         let mut qi = 0;
+        let attr_of = if self.config.attribution {
+            attr_facts(attr, &layout.sentences)
+        } else {
+            vec!["off"; layout.sentences.len()]
+        };
         layout
             .sentences
             .iter()
-            .map(|s| {
+            .zip(attr_of)
+            .map(|(s, attr_fact)| {
                 let st = &text[s.range.clone()];
                 let toks = tokenize(st);
                 let words: Vec<String> = toks
@@ -196,11 +223,7 @@ impl Featurizer {
                     according,
                     quote_frac,
                     has_mark,
-                    attr: if self.config.attribution {
-                        attr_fact(attr, &s.range)
-                    } else {
-                        "off"
-                    },
+                    attr: attr_fact,
                 }
             })
             .collect()
