@@ -13,9 +13,26 @@
 //!    per-document clustering of mentions into canonical speakers.
 //! 5. [`pipeline`]: stages 1–4 glued into one `Send + Sync` [`Pipeline`].
 //!
-//! Around it: [`document`] (the domain types and JSONL shapes), [`corpus`] (labelled
+//! Around it: [`document`] (the domain types and JSONL shapes), [`batch`] (ordered
+//! parallel JSONL classification), [`corpus`] (labelled
 //! data), [`eval`] (the figures of `score.py`), [`train`] (fitting a model from
 //! corpora), [`service`] (the gRPC server) and [`error`].
+//!
+//! ```
+//! use newsroles::{Document, Pipeline, Role};
+//!
+//! // The shipped default model (or $NEWSROLES_MODEL).
+//! let pipeline = Pipeline::load(&newsroles::model::default_model_path())?;
+//! let text = "\"We will not give up,\" the mayor said on Monday.";
+//! let analysis = pipeline.analyze(&Document { id: "1".into(), text: text.into() })?;
+//! assert_eq!(analysis.sentences[0].role, Role::Quote);
+//! let quote = &analysis.quotes[0];
+//! // Spans are code points of the original text.
+//! let content: String = text.chars().skip(quote.start).take(quote.end - quote.start).collect();
+//! assert!(content.starts_with("We will not give up"));
+//! assert_eq!(quote.speaker.as_ref().map(|s| s.text.as_str()), Some("the mayor"));
+//! # Ok::<(), newsroles::Error>(())
+//! ```
 
 pub mod attribution;
 pub mod batch;
