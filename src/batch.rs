@@ -13,8 +13,6 @@ use std::path::Path;
 /// How to read and limit the input.
 #[derive(Debug, Clone)]
 pub struct BatchOptions {
-    /// Treat each input as one plain-text document (id = its name) instead of JSONL.
-    pub plain_text: bool,
     /// Largest accepted document text, in bytes.
     pub max_text_bytes: usize,
     /// Records analysed per parallel chunk.
@@ -24,7 +22,6 @@ pub struct BatchOptions {
 impl Default for BatchOptions {
     fn default() -> Self {
         BatchOptions {
-            plain_text: false,
             max_text_bytes: 16 << 20,
             chunk: 512,
         }
@@ -259,7 +256,7 @@ pub fn classify_text(
     Ok(s)
 }
 
-/// The default location of a path given on the command line, for messages.
+/// How a path given on the command line is named in messages (`-` is standard input).
 pub fn display_name(p: &Path) -> String {
     if p == Path::new("-") {
         "<stdin>".into()

@@ -11,6 +11,7 @@
 use crate::corpus::{GoldSpeaker, LabelledDocument};
 use crate::document::{Analysis, Role, Speaker};
 use crate::error::{Error, Result};
+use rayon::prelude::*;
 use regex::Regex;
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
@@ -861,6 +862,58 @@ mod de {
                 .map(Some)
                 .map_err(D::Error::custom),
         }
+    }
+}
+
+/// Runs the pipeline over labelled documents' raw text and scores it as `score.py` does.
+pub fn evaluate(pipeline: &crate::Pipeline, docs: &[LabelledDocument]) -> Scores {
+    let preds: Vec<PredDoc> = docs
+        .par_iter()
+        .map(|d| {
+            let doc = crate::Document {
+                id: d.id.clone(),
+                text: d.text.clone(),
+            };
+            match pipeline.analyze(&doc) {
+                Ok(a) => PredDoc::from(&a),
+                Err(e) => PredDoc::error(&d.id, e.to_string()),
+            }
+        })
+        .collect();
+    score(docs, &preds)
+}
+
+/// The headline figures of a score as flat `section.name` metrics for the model meta.
+pub fn metrics_map(s: &Scores) -> std::collections::BTreeMap<String, f64> {
+    let mut m = std::collections::BTreeMap::new();
+    if let Ok(serde_json::Value::Object(o)) = serde_json::to_value(s) {
+        flatten("", &serde_json::Value::Object(o), &mut m);
+    }
+    m
+}
+
+fn flatten(prefix: &str, v: &serde_json::Value, out: &mut std::collections::BTreeMap<String, f64>) {
+    match v {
+        serde_json::Value::Number(n) => {
+            if let Some(x) = n.as_f64() {
+                out.insert(prefix.to_string(), x);
+            }
+        }
+        serde_json::Value::Object(o) => {
+            for (k, v) in o {
+                // The confusion matrix is in the card; keep the metrics map short.
+                if k == "confusion" {
+                    continue;
+                }
+                let key = if prefix.is_empty() {
+                    k.clone()
+                } else {
+                    format!("{prefix}.{k}")
+                };
+                flatten(&key, v, out);
+            }
+        }
+        _ => {}
     }
 }
 

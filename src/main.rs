@@ -175,7 +175,6 @@ fn classify(a: ClassifyArgs) -> Result<ExitCode> {
     }
     let pipeline = a.model.load()?;
     let opts = BatchOptions {
-        plain_text: a.text,
         max_text_bytes: a.max_text_bytes,
         ..Default::default()
     };
@@ -321,7 +320,7 @@ fn eval_cmd(a: EvalArgs) -> Result<()> {
             w.write_all(b"\n")?;
         }
     }
-    let scores = train::evaluate(&pipeline, &gold);
+    let scores = eval::evaluate(&pipeline, &gold);
     if a.json {
         println!("{}", serde_json::to_string_pretty(&scores)?);
     } else {

@@ -240,10 +240,10 @@ pub fn train(opts: &TrainOptions) -> Result<TrainOutcome> {
         None
     } else {
         let pipeline = Pipeline::from_model(model.clone(), Path::new("<in memory>"))?;
-        Some(evaluate(&pipeline, &dev_docs))
+        Some(eval::evaluate(&pipeline, &dev_docs))
     };
     if let Some(s) = &dev_scores {
-        model.meta.metrics = metrics_map(s);
+        model.meta.metrics = eval::metrics_map(s);
         log += &format!(
             "dev figures (raw text, own segmentation):\n{}",
             eval::render_text(s)
@@ -309,56 +309,4 @@ fn now_rfc3339() -> String {
         rem % 3600 / 60,
         rem % 60
     )
-}
-
-/// Runs the pipeline over labelled documents' raw text and scores it as `score.py` does.
-pub fn evaluate(pipeline: &Pipeline, docs: &[LabelledDocument]) -> eval::Scores {
-    let preds: Vec<eval::PredDoc> = docs
-        .par_iter()
-        .map(|d| {
-            let doc = crate::Document {
-                id: d.id.clone(),
-                text: d.text.clone(),
-            };
-            match pipeline.analyze(&doc) {
-                Ok(a) => eval::PredDoc::from(&a),
-                Err(e) => eval::PredDoc::error(&d.id, e.to_string()),
-            }
-        })
-        .collect();
-    eval::score(docs, &preds)
-}
-
-/// The headline figures of a score as flat `section.name` metrics for the model meta.
-pub fn metrics_map(s: &eval::Scores) -> std::collections::BTreeMap<String, f64> {
-    let mut m = std::collections::BTreeMap::new();
-    if let Ok(serde_json::Value::Object(o)) = serde_json::to_value(s) {
-        flatten("", &serde_json::Value::Object(o), &mut m);
-    }
-    m
-}
-
-fn flatten(prefix: &str, v: &serde_json::Value, out: &mut std::collections::BTreeMap<String, f64>) {
-    match v {
-        serde_json::Value::Number(n) => {
-            if let Some(x) = n.as_f64() {
-                out.insert(prefix.to_string(), x);
-            }
-        }
-        serde_json::Value::Object(o) => {
-            for (k, v) in o {
-                // The confusion matrix is in the card; keep the metrics map short.
-                if k == "confusion" {
-                    continue;
-                }
-                let key = if prefix.is_empty() {
-                    k.clone()
-                } else {
-                    format!("{prefix}.{k}")
-                };
-                flatten(&key, v, out);
-            }
-        }
-        _ => {}
-    }
 }
