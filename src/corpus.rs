@@ -121,21 +121,35 @@ pub fn parse_line(line: &str, place: &str) -> Result<LabelledDocument> {
 /// [`Error::Io`] when the file cannot be read, [`Error::InvalidInput`] naming
 /// `file:line` for the first bad line.
 pub fn read_labelled(path: &Path) -> Result<Vec<LabelledDocument>> {
+    read_jsonl(path, |line, place, n| {
+        let mut d = parse_line(line, place)?;
+        if d.id.is_empty() {
+            d.id = n.to_string();
+        }
+        Ok(d)
+    })
+}
+
+/// Reads a JSON Lines file with `parse(line, "file:N", N)` for each non-blank line
+/// (N is 1-based), stopping at the first error.
+///
+/// # Errors
+/// [`Error::Io`] when the file cannot be read; whatever `parse` returns.
+pub fn read_jsonl<T>(
+    path: &Path,
+    mut parse: impl FnMut(&str, &str, usize) -> Result<T>,
+) -> Result<Vec<T>> {
     let f = std::fs::File::open(path).map_err(|e| Error::io(path, e))?;
-    let mut docs = Vec::new();
+    let mut out = Vec::new();
     for (i, line) in std::io::BufReader::new(f).lines().enumerate() {
         let line = line.map_err(|e| Error::io(path, e))?;
         if line.trim().is_empty() {
             continue;
         }
         let place = format!("{}:{}", path.display(), i + 1);
-        let mut d = parse_line(&line, &place)?;
-        if d.id.is_empty() {
-            d.id = format!("{}", i + 1);
-        }
-        docs.push(d);
+        out.push(parse(&line, &place, i + 1)?);
     }
-    Ok(docs)
+    Ok(out)
 }
 
 #[cfg(test)]

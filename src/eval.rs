@@ -15,7 +15,6 @@ use rayon::prelude::*;
 use regex::Regex;
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
-use std::io::BufRead;
 use std::path::Path;
 use std::sync::OnceLock;
 
@@ -204,18 +203,11 @@ pub fn parse_prediction(line: &str, place: &str) -> Result<PredDoc> {
 /// [`Error::Io`] when the file cannot be read, [`Error::InvalidInput`] naming
 /// `file:line` for the first line that is not a prediction object.
 pub fn read_predictions(path: &Path) -> Result<Vec<PredDoc>> {
-    let f = std::fs::File::open(path).map_err(|e| Error::io(path, e))?;
-    let mut docs = Vec::new();
-    for (i, line) in std::io::BufReader::new(f).lines().enumerate() {
-        let line = line.map_err(|e| Error::io(path, e))?;
-        if line.trim().is_empty() {
-            continue;
-        }
-        let mut d = parse_prediction(&line, &format!("{}:{}", path.display(), i + 1))?;
-        d.id.get_or_insert_with(|| (i + 1).to_string());
-        docs.push(d);
-    }
-    Ok(docs)
+    crate::corpus::read_jsonl(path, |line, place, n| {
+        let mut d = parse_prediction(line, place)?;
+        d.id.get_or_insert_with(|| n.to_string());
+        Ok(d)
+    })
 }
 
 /// One value per role, serialised as `{"quote": …, "claim": …, "event": …, "background": …}`

@@ -1,7 +1,7 @@
 //! The whole analysis, text → features → model → attribution, as one `Send + Sync`
 //! value shared by the CLI, the batch runner and the gRPC server.
 
-use crate::attribution::{Attributor, DocAttribution, FoundSpeaker};
+use crate::attribution::{Attributor, DocAttribution, FoundQuote, FoundSpeaker};
 use crate::document::{
     Analysis, CharIndex, Cue, Document, Quote, Sentence, Speaker, SpeakerEntity,
 };
@@ -121,6 +121,16 @@ impl Pipeline {
                 }
             })
             .collect();
+        // Running maximum of quote ends (quotes are sorted by start), so the quotes
+        // overlapping a sentence are found without scanning all of them.
+        let max_end: Vec<usize> = attr
+            .quotes
+            .iter()
+            .scan(0, |m, q| {
+                *m = (*m).max(q.content.end);
+                Some(*m)
+            })
+            .collect();
         let sentences = layout
             .sentences
             .iter()
@@ -131,13 +141,8 @@ impl Pipeline {
                 let (start, end, text) = map.span(&s.range);
                 // A quote sentence's speaker is that of the attributed quote covering most of it.
                 let speaker = if role == crate::Role::Quote {
-                    attr.quotes
-                        .iter()
-                        .filter(|q| q.speaker.is_some())
-                        .map(|q| (overlap(&q.content, &s.range), q))
-                        .filter(|(ov, _)| *ov > 0)
-                        .max_by_key(|(ov, _)| *ov)
-                        .and_then(|(_, q)| q.speaker.as_ref().map(|sp| map.speaker(sp)))
+                    covering_quote(&attr.quotes, &max_end, &s.range)
+                        .and_then(|q| q.speaker.as_ref().map(|sp| map.speaker(sp)))
                 } else {
                     None
                 };
@@ -169,6 +174,24 @@ impl Pipeline {
             speakers,
         }
     }
+}
+
+/// The quote with a speaker that overlaps `r` most (the later of equals), given quotes
+/// sorted by start and the running maximum of their ends.
+fn covering_quote<'a>(
+    quotes: &'a [FoundQuote],
+    max_end: &[usize],
+    r: &Range<usize>,
+) -> Option<&'a FoundQuote> {
+    let hi = quotes.partition_point(|q| q.content.start < r.end);
+    let lo = max_end[..hi].partition_point(|&e| e <= r.start);
+    quotes[lo..hi]
+        .iter()
+        .filter(|q| q.speaker.is_some())
+        .map(|q| (overlap(&q.content, r), q))
+        .filter(|(ov, _)| *ov > 0)
+        .max_by_key(|(ov, _)| *ov)
+        .map(|(_, q)| q)
 }
 
 fn overlap(a: &Range<usize>, b: &Range<usize>) -> usize {

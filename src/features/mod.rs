@@ -77,6 +77,19 @@ pub struct Featurizer {
     mask: u32,
 }
 
+/// [`fnv1a`] of `parts` followed by one more part made of `joined` concatenated.
+fn fnv1a_joined(parts: &[&[u8]], joined: &[&[u8]]) -> u64 {
+    let mut h = fnv1a(parts);
+    for p in joined {
+        for &b in *p {
+            h ^= b as u64;
+            h = h.wrapping_mul(0x0100_0000_01b3);
+        }
+    }
+    h ^= 0xff;
+    h.wrapping_mul(0x0100_0000_01b3)
+}
+
 fn fnv1a(parts: &[&[u8]]) -> u64 {
     let mut h: u64 = 0xcbf2_9ce4_8422_2325;
     for p in parts {
@@ -163,6 +176,13 @@ impl Featurizer {
         &self.config
     }
 
+    /// Bucket of structural feature `name=val` in namespace "s": the same bucket as
+    /// hashing the joined string, without allocating it per sentence.
+    fn flag_bucket(&self, name: &str, val: &str) -> u32 {
+        let h = fnv1a_joined(&[b"s"], &[name.as_bytes(), b"=", val.as_bytes()]);
+        (h as u32) & self.mask
+    }
+
     fn push(&self, out: &mut SparseVec, ns: &str, feat: &str, v: f32) {
         let h = fnv1a(&[ns.as_bytes(), feat.as_bytes()]);
         out.push(((h as u32) & self.mask, v));
@@ -247,8 +267,8 @@ impl Featurizer {
             let mut v = SparseVec::with_capacity(8 * f.words.len() + 32);
             self.ngrams(&mut v, "w", &f.words, self.config.max_ngram as usize, 1.0);
             // Structure: the feature names say what they are.
-            let mut flags: Vec<String> = Vec::with_capacity(24);
-            let mut flag = |name: &str, val: &str| flags.push(format!("{name}={val}"));
+            let mut flags: Vec<u32> = Vec::with_capacity(24);
+            let mut flag = |name: &str, val: &str| flags.push(self.flag_bucket(name, val));
             flag("bias", "1");
             flag("cue", if f.cue { "1" } else { "0" });
             flag("according", if f.according { "1" } else { "0" });
@@ -308,9 +328,7 @@ impl Featurizer {
                     );
                 }
             }
-            for fl in &flags {
-                self.push(&mut v, "s", fl, 1.0);
-            }
+            v.extend(flags.iter().map(|&b| (b, 1.0)));
             if self.config.context {
                 for (off, ns) in [(-1i64, "pw"), (1, "nw")] {
                     let j = i as i64 + off;
@@ -355,6 +373,14 @@ impl Featurizer {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn joined_hash_equals_hash_of_the_joined_string() {
+        assert_eq!(
+            fnv1a_joined(&[b"s"], &[b"cue", b"=", b"1"]),
+            fnv1a(&[b"s", b"cue=1"])
+        );
+    }
 
     #[test]
     fn hashing_is_stable() {
