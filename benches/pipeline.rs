@@ -10,10 +10,15 @@
 //! After the criterion groups a summary table (MB/s, sentences/s, share of pipeline
 //! time) is measured with a plain `Instant` loop, best of 3, and printed.
 //!
+//! All stages run on one thread except `batch`: the documents as JSON Lines through
+//! `batch::classify_jsonl` (parse, analyse on all rayon threads, serialise, ordered
+//! output to a sink), the path `newsroles classify` takes.
+//!
 //! Run: `cargo bench --bench pipeline`.
 
 use criterion::{BenchmarkGroup, Criterion, Throughput};
 use newsroles::attribution::{Attributor, DocAttribution};
+use newsroles::batch::{self, BatchOptions};
 use newsroles::features::{Featurizer, SparseVec};
 use newsroles::model::{default_model_path, ModelFile, RoleModel};
 use newsroles::text::TextLayout;
@@ -97,6 +102,8 @@ spokesman said.
 struct Inputs {
     source: String,
     docs: Vec<Document>,
+    /// The documents as JSON Lines, for the `batch` stage.
+    jsonl: Vec<u8>,
     bytes: u64,
     sentences: usize,
     pipeline: Pipeline,
@@ -158,6 +165,14 @@ impl Inputs {
             .map(|(l, a)| featurizer.featurize(l, a))
             .collect();
         let bytes = docs.iter().map(|d| d.text.len() as u64).sum();
+        let jsonl: Vec<u8> = docs
+            .iter()
+            .flat_map(|d| {
+                let mut l = serde_json::to_vec(d).expect("json");
+                l.push(b'\n');
+                l
+            })
+            .collect();
         let sentences = layouts.iter().map(|l| l.sentences.len()).sum();
         println!("input: {source}");
         println!(
@@ -174,6 +189,7 @@ impl Inputs {
         Inputs {
             source,
             docs,
+            jsonl,
             bytes,
             sentences,
             pipeline,
@@ -244,15 +260,29 @@ fn run_pipeline_json(i: &Inputs) -> usize {
         .sum()
 }
 
+fn run_batch(i: &Inputs) -> usize {
+    let summary = batch::classify_jsonl(
+        &i.pipeline,
+        &mut black_box(&i.jsonl[..]),
+        "bench",
+        &mut std::io::sink(),
+        &BatchOptions::default(),
+        &mut |_| {},
+    )
+    .expect("batch");
+    summary.sentences
+}
+
 type Stage = (&'static str, fn(&Inputs) -> usize);
 
-const STAGES: [Stage; 6] = [
+const STAGES: [Stage; 7] = [
     ("text", run_text),
     ("features", run_features),
     ("roles", run_roles),
     ("attribution", run_attribution),
     ("pipeline", run_pipeline),
     ("pipeline_json", run_pipeline_json),
+    ("batch", run_batch),
 ];
 
 fn configure<M: criterion::measurement::Measurement>(g: &mut BenchmarkGroup<'_, M>, i: &Inputs) {
@@ -316,6 +346,10 @@ fn summary(i: &Inputs, quick: bool) {
         i.sentences
     );
     println!("MB = 10^6 bytes; text/features/roles/attribution are timed on precomputed inputs");
+    println!(
+        "batch = JSON Lines in, JSON Lines out, on all {} rayon threads (the rest: one thread)",
+        rayon::current_num_threads()
+    );
     println!();
     println!(
         "| {:<22} | {:>8} | {:>12} | {:>10} | {:>17} |",

@@ -1,0 +1,465 @@
+//! Classifying archives in bulk: records in (JSON Lines plain or compressed, text
+//! files, directory trees, tar archives, standard input), one output line per input
+//! record, in input order, errors in place (DESIGN.md §4).
+//!
+//! - [`input`]: the formats, read lazily as one stream of raw records;
+//! - this module: the run loop. Records are gathered into chunks bounded in count
+//!   and bytes; each chunk is analysed in parallel on the rayon pool while the
+//!   calling thread reads the next one and writes finished ones in order. At most
+//!   [`IN_FLIGHT`] chunks wait, so memory is flat however long the input is;
+//! - [`output`]: plain or compressed output files;
+//! - [`resume`]: continuing an interrupted run from its output;
+//! - [`progress`]: progress snapshots and the final report.
+
+pub mod input;
+pub mod output;
+pub mod progress;
+pub mod resume;
+
+pub use input::{Format, Inputs};
+pub use output::{Compression, Output};
+pub use progress::{Progress, Report};
+pub use resume::{open_resume, ResumePoint};
+
+use crate::document::Document;
+use crate::error::{Error, Result};
+use crate::pipeline::Pipeline;
+use input::{Body, JsonlSource, Place, RawRecord, RecordSource};
+use rayon::prelude::*;
+use serde::Serialize;
+use std::collections::VecDeque;
+use std::io::{BufRead, Write};
+use std::path::Path;
+use std::sync::mpsc;
+use std::time::Instant;
+
+/// Chunks analysed or waiting in the pool while the caller reads the next: two keep
+/// every core busy across a chunk boundary without holding more input.
+pub const IN_FLIGHT: usize = 2;
+
+/// How to read and limit the input.
+#[derive(Debug, Clone)]
+pub struct BatchOptions {
+    /// Largest accepted document text, in bytes.
+    pub max_text_bytes: usize,
+    /// Most records in one parallel chunk.
+    pub chunk: usize,
+    /// A chunk closes once its raw records reach this many bytes.
+    pub chunk_bytes: usize,
+}
+
+impl Default for BatchOptions {
+    fn default() -> Self {
+        BatchOptions {
+            max_text_bytes: 16 << 20,
+            chunk: 256,
+            chunk_bytes: 2 << 20,
+        }
+    }
+}
+
+/// Counts of a finished run.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct Summary {
+    pub records: usize,
+    pub errors: usize,
+    pub sentences: usize,
+    pub quotes: usize,
+}
+
+impl Summary {
+    pub fn add(&mut self, o: &Summary) {
+        self.records += o.records;
+        self.errors += o.errors;
+        self.sentences += o.sentences;
+        self.quotes += o.quotes;
+    }
+}
+
+#[derive(Serialize)]
+struct ErrorLine<'a> {
+    id: &'a str,
+    error: &'a str,
+}
+
+/// The id a JSON record reports: its `id` (string or number) or `line N`.
+fn json_id(v: Option<&serde_json::Value>, line: usize) -> String {
+    match v.and_then(|v| v.get("id")) {
+        Some(serde_json::Value::String(s)) => s.clone(),
+        Some(serde_json::Value::Number(n)) => n.to_string(),
+        _ => format!("line {line}"),
+    }
+}
+
+/// Parses one JSONL record into a document; the `Err` carries the id (when it could
+/// be read) and the reason.
+fn parse_json(
+    bytes: &[u8],
+    place: &Place,
+    opts: &BatchOptions,
+) -> std::result::Result<Document, (String, String)> {
+    let fallback = || json_id(None, place.line);
+    let text = std::str::from_utf8(bytes).map_err(|e| {
+        (
+            fallback(),
+            format!("{place}: invalid UTF-8 at byte {}", e.valid_up_to()),
+        )
+    })?;
+    let v: serde_json::Value =
+        serde_json::from_str(text).map_err(|e| (fallback(), format!("{place}: not JSON: {e}")))?;
+    let id = json_id(Some(&v), place.line);
+    let serde_json::Value::Object(mut obj) = v else {
+        return Err((
+            id,
+            format!("{place}: expected a JSON object, got {}", kind(&v)),
+        ));
+    };
+    // Taken, not cloned: the text is the bulk of the record.
+    let text = match obj.remove("text") {
+        Some(serde_json::Value::String(s)) => s,
+        Some(other) => {
+            return Err((
+                id,
+                format!(
+                    "{place}: expected a string for `text`, got {}",
+                    kind(&other)
+                ),
+            ))
+        }
+        None => return Err((id, format!("{place}: missing `text`"))),
+    };
+    check_size(Document { id, text }, place, opts)
+}
+
+fn check_size(
+    doc: Document,
+    place: &Place,
+    opts: &BatchOptions,
+) -> std::result::Result<Document, (String, String)> {
+    if doc.text.len() > opts.max_text_bytes {
+        let msg = format!(
+            "{place}: text is {} bytes, over the limit of {}",
+            doc.text.len(),
+            opts.max_text_bytes
+        );
+        return Err((doc.id, msg));
+    }
+    Ok(doc)
+}
+
+fn kind(v: &serde_json::Value) -> &'static str {
+    match v {
+        serde_json::Value::Null => "null",
+        serde_json::Value::Bool(_) => "a boolean",
+        serde_json::Value::Number(_) => "a number",
+        serde_json::Value::String(_) => "a string",
+        serde_json::Value::Array(_) => "an array",
+        serde_json::Value::Object(_) => "an object",
+    }
+}
+
+/// The id a record's output line will carry (checked when resuming).
+fn record_id(r: &RawRecord) -> String {
+    match &r.body {
+        Body::Json(bytes) => {
+            let v: Option<serde_json::Value> = serde_json::from_slice(bytes).ok();
+            json_id(v.as_ref(), r.place.line)
+        }
+        Body::Text { id, .. } | Body::Failed { id, .. } => id.clone(),
+    }
+}
+
+fn panic_message(p: &(dyn std::any::Any + Send)) -> &str {
+    p.downcast_ref::<&str>()
+        .copied()
+        .or_else(|| p.downcast_ref::<String>().map(String::as_str))
+        .unwrap_or("unknown panic")
+}
+
+/// Analyses one record into its output line (without the newline).
+fn process(pipeline: &Pipeline, r: RawRecord, opts: &BatchOptions) -> (Vec<u8>, Summary) {
+    let mut s = Summary {
+        records: 1,
+        ..Default::default()
+    };
+    let place = r.place;
+    let doc = match r.body {
+        Body::Json(bytes) => parse_json(&bytes, &place, opts),
+        Body::Text { id, bytes } => match String::from_utf8(bytes) {
+            Ok(text) => check_size(Document { id, text }, &place, opts),
+            Err(e) => {
+                let at = e.utf8_error().valid_up_to();
+                Err((id, format!("{place}: invalid UTF-8 at byte {at}")))
+            }
+        },
+        Body::Failed { id, error } => Err((id, error)),
+    };
+    let out = match doc {
+        Ok(doc) => {
+            // A bug in one stage must cost one record, not the run.
+            let analysed =
+                std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| pipeline.analyze(&doc)));
+            match analysed {
+                Ok(Ok(a)) => {
+                    s.sentences = a.sentences.len();
+                    s.quotes = a.quotes.len();
+                    serde_json::to_vec(&a)
+                }
+                Ok(Err(e)) => {
+                    s.errors = 1;
+                    serde_json::to_vec(&ErrorLine {
+                        id: &doc.id,
+                        error: &format!("{place}: {e}"),
+                    })
+                }
+                Err(p) => {
+                    s.errors = 1;
+                    serde_json::to_vec(&ErrorLine {
+                        id: &doc.id,
+                        error: &format!(
+                            "{place}: internal error: the analysis panicked: {}",
+                            panic_message(&*p)
+                        ),
+                    })
+                }
+            }
+        }
+        Err((id, msg)) => {
+            s.errors = 1;
+            serde_json::to_vec(&ErrorLine {
+                id: &id,
+                error: &msg,
+            })
+        }
+    };
+    // Serialising our own types cannot fail; keep the line count right regardless.
+    (
+        out.unwrap_or_else(|e| format!("{{\"error\":\"internal: {e}\"}}").into_bytes()),
+        s,
+    )
+}
+
+/// Reads up to one chunk; `true` when the source is exhausted.
+fn read_chunk(src: &mut dyn RecordSource, opts: &BatchOptions) -> Result<(Vec<RawRecord>, bool)> {
+    let mut v = Vec::new();
+    let mut bytes = 0usize;
+    while v.len() < opts.chunk.max(1) && bytes < opts.chunk_bytes.max(1) {
+        match src.next_record()? {
+            Some(r) => {
+                bytes += r.weight();
+                v.push(r);
+            }
+            None => return Ok((v, true)),
+        }
+    }
+    Ok((v, false))
+}
+
+/// Skips the records an earlier run already wrote, checking that the last of them
+/// has the id on the last kept output line (a different input is refused).
+fn skip_done(src: &mut dyn RecordSource, resume: &ResumePoint) -> Result<()> {
+    for i in 1..=resume.done {
+        let Some(r) = src.next_record()? else {
+            return Err(Error::invalid(format!(
+                "cannot resume: the output has {} lines but the input has only {} records; \
+                 is it the output of this input?",
+                resume.done,
+                i - 1
+            )));
+        };
+        if i == resume.done {
+            let got = record_id(&r);
+            if let Some(want) = resume.last_id.as_ref().filter(|w| **w != got) {
+                return Err(Error::invalid(format!(
+                    "cannot resume: output line {i} has id {want:?} but input record {i} \
+                     ({}) has id {got:?}; is it the output of this input?",
+                    r.place
+                )));
+            }
+        }
+    }
+    Ok(())
+}
+
+type Lines = Vec<(Vec<u8>, Summary)>;
+
+fn write_lines(out: &mut dyn Write, name: &str, lines: Lines, total: &mut Summary) -> Result<()> {
+    for (line, s) in lines {
+        out.write_all(&line)
+            .and_then(|_| out.write_all(b"\n"))
+            .map_err(|e| Error::io(name, e))?;
+        total.add(&s);
+    }
+    Ok(())
+}
+
+/// The run loop over any record source. Returns the counts of this run.
+/// `on_chunk` sees the running counts and the input position (bytes read up to the
+/// last record written), so progress reflects output, not read-ahead. `out_name`
+/// names the output in errors.
+fn run_source(
+    pipeline: &Pipeline,
+    src: &mut dyn RecordSource,
+    out: &mut dyn Write,
+    out_name: &str,
+    opts: &BatchOptions,
+    resume: &ResumePoint,
+    on_chunk: &mut dyn FnMut(&Summary, u64),
+) -> Result<Summary> {
+    skip_done(src, resume)?;
+    let mut total = Summary::default();
+    if rayon::current_thread_index().is_some() {
+        // Called from inside the pool: waiting on a channel could starve it, so
+        // analyse each chunk in place instead of overlapping reading and analysis.
+        loop {
+            let (chunk, eof) = read_chunk(src, opts)?;
+            let position = src.position();
+            let lines: Lines = chunk
+                .into_par_iter()
+                .map(|r| process(pipeline, r, opts))
+                .collect();
+            write_lines(out, out_name, lines, &mut total)?;
+            on_chunk(&total, position);
+            if eof {
+                break;
+            }
+        }
+    } else {
+        rayon::in_place_scope(|scope| -> Result<()> {
+            let mut pending: VecDeque<(mpsc::Receiver<Lines>, u64)> = VecDeque::new();
+            let mut eof = false;
+            while !eof || !pending.is_empty() {
+                if !eof {
+                    let (chunk, end) = read_chunk(src, opts)?;
+                    let position = src.position();
+                    eof = end;
+                    if !chunk.is_empty() {
+                        let (tx, rx) = mpsc::channel();
+                        scope.spawn(move |_| {
+                            let lines: Lines = chunk
+                                .into_par_iter()
+                                .map(|r| process(pipeline, r, opts))
+                                .collect();
+                            // The receiver is gone only when the run already failed.
+                            let _ = tx.send(lines);
+                        });
+                        pending.push_back((rx, position));
+                    }
+                }
+                if pending.len() > IN_FLIGHT || eof {
+                    if let Some((rx, position)) = pending.pop_front() {
+                        let lines = rx.recv().map_err(|_| {
+                            Error::invalid("internal error: an analysis worker stopped")
+                        })?;
+                        write_lines(out, out_name, lines, &mut total)?;
+                        on_chunk(&total, position);
+                    }
+                }
+            }
+            Ok(())
+        })?;
+    }
+    out.flush().map_err(|e| Error::io(out_name, e))?;
+    Ok(total)
+}
+
+/// Classifies every record of `inputs` into `out`, in order, after skipping the
+/// records `resume` says are already done. `on_progress` sees a snapshot after every
+/// chunk written. Returns the counts of this run (not including resumed records).
+///
+/// # Errors
+/// I/O failures (reading an input, writing the output) and a resume point that does
+/// not fit the input; bad records become error lines.
+pub fn run(
+    pipeline: &Pipeline,
+    inputs: &mut Inputs,
+    out: &mut Output,
+    opts: &BatchOptions,
+    resume: &ResumePoint,
+    on_progress: &mut dyn FnMut(&Progress),
+) -> Result<Summary> {
+    let started = Instant::now();
+    let bytes_total = inputs.total_bytes();
+    let name = out.name().to_string();
+    run_source(
+        pipeline,
+        inputs,
+        out,
+        &name,
+        opts,
+        resume,
+        &mut |s, position| {
+            on_progress(&Progress {
+                done: s.clone(),
+                resumed: resume.done,
+                bytes_read: position,
+                bytes_total,
+                elapsed: started.elapsed(),
+            });
+        },
+    )
+}
+
+/// Classifies JSON Lines from `input` into `out`, one line per non-blank input line.
+/// `source` names the input in error messages; `on_chunk` sees progress.
+///
+/// # Errors
+/// Only for I/O failures (reading the input, writing the output); bad records become
+/// error lines.
+pub fn classify_jsonl(
+    pipeline: &Pipeline,
+    input: &mut dyn BufRead,
+    source: &str,
+    out: &mut dyn Write,
+    opts: &BatchOptions,
+    on_chunk: &mut dyn FnMut(&Summary),
+) -> Result<Summary> {
+    let mut src = JsonlSource::new(input, source, opts.max_text_bytes);
+    run_source(
+        pipeline,
+        &mut src,
+        out,
+        "<output>",
+        opts,
+        &ResumePoint::default(),
+        &mut |s, _| on_chunk(s),
+    )
+}
+
+/// Classifies one plain-text document (`bytes`, with its `id`).
+///
+/// # Errors
+/// I/O failures; invalid UTF-8 and over-long text become an error line.
+pub fn classify_text(
+    pipeline: &Pipeline,
+    bytes: &[u8],
+    id: &str,
+    out: &mut dyn Write,
+    opts: &BatchOptions,
+) -> Result<Summary> {
+    let record = RawRecord {
+        place: Place {
+            source: id.into(),
+            line: 0,
+        },
+        body: Body::Text {
+            id: id.to_string(),
+            bytes: bytes.to_vec(),
+        },
+    };
+    let (line, s) = process(pipeline, record, opts);
+    out.write_all(&line)
+        .and_then(|_| out.write_all(b"\n"))
+        .and_then(|_| out.flush())
+        .map_err(|e| Error::io("<output>", e))?;
+    Ok(s)
+}
+
+/// How a path given on the command line is named in messages (`-` is standard input).
+pub fn display_name(p: &Path) -> String {
+    if p == Path::new("-") {
+        "<stdin>".into()
+    } else {
+        p.display().to_string()
+    }
+}
