@@ -1,39 +1,73 @@
 //! End to end over gRPC: the real server on a `127.0.0.1:0` listener in the test's
-//! runtime, called by real tonic clients (NewsRoles, health, reflection).
+//! runtime, called by real tonic clients (NewsRoles, health, reflection), with its
+//! metrics scraped over plain TCP; and the real binary for SIGHUP reload.
 
 use crate::util;
 use newsroles::service::pb::{self, news_roles_client::NewsRolesClient};
-use newsroles::service::{serve, ServiceConfig};
+use newsroles::service::{serve_with_metrics, ServiceConfig, TlsIdentity};
 use newsroles::Pipeline;
+use std::net::SocketAddr;
 use std::sync::Arc;
+use std::time::Duration;
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
-use tonic::transport::Channel;
+use tonic::transport::{Certificate, Channel, ClientTlsConfig};
 use tonic::{Code, Request};
 
 type TestResult = Result<(), Box<dyn std::error::Error>>;
+type BoxError = Box<dyn std::error::Error>;
 
 /// A server running in this test's runtime, stopped by [`Server::stop`].
 struct Server {
+    addr: SocketAddr,
+    metrics_addr: SocketAddr,
     channel: Channel,
     stop: Option<oneshot::Sender<()>>,
     task: JoinHandle<newsroles::Result<()>>,
 }
 
 impl Server {
-    async fn start(config: ServiceConfig) -> Result<Server, Box<dyn std::error::Error>> {
+    async fn start(config: ServiceConfig) -> Result<Server, BoxError> {
+        Server::start_with(config, None).await
+    }
+
+    /// With `tls_ca`, the client trusts that PEM certificate and expects "localhost".
+    async fn start_with(config: ServiceConfig, tls_ca: Option<&[u8]>) -> Result<Server, BoxError> {
         let pipeline = Arc::new(Pipeline::load(&util::default_model())?);
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
-        let addr = listener.local_addr()?;
+        let metrics = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
+        let (addr, metrics_addr) = (listener.local_addr()?, metrics.local_addr()?);
         let (stop, stopped) = oneshot::channel::<()>();
-        let task = tokio::spawn(serve(listener, pipeline, config, async {
-            let _ = stopped.await;
-        }));
+        let task = tokio::spawn(serve_with_metrics(
+            listener,
+            metrics,
+            pipeline,
+            config,
+            async {
+                let _ = stopped.await;
+            },
+        ));
         // The listener is already bound, so connecting cannot race the server start.
-        let channel = Channel::from_shared(format!("http://{addr}"))?
-            .connect()
-            .await?;
+        let channel = match tls_ca {
+            None => {
+                Channel::from_shared(format!("http://{addr}"))?
+                    .connect()
+                    .await?
+            }
+            Some(ca) => {
+                let tls = ClientTlsConfig::new()
+                    .ca_certificate(Certificate::from_pem(ca))
+                    .domain_name("localhost");
+                Channel::from_shared(format!("https://{addr}"))?
+                    .tls_config(tls)?
+                    .connect()
+                    .await?
+            }
+        };
         Ok(Server {
+            addr,
+            metrics_addr,
             channel,
             stop: Some(stop),
             task,
@@ -57,6 +91,48 @@ impl Server {
         self.task.await??;
         Ok(())
     }
+
+    async fn metrics(&self) -> Result<String, BoxError> {
+        scrape(self.metrics_addr, "/metrics").await
+    }
+
+    /// Polls the metrics until `series` (a full series name with labels) has `value`.
+    async fn wait_for(&self, series: &str, value: f64) -> TestResult {
+        let deadline = tokio::time::Instant::now() + Duration::from_secs(20);
+        loop {
+            let text = self.metrics().await?;
+            if metric(&text, series) == Some(value) {
+                return Ok(());
+            }
+            if tokio::time::Instant::now() > deadline {
+                return Err(format!("{series} never became {value}:\n{text}").into());
+            }
+            tokio::time::sleep(Duration::from_millis(5)).await;
+        }
+    }
+}
+
+/// The body of `GET path` on `addr`, over plain TCP (what Prometheus does); fails
+/// unless the status is 200.
+async fn scrape(addr: SocketAddr, path: &str) -> Result<String, BoxError> {
+    let mut s = tokio::net::TcpStream::connect(addr).await?;
+    s.write_all(format!("GET {path} HTTP/1.1\r\nHost: test\r\n\r\n").as_bytes())
+        .await?;
+    let mut response = String::new();
+    s.read_to_string(&mut response).await?;
+    let (head, body) = response
+        .split_once("\r\n\r\n")
+        .ok_or("no end of the HTTP head")?;
+    if !head.starts_with("HTTP/1.1 200 ") {
+        return Err(format!("GET {path}: {head}").into());
+    }
+    Ok(body.to_string())
+}
+
+/// The value of one series line (`name{labels} value`) in a text exposition.
+fn metric(text: &str, series: &str) -> Option<f64> {
+    text.lines()
+        .find_map(|l| l.strip_prefix(series)?.strip_prefix(' ')?.parse().ok())
 }
 
 fn doc(id: &str, text: &str) -> pb::Document {
@@ -572,4 +648,550 @@ async fn shutdown_lets_an_open_stream_finish() -> TestResult {
     assert_eq!(second.id, "second");
     assert!(answers.message().await?.is_none());
     server.stop().await
+}
+
+#[tokio::test]
+async fn too_large_message_is_resource_exhausted() -> TestResult {
+    let config = ServiceConfig {
+        max_message_bytes: 1024,
+        ..Default::default()
+    };
+    let server = Server::start(config).await?;
+    let big = "word ".repeat(400); // 2000 bytes of text: over the message limit
+    let err = server
+        .client()
+        .classify(request(vec![doc("big", &big)]))
+        .await
+        .err()
+        .ok_or("a 2 kB message should be refused")?;
+    assert_eq!(err.code(), Code::ResourceExhausted, "{err:?}");
+    assert!(
+        err.message().contains("max_message_bytes") && err.message().contains("1024"),
+        "{}",
+        err.message()
+    );
+    // In a stream, the oversized message ends the stream with the same status.
+    let docs = vec![doc("small", "A sentence."), doc("big", &big)];
+    let mut answers = server
+        .client()
+        .classify_stream(tokio_stream::iter(docs))
+        .await?
+        .into_inner();
+    let first = answers.message().await?.ok_or("no first answer")?;
+    assert_eq!(first.id, "small");
+    let err = answers.message().await.err().ok_or("expected an error")?;
+    assert_eq!(err.code(), Code::ResourceExhausted, "{err:?}");
+    assert!(
+        err.message().contains("max_message_bytes"),
+        "{}",
+        err.message()
+    );
+    // The refused unary call is counted although no handler ran.
+    let text = server.metrics().await?;
+    assert_eq!(
+        metric(
+            &text,
+            "newsroles_requests_total{method=\"Classify\",code=\"RESOURCE_EXHAUSTED\"}"
+        ),
+        Some(1.0),
+        "{text}"
+    );
+    server.stop().await
+}
+
+#[tokio::test]
+async fn a_full_wait_line_pushes_back_with_a_retry_hint() -> TestResult {
+    let server = Server::start(ServiceConfig {
+        max_concurrent_analyses: 1,
+        max_waiting_requests: 1,
+        ..Default::default()
+    })
+    .await?;
+    // One long call holds the only permit …
+    let docs: Vec<_> = (0..256).map(|i| doc(&i.to_string(), ARTICLE)).collect();
+    let mut client = server.client();
+    let long = tokio::spawn(async move { client.classify(request(docs)).await });
+    server.wait_for("newsroles_analyses_running", 1.0).await?;
+    // … one more may wait …
+    let mut client = server.client();
+    let waiting =
+        tokio::spawn(async move { client.classify(request(vec![doc("w", ARTICLE)])).await });
+    server.wait_for("newsroles_analyses_waiting", 1.0).await?;
+    // … and the next is refused at once, with a hint of when to come back.
+    let err = server
+        .client()
+        .classify(request(vec![doc("refused", ARTICLE)]))
+        .await
+        .err()
+        .ok_or("expected a refusal")?;
+    assert_eq!(err.code(), Code::Unavailable, "{err:?}");
+    assert!(
+        err.message().contains("max_waiting_requests"),
+        "{}",
+        err.message()
+    );
+    let hint = err.metadata().get("grpc-retry-pushback-ms");
+    let hint: u64 = hint.ok_or("no retry hint")?.to_str()?.parse()?;
+    assert!((10..=10_000).contains(&hint), "{hint}");
+    // Abandoning the long call frees the permit for the waiting one.
+    long.abort();
+    let res = waiting.await??.into_inner();
+    check_analysis(ARTICLE, &res.analyses[0]);
+    server.stop().await
+}
+
+fn with_token<T>(message: T, token: Option<&str>) -> Result<Request<T>, BoxError> {
+    let mut req = Request::new(message);
+    if let Some(t) = token {
+        req.metadata_mut()
+            .insert("authorization", format!("Bearer {t}").parse()?);
+    }
+    Ok(req)
+}
+
+#[tokio::test]
+async fn auth_token_guards_the_service_but_not_health() -> TestResult {
+    use tonic_health::pb::{health_client::HealthClient, HealthCheckRequest};
+    let server = Server::start(ServiceConfig {
+        auth_token: Some("client-secret".into()),
+        admin_token: Some("admin-secret".into()),
+        ..Default::default()
+    })
+    .await?;
+    let mut client = server.client();
+    for (token, want) in [
+        (None, Some(Code::Unauthenticated)),
+        (Some("wrong"), Some(Code::Unauthenticated)),
+        (Some("client-secret"), None),
+        (Some("admin-secret"), None), // the admin token opens everything
+    ] {
+        let req = with_token(request(vec![doc("a", ARTICLE)]), token)?;
+        let got = client.classify(req).await.err().map(|s| s.code());
+        assert_eq!(got, want, "Classify with {token:?}");
+        let req = with_token(pb::GetModelInfoRequest {}, token)?;
+        let got = client.get_model_info(req).await.err().map(|s| s.code());
+        assert_eq!(got, want, "GetModelInfo with {token:?}");
+        let req = with_token(tokio_stream::iter(vec![doc("s", ARTICLE)]), token)?;
+        let got = match client.classify_stream(req).await {
+            Err(s) => Some(s.code()),
+            Ok(res) => res.into_inner().message().await.err().map(|s| s.code()),
+        };
+        assert_eq!(got, want, "ClassifyStream with {token:?}");
+    }
+    // The client token does not open the admin call.
+    let req = with_token(pb::ReloadModelRequest::default(), Some("client-secret"))?;
+    let got = client.reload_model(req).await.err().map(|s| s.code());
+    assert_eq!(got, Some(Code::Unauthenticated));
+    // Health needs no token.
+    let res = HealthClient::new(server.channel.clone())
+        .check(HealthCheckRequest {
+            service: "newsroles.v1.NewsRoles".into(),
+        })
+        .await?;
+    assert_eq!(
+        res.into_inner().status(),
+        tonic_health::pb::health_check_response::ServingStatus::Serving
+    );
+    let text = server.metrics().await?;
+    assert_eq!(
+        metric(
+            &text,
+            "newsroles_requests_total{method=\"Classify\",code=\"UNAUTHENTICATED\"}"
+        ),
+        Some(2.0),
+        "{text}"
+    );
+    server.stop().await
+}
+
+#[tokio::test]
+async fn tls_with_a_self_signed_certificate() -> TestResult {
+    let key = rcgen::generate_simple_self_signed(vec!["localhost".to_string()])?;
+    let cert_pem = key.cert.pem();
+    let config = ServiceConfig {
+        tls: Some(TlsIdentity {
+            cert_pem: cert_pem.clone().into_bytes(),
+            key_pem: key.signing_key.serialize_pem().into_bytes(),
+        }),
+        ..Default::default()
+    };
+    let server = Server::start_with(config, Some(cert_pem.as_bytes())).await?;
+    let res = server
+        .client()
+        .classify(request(vec![doc("tls", ARTICLE)]))
+        .await?
+        .into_inner();
+    check_analysis(ARTICLE, &res.analyses[0]);
+    // A plaintext client gets nowhere.
+    let plain = Channel::from_shared(format!("http://{}", server.addr))?
+        .connect_timeout(Duration::from_secs(5))
+        .timeout(Duration::from_secs(5))
+        .connect_lazy();
+    let err = NewsRolesClient::new(plain)
+        .get_model_info(pb::GetModelInfoRequest {})
+        .await
+        .err();
+    assert!(
+        err.is_some(),
+        "plaintext call succeeded against a TLS server"
+    );
+    server.stop().await
+}
+
+#[tokio::test]
+async fn a_bad_tls_key_is_refused_at_start() -> TestResult {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
+    let metrics = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
+    let config = ServiceConfig {
+        tls: Some(TlsIdentity {
+            cert_pem: b"not a certificate".to_vec(),
+            key_pem: b"not a key".to_vec(),
+        }),
+        ..Default::default()
+    };
+    let pipeline = Arc::new(Pipeline::load(&util::default_model())?);
+    let err = serve_with_metrics(listener, metrics, pipeline, config, async {})
+        .await
+        .err()
+        .ok_or("a garbage certificate was accepted")?;
+    assert!(err.to_string().contains("TLS"), "{err}");
+    Ok(())
+}
+
+#[tokio::test]
+async fn reload_during_traffic_loses_no_request() -> TestResult {
+    let server = Server::start(ServiceConfig {
+        admin_token: Some("s3cret".into()),
+        model_path: Some(util::default_model()),
+        ..Default::default()
+    })
+    .await?;
+    let garbage = tempfile::NamedTempFile::new()?;
+    std::fs::write(garbage.path(), b"not a model")?;
+    let garbage = garbage.path().to_string_lossy().into_owned();
+    let stop = Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let clients: Vec<_> = (0..4)
+        .map(|c| {
+            let (mut client, stop) = (server.client(), Arc::clone(&stop));
+            tokio::spawn(async move {
+                let (mut ok, mut failed) = (0, Vec::new());
+                while !stop.load(std::sync::atomic::Ordering::Relaxed) {
+                    let docs = vec![doc(&format!("c{c}"), ARTICLE)];
+                    match client.classify(request(docs)).await {
+                        Ok(res) if res.get_ref().analyses[0].error.is_none() => ok += 1,
+                        Ok(res) => failed.push(format!("{:?}", res.get_ref().analyses[0].error)),
+                        Err(s) => failed.push(s.to_string()),
+                    }
+                }
+                (ok, failed)
+            })
+        })
+        .collect();
+    let mut client = server.client();
+    for round in 0..6 {
+        tokio::time::sleep(Duration::from_millis(50)).await;
+        let path = if round % 2 == 0 { "" } else { garbage.as_str() };
+        let res = client.reload_model(reload(path, Some("s3cret"))?).await;
+        if round % 2 == 0 {
+            assert_eq!(res?.into_inner().labels.len(), 4);
+        } else {
+            assert_eq!(res.err().map(|s| s.code()), Some(Code::FailedPrecondition));
+        }
+    }
+    stop.store(true, std::sync::atomic::Ordering::Relaxed);
+    let mut total = 0;
+    for c in clients {
+        let (ok, failed) = c.await?;
+        assert!(
+            failed.is_empty(),
+            "requests failed during reload: {failed:?}"
+        );
+        total += ok;
+    }
+    assert!(total > 0, "no request ran during the reloads");
+    let text = server.metrics().await?;
+    for (series, want) in [
+        ("newsroles_model_reloads_total{result=\"ok\"}", 3.0),
+        ("newsroles_model_reloads_total{result=\"error\"}", 3.0),
+    ] {
+        assert_eq!(metric(&text, series), Some(want), "{series}\n{text}");
+    }
+    server.stop().await
+}
+
+#[tokio::test]
+async fn cancelling_a_stream_midway_stops_its_work() -> TestResult {
+    let server = Server::start(ServiceConfig {
+        max_concurrent_analyses: 1,
+        ..Default::default()
+    })
+    .await?;
+    // Far more work queued than the server can do before the cancellation arrives.
+    let (tx, rx) = tokio::sync::mpsc::channel(64);
+    for i in 0..64 {
+        tx.send(doc(&i.to_string(), ARTICLE)).await?;
+    }
+    let mut answers = server
+        .client()
+        .classify_stream(tokio_stream::wrappers::ReceiverStream::new(rx))
+        .await?
+        .into_inner();
+    let first = answers.message().await?.ok_or("no first answer")?;
+    assert_eq!(first.id, "0");
+    // The client walks away mid-stream. (tonic resets the HTTP/2 stream once both the
+    // request and the response side are dropped.)
+    drop(answers);
+    drop(tx);
+    server
+        .wait_for(
+            "newsroles_requests_total{method=\"ClassifyStream\",code=\"CANCELLED\"}",
+            1.0,
+        )
+        .await?;
+    server.wait_for("newsroles_analyses_running", 0.0).await?;
+    let text = server.metrics().await?;
+    let done = metric(&text, "newsroles_documents_total").unwrap_or(f64::NAN);
+    assert!(done < 64.0, "the whole stream was analysed anyway: {done}");
+    let res = server
+        .client()
+        .classify(request(vec![doc("after", ARTICLE)]))
+        .await?;
+    check_analysis(ARTICLE, &res.get_ref().analyses[0]);
+    server.stop().await
+}
+
+#[tokio::test]
+async fn shutdown_stops_waiting_for_a_call_that_never_ends() -> TestResult {
+    let mut server = Server::start(ServiceConfig {
+        shutdown_grace: Duration::from_millis(300),
+        ..Default::default()
+    })
+    .await?;
+    let (tx, rx) = tokio::sync::mpsc::channel(4);
+    let mut answers = server
+        .client()
+        .classify_stream(tokio_stream::wrappers::ReceiverStream::new(rx))
+        .await?
+        .into_inner();
+    tx.send(doc("first", ARTICLE)).await?;
+    answers.message().await?.ok_or("no first answer")?;
+    // The client never closes its input: the drain gives up after the grace period.
+    server.trigger_stop();
+    let started = std::time::Instant::now();
+    tokio::time::timeout(Duration::from_secs(10), server.stop())
+        .await
+        .map_err(|_| "the server waited for the endless stream")??;
+    assert!(started.elapsed() >= Duration::from_millis(300));
+    drop((tx, answers));
+    Ok(())
+}
+
+#[tokio::test]
+async fn a_slow_reader_holds_back_the_stream() -> TestResult {
+    let server = Server::start(ServiceConfig::default()).await?;
+    let docs: Vec<_> = (0..300).map(|i| doc(&i.to_string(), ARTICLE)).collect();
+    // A small HTTP/2 receive window (hyper's default is 2 MiB) keeps what the
+    // transport itself may buffer well under the 300 answers.
+    let channel = Channel::from_shared(format!("http://{}", server.addr))?
+        .initial_stream_window_size(Some(8 * 1024))
+        .initial_connection_window_size(Some(64 * 1024))
+        .connect()
+        .await?;
+    let mut answers = NewsRolesClient::new(channel)
+        .classify_stream(tokio_stream::iter(docs))
+        .await?
+        .into_inner();
+    // Nobody reads: the server stops once the bounded buffers (its channel, the
+    // documents in flight, HTTP/2's flow-control window) are full.
+    let mut last = -1.0;
+    loop {
+        tokio::time::sleep(Duration::from_millis(200)).await;
+        let text = server.metrics().await?;
+        let done = metric(&text, "newsroles_documents_total").unwrap_or(0.0);
+        if done == last {
+            break;
+        }
+        last = done;
+    }
+    assert!(
+        last > 0.0 && last < 300.0,
+        "{last} documents analysed for a reader that reads nothing"
+    );
+    eprintln!("slow reader: the server stopped after {last} of 300 documents");
+    // Reading resumes the stream, in order, with nothing lost.
+    let mut n = 0;
+    while let Some(a) = answers.message().await? {
+        assert_eq!(a.id, n.to_string());
+        n += 1;
+    }
+    assert_eq!(n, 300);
+    server.stop().await
+}
+
+#[tokio::test]
+async fn a_stream_deadline_ends_the_stream() -> TestResult {
+    let server = Server::start(ServiceConfig::default()).await?;
+    let (tx, rx) = tokio::sync::mpsc::channel(4);
+    let mut req = Request::new(tokio_stream::wrappers::ReceiverStream::new(rx));
+    req.set_timeout(Duration::from_millis(300));
+    let mut answers = server.client().classify_stream(req).await?.into_inner();
+    tx.send(doc("first", ARTICLE)).await?;
+    let first = answers.message().await?.ok_or("no first answer")?;
+    assert_eq!(first.id, "first");
+    // The client keeps the stream open past its deadline.
+    let err = loop {
+        match answers.message().await {
+            Ok(Some(_)) => continue,
+            Ok(None) => return Err("the stream ended without an error".into()),
+            Err(s) => break s,
+        }
+    };
+    assert!(
+        matches!(err.code(), Code::DeadlineExceeded | Code::Cancelled),
+        "{err:?}"
+    );
+    server
+        .wait_for(
+            "newsroles_requests_total{method=\"ClassifyStream\",code=\"DEADLINE_EXCEEDED\"}",
+            1.0,
+        )
+        .await?;
+    drop(tx);
+    server.stop().await
+}
+
+#[tokio::test]
+async fn metrics_count_calls_sentences_and_the_model() -> TestResult {
+    let server = Server::start(ServiceConfig::default()).await?;
+    let mut req = Request::new(request(vec![doc("a", ARTICLE), doc("b", TYPESET)]));
+    req.metadata_mut()
+        .insert("x-request-id", "test-42".parse()?);
+    let res = server.client().classify(req).await?;
+    assert_eq!(
+        res.metadata()
+            .get("x-request-id")
+            .and_then(|v| v.to_str().ok()),
+        Some("test-42")
+    );
+    let analyses = &res.get_ref().analyses;
+    let quotes = analyses
+        .iter()
+        .flat_map(|a| &a.sentences)
+        .filter(|s| s.role() == pb::Role::Quote)
+        .count();
+    let info = server
+        .client()
+        .get_model_info(pb::GetModelInfoRequest {})
+        .await?
+        .into_inner();
+
+    let text = server.metrics().await?;
+    let ok = "newsroles_requests_total{method=\"Classify\",code=\"OK\"}";
+    assert_eq!(metric(&text, ok), Some(1.0), "{text}");
+    assert_eq!(metric(&text, "newsroles_documents_total"), Some(2.0));
+    let role = "newsroles_sentences_total{role=\"quote\"}";
+    assert_eq!(metric(&text, role), Some(quotes as f64), "{text}");
+    let count = "newsroles_request_duration_seconds_count{method=\"Classify\"}";
+    assert_eq!(metric(&text, count), Some(1.0), "{text}");
+    let inf = "newsroles_request_duration_seconds_bucket{method=\"Classify\",le=\"+Inf\"}";
+    assert_eq!(metric(&text, inf), Some(1.0), "{text}");
+    assert!(
+        text.contains(&format!("sha256=\"{}\"", info.sha256)),
+        "{text}"
+    );
+    assert!(text.contains("# TYPE newsroles_request_duration_seconds histogram"));
+    // Anything but /metrics is a 404.
+    let err = scrape(server.metrics_addr, "/")
+        .await
+        .err()
+        .map(|e| e.to_string());
+    assert!(err.is_some_and(|e| e.contains("404")));
+    server.stop().await
+}
+
+/// The real binary: SIGHUP reloads the model file; a bad file leaves the old model.
+#[cfg(unix)]
+#[tokio::test]
+async fn sighup_reloads_the_model_file() -> TestResult {
+    use std::io::BufRead;
+    use std::process::{Command, Stdio};
+    let dir = tempfile::tempdir()?;
+    let model = dir.path().join("m.model");
+    std::fs::copy(util::default_model(), &model)?;
+    let mut child = Command::new(env!("CARGO_BIN_EXE_newsroles"))
+        .args([
+            "serve",
+            "--addr",
+            "127.0.0.1:0",
+            "--metrics-addr",
+            "127.0.0.1:0",
+        ])
+        .arg("--model")
+        .arg(&model)
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()?;
+    let result = async {
+        let stdout = child.stdout.take().ok_or("no stdout")?;
+        let mut lines = std::io::BufReader::new(stdout).lines();
+        let mut next = || -> Result<String, BoxError> {
+            Ok(lines.next().ok_or("server exited before listening")??)
+        };
+        let metrics_line = next()?;
+        let listening = next()?;
+        let metrics_addr: SocketAddr = metrics_line
+            .strip_prefix("newsroles: metrics on http://")
+            .and_then(|s| s.strip_suffix("/metrics"))
+            .ok_or(metrics_line.clone())?
+            .parse()?;
+        let addr = listening
+            .strip_prefix("newsroles: listening on ")
+            .ok_or(listening.clone())?;
+        let hup = || {
+            Command::new("kill")
+                .args(["-HUP", &child.id().to_string()])
+                .status()
+        };
+        let reloads = |result: &str| {
+            let series = format!("newsroles_model_reloads_total{{result=\"{result}\"}}");
+            async move {
+                let deadline = tokio::time::Instant::now() + Duration::from_secs(20);
+                loop {
+                    let text = scrape(metrics_addr, "/metrics").await?;
+                    if metric(&text, &series) == Some(1.0) {
+                        return Ok::<_, BoxError>(());
+                    }
+                    if tokio::time::Instant::now() > deadline {
+                        return Err(format!("no {series} 1 after SIGHUP:\n{text}").into());
+                    }
+                    tokio::time::sleep(Duration::from_millis(10)).await;
+                }
+            }
+        };
+        assert!(hup()?.success());
+        reloads("ok").await?;
+        std::fs::write(&model, b"truncated")?;
+        assert!(hup()?.success());
+        reloads("error").await?;
+        // Still serving on the old model.
+        let channel = Channel::from_shared(format!("http://{addr}"))?
+            .connect()
+            .await?;
+        let res = NewsRolesClient::new(channel)
+            .classify(request(vec![doc("a", ARTICLE)]))
+            .await?;
+        check_analysis(ARTICLE, &res.get_ref().analyses[0]);
+        Ok::<_, BoxError>(())
+    }
+    .await;
+    // SIGTERM: a graceful stop, exit status 0. Waited for off the runtime, which must
+    // stay free to answer the server's HTTP/2 shutdown ping.
+    let _ = Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status();
+    let status = tokio::task::spawn_blocking(move || child.wait()).await??;
+    result?;
+    assert!(status.success(), "server exited with {status}");
+    Ok(())
 }

@@ -2,12 +2,21 @@
 //!
 //! - [`pb`]: generated protobuf code and the domain ⇄ prost conversions (the only place
 //!   prost types meet domain types)
-//! - `server`: handlers, limits, admin auth, model reload, [`serve`] and [`run`]
+//! - `server`: handlers, per-call logs, model reload (RPC and SIGHUP), TLS, [`serve`],
+//!   [`serve_with_metrics`] and [`run`]
+//! - `limits`: document, text and message limits; CPU permits with a bounded wait line
+//! - `auth`: the client bearer token and the admin token
+//! - [`metrics`]: Prometheus counters and the `GET /metrics` listener
 //! - `status`: [`crate::Error`] → `tonic::Status`, in one exhaustive match
 
+mod auth;
+mod limits;
+pub mod metrics;
 pub mod pb;
 mod server;
 mod status;
 
-pub use server::{run, serve, NewsRolesService, ServeOptions, ServiceConfig};
+pub use server::{
+    run, serve, serve_with_metrics, NewsRolesService, ServeOptions, ServiceConfig, TlsIdentity,
+};
 pub use status::code_name;

@@ -1,32 +1,39 @@
-//! The gRPC server: the `NewsRoles` handlers, request limits, admin auth, hot model
-//! reload, and the tonic server around them (health, reflection, compression,
-//! graceful shutdown).
+//! The gRPC server: the `NewsRoles` handlers, per-call logging and metrics, hot model
+//! reload (RPC and SIGHUP), and the tonic server around them (TLS, health, reflection,
+//! compression, graceful shutdown, the metrics listener).
 //!
 //! Analysis is CPU-bound, so it never runs on the async runtime: every piece of it
-//! goes to `spawn_blocking` holding a permit of one semaphore of
-//! `max_concurrent_analyses`, which bounds CPU use across all requests.
+//! goes to `spawn_blocking` holding one of `max_concurrent_analyses` permits
+//! ([`Admission`]), which bounds CPU use across all requests; a unary call that finds
+//! the wait line full is refused at once instead of queueing without bound.
 
+use super::auth::Tokens;
+use super::limits::{self, Admission, MessageLimitLayer};
+use super::metrics::{self, Metrics};
 use super::pb::{self, news_roles_server::NewsRoles, news_roles_server::NewsRolesServer};
+use super::status::code_name;
 use crate::document as dom;
 use crate::{Error, Pipeline};
-use futures::{Stream, StreamExt};
+use futures::stream::BoxStream;
+use futures::{FutureExt, Stream, StreamExt};
 use std::future::Future;
 use std::net::SocketAddr;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::path::PathBuf;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, RwLock};
-use std::time::Instant;
+use std::time::{Duration, Instant};
 use tokio::net::TcpListener;
-use tokio::sync::{mpsc, Mutex, OwnedSemaphorePermit, Semaphore};
+use tokio::sync::{mpsc, oneshot, Mutex};
 use tokio_stream::wrappers::ReceiverStream;
 use tonic::codec::CompressionEncoding;
 use tonic::metadata::MetadataMap;
 use tonic::transport::server::TcpIncoming;
+use tonic::transport::{Identity, ServerTlsConfig};
 use tonic::{Code, Request, Response, Status, Streaming};
-use tracing::{field, Instrument};
+use tracing::Instrument;
 
-/// Limits and admin settings of the server.
+/// Limits, security and admin settings of the server.
 ///
 /// | name | default | meaning |
 /// | --- | --- | --- |
@@ -34,16 +41,24 @@ use tracing::{field, Instrument};
 /// | `max_text_bytes` | 2 MiB | UTF-8 bytes of one document's text |
 /// | `max_message_bytes` | 16 MiB | one decoded request message |
 /// | `max_concurrent_analyses` | CPU cores | analyses running at once, all requests together |
+/// | `max_waiting_requests` | 256 | unary calls waiting for a CPU permit before more are refused (UNAVAILABLE) |
+/// | `auth_token` | none | bearer token every `NewsRoles` call needs; none: open |
 /// | `admin_token` | none | bearer token for `ReloadModel`; none disables reload |
-/// | `model_path` | none | the file `ReloadModel` reads when the request names none |
+/// | `model_path` | none | the file `ReloadModel` and SIGHUP read when the request names none |
+/// | `tls` | none | certificate and key (PEM): serve TLS only |
+/// | `shutdown_grace` | 30 s | after a shutdown signal, how long in-flight calls may take before the server stops anyway |
 #[derive(Clone)]
 pub struct ServiceConfig {
     pub max_documents_per_request: usize,
     pub max_text_bytes: usize,
     pub max_message_bytes: usize,
     pub max_concurrent_analyses: usize,
+    pub max_waiting_requests: usize,
+    pub auth_token: Option<String>,
     pub admin_token: Option<String>,
     pub model_path: Option<PathBuf>,
+    pub tls: Option<TlsIdentity>,
+    pub shutdown_grace: Duration,
 }
 
 impl Default for ServiceConfig {
@@ -53,25 +68,47 @@ impl Default for ServiceConfig {
             max_text_bytes: 2 << 20,
             max_message_bytes: 16 << 20,
             max_concurrent_analyses: std::thread::available_parallelism().map_or(1, |n| n.get()),
+            max_waiting_requests: 256,
+            auth_token: None,
             admin_token: None,
             model_path: None,
+            tls: None,
+            shutdown_grace: Duration::from_secs(30),
         }
     }
 }
 
-// Hand-written so the admin token never reaches a log.
+// Hand-written so no token reaches a log.
 impl std::fmt::Debug for ServiceConfig {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let redacted = |t: &Option<String>| t.as_ref().map(|_| "<redacted>");
         f.debug_struct("ServiceConfig")
             .field("max_documents_per_request", &self.max_documents_per_request)
             .field("max_text_bytes", &self.max_text_bytes)
             .field("max_message_bytes", &self.max_message_bytes)
             .field("max_concurrent_analyses", &self.max_concurrent_analyses)
-            .field(
-                "admin_token",
-                &self.admin_token.as_ref().map(|_| "<redacted>"),
-            )
+            .field("max_waiting_requests", &self.max_waiting_requests)
+            .field("auth_token", &redacted(&self.auth_token))
+            .field("admin_token", &redacted(&self.admin_token))
             .field("model_path", &self.model_path)
+            .field("tls", &self.tls)
+            .field("shutdown_grace", &self.shutdown_grace)
+            .finish()
+    }
+}
+
+/// A TLS certificate chain and its private key, both PEM.
+#[derive(Clone)]
+pub struct TlsIdentity {
+    pub cert_pem: Vec<u8>,
+    pub key_pem: Vec<u8>,
+}
+
+impl std::fmt::Debug for TlsIdentity {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("TlsIdentity")
+            .field("cert_pem", &format_args!("{} bytes", self.cert_pem.len()))
+            .field("key_pem", &"<redacted>")
             .finish()
     }
 }
@@ -82,14 +119,18 @@ pub struct ServeOptions {
     pub addr: SocketAddr,
     pub model: PathBuf,
     pub config: ServiceConfig,
+    /// Where to serve Prometheus metrics (`GET /metrics`), if anywhere.
+    pub metrics_addr: Option<SocketAddr>,
 }
 
-/// Loads the model, binds `opts.addr`, prints `newsroles: listening on ADDR` (the
-/// actual address, so port 0 works) as the one line on stdout, and serves until
-/// Ctrl-C or SIGTERM, then finishes in-flight requests and returns.
+/// Loads the model, binds `opts.addr` (and `opts.metrics_addr`), prints
+/// `newsroles: metrics on http://ADDR/metrics` (when enabled) and then
+/// `newsroles: listening on ADDR` (actual addresses, so port 0 works) on stdout, and
+/// serves until Ctrl-C or SIGTERM, then finishes in-flight requests and returns.
+/// SIGHUP reloads the model file (see [`ServiceConfig::model_path`]).
 ///
 /// # Errors
-/// The model cannot be loaded, the address cannot be bound, or the server fails.
+/// The model cannot be loaded, an address cannot be bound, or the server fails.
 pub async fn run(opts: ServeOptions) -> anyhow::Result<()> {
     use anyhow::Context as _;
     use std::io::Write as _;
@@ -98,10 +139,12 @@ pub async fn run(opts: ServeOptions) -> anyhow::Result<()> {
         addr,
         model,
         mut config,
+        metrics_addr,
     } = opts;
-    // Listen for signals before announcing the port: a SIGTERM sent right after the
-    // announcement must shut down gracefully, not kill the process.
+    // Install the signal handlers before announcing the port: a SIGTERM or SIGHUP sent
+    // right after the announcement must be handled, not kill the process.
     let shutdown = shutdown_signal()?;
+    let reloads = reload_signal()?;
     let path = model.clone();
     let pipeline = tokio::task::spawn_blocking(move || Pipeline::load(&path))
         .await
@@ -113,13 +156,39 @@ pub async fn run(opts: ServeOptions) -> anyhow::Result<()> {
     let local = listener
         .local_addr()
         .context("listener has no local address")?;
+    let metrics_listener = match metrics_addr {
+        Some(a) => Some(
+            TcpListener::bind(a)
+                .await
+                .with_context(|| format!("cannot listen on {a} for metrics"))?,
+        ),
+        None => None,
+    };
     let mut out = std::io::stdout().lock();
+    if let Some(m) = &metrics_listener {
+        let m = m.local_addr().context("metrics listener has no address")?;
+        writeln!(out, "newsroles: metrics on http://{m}/metrics").context("stdout")?;
+    }
     writeln!(out, "newsroles: listening on {local}")
         .and_then(|()| out.flush())
         .context("stdout")?;
     drop(out);
-    tracing::info!(addr = %local, model = pipeline.meta().name, "serving");
-    serve(listener, Arc::new(pipeline), config, shutdown).await?;
+    tracing::info!(
+        addr = %local,
+        tls = config.tls.is_some(),
+        auth = config.auth_token.is_some(),
+        model = pipeline.meta().name,
+        "serving"
+    );
+    serve_inner(
+        listener,
+        metrics_listener,
+        Arc::new(pipeline),
+        config,
+        shutdown,
+        reloads,
+    )
+    .await?;
     tracing::info!("server stopped");
     Ok(())
 }
@@ -147,6 +216,22 @@ fn shutdown_signal() -> std::io::Result<impl Future<Output = ()> + Send + 'stati
     }
 }
 
+/// One item per SIGHUP (none on other platforms). Installed now, like the others.
+fn reload_signal() -> std::io::Result<Option<BoxStream<'static, ()>>> {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{signal, SignalKind};
+        let mut hup = signal(SignalKind::hangup())?;
+        Ok(Some(
+            futures::stream::poll_fn(move |cx| hup.poll_recv(cx)).boxed(),
+        ))
+    }
+    #[cfg(not(unix))]
+    {
+        Ok(None)
+    }
+}
+
 /// gzip and zstd both ways on a generated server. Every service needs it: a client that
 /// compresses all its calls gets UNIMPLEMENTED from any service without it.
 macro_rules! compressed {
@@ -164,12 +249,47 @@ macro_rules! compressed {
 /// listener closes, and in-flight calls finish before this returns.
 ///
 /// # Errors
-/// [`Error::Io`] naming the listen address when the transport fails.
+/// [`Error::InvalidInput`] for an unusable TLS certificate or key; [`Error::Io`]
+/// naming the listen address when the transport fails.
 pub async fn serve(
     listener: TcpListener,
     pipeline: Arc<Pipeline>,
     config: ServiceConfig,
     shutdown: impl Future<Output = ()> + Send + 'static,
+) -> crate::Result<()> {
+    serve_inner(listener, None, pipeline, config, shutdown, None).await
+}
+
+/// [`serve`], plus Prometheus metrics (`GET /metrics`) on `metrics_listener` until
+/// the gRPC server has stopped.
+///
+/// # Errors
+/// As [`serve`].
+pub async fn serve_with_metrics(
+    listener: TcpListener,
+    metrics_listener: TcpListener,
+    pipeline: Arc<Pipeline>,
+    config: ServiceConfig,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> crate::Result<()> {
+    serve_inner(
+        listener,
+        Some(metrics_listener),
+        pipeline,
+        config,
+        shutdown,
+        None,
+    )
+    .await
+}
+
+async fn serve_inner(
+    listener: TcpListener,
+    metrics_listener: Option<TcpListener>,
+    pipeline: Arc<Pipeline>,
+    config: ServiceConfig,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+    reloads: Option<BoxStream<'static, ()>>,
 ) -> crate::Result<()> {
     let addr = listener
         .local_addr()
@@ -177,11 +297,13 @@ pub async fn serve(
     let transport_error = |e: Box<dyn std::error::Error + Send + Sync>| {
         Error::io(addr.to_string(), std::io::Error::other(e))
     };
+    let metrics = Arc::new(Metrics::default());
     let max_message = config.max_message_bytes;
-    let news = compressed!(NewsRolesServer::new(NewsRolesService::new(
-        pipeline, config
-    )))
-    .max_decoding_message_size(max_message);
+    let tls = config.tls.clone();
+    let grace = config.shutdown_grace;
+    let service = NewsRolesService::new(pipeline, config, Arc::clone(&metrics));
+    let news =
+        compressed!(NewsRolesServer::new(service.clone())).max_decoding_message_size(max_message);
 
     let (reporter, health) = tonic_health::server::health_reporter();
     reporter
@@ -202,8 +324,44 @@ pub async fn serve(
         .build_v1alpha()
         .map_err(|e| transport_error(e.into()))?);
 
+    let mut builder = tonic::transport::Server::builder();
+    if let Some(tls) = tls {
+        let identity = Identity::from_pem(tls.cert_pem, tls.key_pem);
+        builder = builder
+            .tls_config(ServerTlsConfig::new().identity(identity))
+            .map_err(|e| Error::invalid(format!("TLS certificate or key: {e}")))?;
+    }
+
+    // Metrics outlive the gRPC drain, so the last calls are still visible.
+    let (metrics_stop, metrics_stopped) = oneshot::channel::<()>();
+    let metrics_task = metrics_listener.map(|l| {
+        tokio::spawn(metrics::serve_metrics(l, Arc::clone(&metrics), async {
+            let _ = metrics_stopped.await;
+        }))
+    });
+    let reload_task = reloads.map(|mut hups| {
+        let service = service.clone();
+        tokio::spawn(async move {
+            while hups.next().await.is_some() {
+                tracing::info!("SIGHUP: reloading the model");
+                // Success and failure are logged by `reload_from`.
+                let _ = service.reload_from(None).await;
+            }
+        })
+    });
+
+    // The drain is bounded: a client that never finishes its call (or never answers
+    // HTTP/2's shutdown ping) must not keep the process alive forever.
+    let (draining, drain_started) = oneshot::channel::<()>();
+    let drain_deadline = async move {
+        if drain_started.await.is_err() {
+            return futures::future::pending().await;
+        }
+        tokio::time::sleep(grace).await;
+    };
     let signal = async move {
         shutdown.await;
+        let _ = draining.send(());
         reporter
             .set_not_serving::<NewsRolesServer<NewsRolesService>>()
             .await;
@@ -212,14 +370,35 @@ pub async fn serve(
             .await;
         tracing::info!("stopped accepting; finishing in-flight calls");
     };
-    tonic::transport::Server::builder()
+    // Without TCP_NODELAY, small answers wait for the client's delayed ACK (~40 ms).
+    let incoming = TcpIncoming::from(listener)
+        .with_nodelay(Some(true))
+        .with_keepalive(Some(Duration::from_secs(60)));
+    let server = builder
+        .layer(MessageLimitLayer {
+            max: max_message,
+            metrics,
+        })
         .add_service(news)
         .add_service(health)
         .add_service(reflection_v1)
         .add_service(reflection_v1alpha)
-        .serve_with_incoming_shutdown(TcpIncoming::from(listener), signal)
-        .await
-        .map_err(|e| transport_error(e.into()))
+        .serve_with_incoming_shutdown(incoming, signal.boxed());
+    let result = tokio::select! {
+        r = server => r.map_err(|e| transport_error(e.into())),
+        () = drain_deadline => {
+            tracing::warn!(grace_s = grace.as_secs_f64(), "in-flight calls outlived the shutdown grace period; stopping anyway");
+            Ok(())
+        }
+    };
+    if let Some(task) = reload_task {
+        task.abort();
+    }
+    let _ = metrics_stop.send(());
+    if let Some(task) = metrics_task {
+        let _ = task.await;
+    }
+    result
 }
 
 /// The `NewsRoles` handlers; cheap to clone.
@@ -229,23 +408,31 @@ pub struct NewsRolesService {
 }
 
 struct Shared {
-    /// Swapped whole by `ReloadModel`; each request clones the `Arc` once at its start,
-    /// so in-flight requests finish on the model they started with.
+    /// Swapped whole by a reload; each request clones the `Arc` once at its start, so
+    /// in-flight requests (a whole stream included) finish on the model they started with.
     pipeline: RwLock<Arc<Pipeline>>,
-    permits: Arc<Semaphore>,
+    admission: Arc<Admission>,
     /// One reload at a time: two concurrent loads would hold two models in memory.
     reload: Mutex<()>,
+    tokens: Tokens,
+    metrics: Arc<Metrics>,
     config: ServiceConfig,
 }
 
 impl NewsRolesService {
-    fn new(pipeline: Arc<Pipeline>, config: ServiceConfig) -> Self {
-        // Zero permits would hang every request.
-        let permits = Arc::new(Semaphore::new(config.max_concurrent_analyses.max(1)));
+    fn new(pipeline: Arc<Pipeline>, config: ServiceConfig, metrics: Arc<Metrics>) -> Self {
+        metrics.set_model(&pb::ModelInfo::from(pipeline.meta()));
+        let admission = Admission::new(
+            config.max_concurrent_analyses,
+            config.max_waiting_requests,
+            Arc::clone(&metrics),
+        );
         let shared = Shared {
             pipeline: RwLock::new(pipeline),
-            permits,
+            admission,
             reload: Mutex::new(()),
+            tokens: Tokens::new(config.auth_token.clone(), config.admin_token.clone()),
+            metrics,
             config,
         };
         NewsRolesService {
@@ -264,71 +451,111 @@ impl NewsRolesService {
         )
     }
 
-    async fn permit(&self) -> Result<OwnedSemaphorePermit, Status> {
-        Arc::clone(&self.shared.permits)
-            .acquire_owned()
-            .await
-            .map_err(|_| Status::unavailable("server is shutting down"))
+    fn call(&self, method: &'static str, metadata: &MetadataMap) -> Call {
+        let request_id = request_id(metadata);
+        // Every line logged during the call carries its method and request id.
+        let span = tracing::info_span!("rpc", method, request_id = %request_id);
+        Call {
+            method,
+            request_id,
+            started: Instant::now(),
+            deadline: grpc_timeout(metadata),
+            span,
+            metrics: Arc::clone(&self.shared.metrics),
+            done: false,
+        }
     }
 }
 
-/// `ReloadModel` requires `authorization: Bearer <admin token>`; without a configured
-/// (non-empty) token, reload is disabled.
-fn authorize(admin_token: Option<&str>, metadata: &MetadataMap) -> Result<(), Status> {
-    let Some(expected) = admin_token.filter(|t| !t.is_empty()) else {
-        return Err(Status::permission_denied(
-            "model reload is disabled: start the server with an admin token",
-        ));
-    };
-    let header = metadata.get("authorization").and_then(|v| v.to_str().ok());
-    match header.and_then(bearer_token) {
-        Some(given) if constant_time_eq(given.as_bytes(), expected.as_bytes()) => Ok(()),
-        Some(_) => Err(Status::unauthenticated("wrong admin token")),
-        None => Err(Status::unauthenticated(
-            "model reload needs the metadata `authorization: Bearer <admin token>`",
-        )),
-    }
+/// The caller's `x-request-id`, or a new one; it tags the call's log lines and is sent
+/// back in the response metadata.
+fn request_id(metadata: &MetadataMap) -> String {
+    static NEXT: AtomicU64 = AtomicU64::new(1);
+    metadata
+        .get("x-request-id")
+        .and_then(|v| v.to_str().ok())
+        .filter(|v| !v.is_empty() && v.len() <= 128)
+        .map_or_else(
+            || {
+                let n = NEXT.fetch_add(1, Ordering::Relaxed);
+                format!("{:x}-{n}", std::process::id())
+            },
+            String::from,
+        )
 }
 
-/// The token of an `authorization` value of the form `Bearer <token>` (scheme
-/// case-insensitive, RFC 6750).
-fn bearer_token(value: &str) -> Option<&str> {
-    let (scheme, token) = value.trim().split_once(' ')?;
-    let token = token.trim();
-    (scheme.eq_ignore_ascii_case("bearer") && !token.is_empty()).then_some(token)
-}
-
-/// Compares without an early exit, so response time does not reveal how much of a
-/// guessed token was right.
-fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
-    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
-}
-
-/// RESOURCE_EXHAUSTED when a request has more documents than allowed; INVALID_ARGUMENT
-/// when it has none.
-fn check_document_count(n: usize, max: usize) -> Result<(), Status> {
-    if n == 0 {
-        return Err(Status::invalid_argument("request has no documents"));
-    }
-    if n > max {
-        return Err(Status::resource_exhausted(format!(
-            "request has {n} documents, over the limit of {max} (max_documents_per_request)"
-        )));
-    }
-    Ok(())
-}
-
-/// The message for a document whose text is over `max_text_bytes`, if it is.
-fn text_too_long(index: usize, doc: &pb::Document, max: usize) -> Option<String> {
-    let len = doc.text.len();
-    (len > max).then(|| {
-        let which = if doc.id.is_empty() {
-            format!("document {index}")
-        } else {
-            format!("document {index} (id {:?})", doc.id)
-        };
-        format!("{which} has {len} bytes of text, over the limit of {max} (max_text_bytes)")
+/// The client's deadline from `grpc-timeout` ("100m", "5S", …), if it sent one.
+fn grpc_timeout(metadata: &MetadataMap) -> Option<Duration> {
+    let v = metadata.get("grpc-timeout")?.to_str().ok()?;
+    let (n, unit) = v.split_at(v.len().checked_sub(1)?);
+    let n: u64 = n.parse().ok()?;
+    Some(match unit {
+        "H" => Duration::from_secs(n.saturating_mul(3600)),
+        "M" => Duration::from_secs(n.saturating_mul(60)),
+        "S" => Duration::from_secs(n),
+        "m" => Duration::from_millis(n),
+        "u" => Duration::from_micros(n),
+        "n" => Duration::from_nanos(n),
+        _ => return None,
     })
+}
+
+/// One call's log span and metrics. Finished explicitly with its outcome; dropped
+/// unfinished (tonic drops a handler's future when the client cancels or its deadline
+/// passes) it records CANCELLED or DEADLINE_EXCEEDED.
+struct Call {
+    method: &'static str,
+    request_id: String,
+    started: Instant,
+    deadline: Option<Duration>,
+    span: tracing::Span,
+    metrics: Arc<Metrics>,
+    done: bool,
+}
+
+impl Call {
+    fn finish(mut self, documents: usize, sentences: usize, code: Code) {
+        self.done = true;
+        self.record(documents, sentences, code_name(code));
+    }
+
+    fn record(&self, documents: usize, sentences: usize, code: &'static str) {
+        let latency = self.started.elapsed();
+        self.metrics.record_call(self.method, code, latency);
+        let latency_ms = latency.as_secs_f64() * 1e3;
+        let _entered = self.span.enter();
+        tracing::info!(documents, sentences, latency_ms, code, "done");
+    }
+
+    /// `value` with the request id in its metadata.
+    fn respond<T>(&self, value: T) -> Response<T> {
+        let mut res = Response::new(value);
+        if let Ok(v) = self.request_id.parse() {
+            res.metadata_mut().insert("x-request-id", v);
+        }
+        res
+    }
+
+    fn refuse(&self, mut status: Status) -> Status {
+        if let Ok(v) = self.request_id.parse() {
+            status.metadata_mut().insert("x-request-id", v);
+        }
+        status
+    }
+}
+
+impl Drop for Call {
+    fn drop(&mut self) {
+        if !self.done {
+            let expired = self.deadline.is_some_and(|d| self.started.elapsed() >= d);
+            let code = if expired {
+                "DEADLINE_EXCEEDED"
+            } else {
+                "CANCELLED"
+            };
+            self.record(0, 0, code);
+        }
+    }
 }
 
 /// Analyses one document; a failure, even a panic in the pipeline, becomes that
@@ -377,28 +604,6 @@ impl Drop for CancelOnDrop {
     }
 }
 
-fn rpc_span(method: &'static str) -> tracing::Span {
-    tracing::info_span!(
-        "rpc",
-        method,
-        documents = field::Empty,
-        sentences = field::Empty,
-        latency_ms = field::Empty,
-        code = field::Empty,
-    )
-}
-
-/// Records a finished call on the current span and logs it.
-fn log_done(started: Instant, documents: usize, sentences: usize, code: Code) {
-    let span = tracing::Span::current();
-    let latency_ms = started.elapsed().as_secs_f64() * 1e3;
-    span.record("documents", documents);
-    span.record("sentences", sentences);
-    span.record("latency_ms", latency_ms);
-    span.record("code", super::status::code_name(code));
-    tracing::info!(documents, sentences, latency_ms, "done");
-}
-
 fn sentence_count(analyses: &[pb::Analysis]) -> usize {
     analyses.iter().map(|a| a.sentences.len()).sum()
 }
@@ -409,21 +614,32 @@ impl NewsRoles for NewsRolesService {
         &self,
         request: Request<pb::ClassifyRequest>,
     ) -> Result<Response<pb::ClassifyResponse>, Status> {
-        let started = Instant::now();
+        let call = self.call("Classify", request.metadata());
+        let span = call.span.clone();
         async move {
+            if let Err(s) = self.shared.tokens.check_client(request.metadata()) {
+                let s = call.refuse(s);
+                call.finish(0, 0, s.code());
+                return Err(s);
+            }
             let pb::ClassifyRequest { documents, options } = request.into_inner();
             let n = documents.len();
-            let result = self
-                .classify_documents(documents, options.is_some_and(|o| o.include_text))
-                .await;
-            let (sentences, code) = match &result {
-                Ok(analyses) => (sentence_count(analyses), Code::Ok),
-                Err(status) => (0, status.code()),
-            };
-            log_done(started, n, sentences, code);
-            result.map(|analyses| Response::new(pb::ClassifyResponse { analyses }))
+            let include_text = options.is_some_and(|o| o.include_text);
+            match self.classify_documents(documents, include_text).await {
+                Ok(analyses) => {
+                    self.shared.metrics.record_analyses(&analyses);
+                    let res = call.respond(pb::ClassifyResponse { analyses });
+                    call.finish(n, sentence_count(&res.get_ref().analyses), Code::Ok);
+                    Ok(res)
+                }
+                Err(s) => {
+                    let s = call.refuse(s);
+                    call.finish(n, 0, s.code());
+                    Err(s)
+                }
+            }
         }
-        .instrument(rpc_span("Classify"))
+        .instrument(span)
         .await
     }
 
@@ -433,45 +649,78 @@ impl NewsRoles for NewsRolesService {
         &self,
         request: Request<Streaming<pb::Document>>,
     ) -> Result<Response<Self::ClassifyStreamStream>, Status> {
+        let call = self.call("ClassifyStream", request.metadata());
+        let span = call.span.clone();
+        if let Err(s) = self.shared.tokens.check_client(request.metadata()) {
+            let s = call.refuse(s);
+            call.finish(0, 0, s.code());
+            return Err(s);
+        }
         // Small: a client that stops reading stops the server reading its documents.
         let (tx, rx) = mpsc::channel(4);
+        let res = call.respond(ReceiverStream::new(rx));
         let service = self.clone();
         let input = request.into_inner();
+        // tonic enforces `grpc-timeout` only until the response headers; the stream
+        // itself is held to the deadline here.
+        let deadline = call
+            .deadline
+            .map(|d| tokio::time::Instant::from_std(call.started) + d);
         tokio::spawn(
             async move {
-                let started = Instant::now();
-                let (documents, sentences, code) = service.stream_documents(input, tx).await;
-                log_done(started, documents, sentences, code);
+                let (documents, sentences, code) =
+                    service.stream_documents(input, tx, deadline).await;
+                call.finish(documents, sentences, code);
             }
-            .instrument(rpc_span("ClassifyStream")),
+            .instrument(span),
         );
-        Ok(Response::new(ReceiverStream::new(rx)))
+        Ok(res)
     }
 
     async fn get_model_info(
         &self,
-        _request: Request<pb::GetModelInfoRequest>,
+        request: Request<pb::GetModelInfoRequest>,
     ) -> Result<Response<pb::ModelInfo>, Status> {
-        let _span = rpc_span("GetModelInfo").entered();
-        Ok(Response::new(pb::ModelInfo::from(self.pipeline().meta())))
+        let call = self.call("GetModelInfo", request.metadata());
+        if let Err(s) = self.shared.tokens.check_client(request.metadata()) {
+            let s = call.refuse(s);
+            call.finish(0, 0, s.code());
+            return Err(s);
+        }
+        let res = call.respond(pb::ModelInfo::from(self.pipeline().meta()));
+        call.finish(0, 0, Code::Ok);
+        Ok(res)
     }
 
     async fn reload_model(
         &self,
         request: Request<pb::ReloadModelRequest>,
     ) -> Result<Response<pb::ModelInfo>, Status> {
-        let started = Instant::now();
+        let call = self.call("ReloadModel", request.metadata());
+        let span = call.span.clone();
         async move {
-            let result = self.reload(request).await;
-            log_done(
-                started,
-                0,
-                0,
-                result.as_ref().map_or_else(Status::code, |_| Code::Ok),
-            );
-            result.map(Response::new)
+            let result = match self.shared.tokens.check_admin(request.metadata()) {
+                Ok(()) => {
+                    let path = request.into_inner().path;
+                    self.reload_from((!path.is_empty()).then(|| PathBuf::from(path)))
+                        .await
+                }
+                Err(s) => Err(s),
+            };
+            match result {
+                Ok(info) => {
+                    let res = call.respond(info);
+                    call.finish(0, 0, Code::Ok);
+                    Ok(res)
+                }
+                Err(s) => {
+                    let s = call.refuse(s);
+                    call.finish(0, 0, s.code());
+                    Err(s)
+                }
+            }
         }
-        .instrument(rpc_span("ReloadModel"))
+        .instrument(span)
         .await
     }
 }
@@ -483,14 +732,14 @@ impl NewsRolesService {
         include_text: bool,
     ) -> Result<Vec<pb::Analysis>, Status> {
         let config = &self.shared.config;
-        check_document_count(documents.len(), config.max_documents_per_request)?;
+        limits::check_document_count(documents.len(), config.max_documents_per_request)?;
         for (i, doc) in documents.iter().enumerate() {
-            if let Some(msg) = text_too_long(i, doc, config.max_text_bytes) {
+            if let Some(msg) = limits::text_too_long(i, doc, config.max_text_bytes) {
                 return Err(Status::resource_exhausted(msg));
             }
         }
         let pipeline = self.pipeline();
-        let permit = self.permit().await?;
+        let permit = self.shared.admission.acquire(true).await?;
         let cancelled = Arc::new(AtomicBool::new(false));
         let _guard = CancelOnDrop(Arc::clone(&cancelled));
         let work = tokio::task::spawn_blocking(move || {
@@ -514,25 +763,30 @@ impl NewsRolesService {
         &self,
         input: Streaming<pb::Document>,
         tx: mpsc::Sender<Result<pb::Analysis, Status>>,
+        deadline: Option<tokio::time::Instant>,
     ) -> (usize, usize, Code) {
         let pipeline = self.pipeline();
         let max_text = self.shared.config.max_text_bytes;
+        let max_message = self.shared.config.max_message_bytes;
         let cancelled = Arc::new(AtomicBool::new(false));
         let _guard = CancelOnDrop(Arc::clone(&cancelled));
         // A few documents in flight per permit keep the CPUs busy while the order of the
-        // answers stays that of the requests.
+        // answers stays that of the requests, and bound what one stream holds.
         let ahead = 2 * self.shared.config.max_concurrent_analyses.max(1);
         let answers = input
             .enumerate()
             .map(|(index, item)| {
-                let (service, pipeline, cancelled) =
-                    (self.clone(), Arc::clone(&pipeline), Arc::clone(&cancelled));
+                let (admission, pipeline, cancelled) = (
+                    Arc::clone(&self.shared.admission),
+                    Arc::clone(&pipeline),
+                    Arc::clone(&cancelled),
+                );
                 async move {
-                    let doc = item?;
-                    if let Some(msg) = text_too_long(index, &doc, max_text) {
+                    let doc = item.map_err(|s| limits::message_too_large(s, max_message))?;
+                    if let Some(msg) = limits::text_too_long(index, &doc, max_text) {
                         return Ok(pb::failed(doc.id, Code::ResourceExhausted, msg));
                     }
-                    let permit = service.permit().await?;
+                    let permit = admission.acquire(false).await?;
                     let id = doc.id.clone();
                     let work = tokio::task::spawn_blocking(move || {
                         let _permit = permit;
@@ -554,26 +808,44 @@ impl NewsRolesService {
                 }
             })
             .buffered(ahead);
-        forward(answers, tx).await
+        forward(answers, tx, deadline, &self.shared.metrics).await
     }
 
-    async fn reload(
-        &self,
-        request: Request<pb::ReloadModelRequest>,
-    ) -> Result<pb::ModelInfo, Status> {
-        authorize(
-            self.shared.config.admin_token.as_deref(),
-            request.metadata(),
-        )?;
-        let requested = request.into_inner().path;
-        let path = if requested.is_empty() {
-            self.shared.config.model_path.clone().ok_or_else(|| {
+    /// Loads `path` (or the startup model file) and swaps it in; a file that does not
+    /// load leaves the old model serving. Logged and counted either way.
+    async fn reload_from(&self, path: Option<PathBuf>) -> Result<pb::ModelInfo, Status> {
+        let result = self.reload_inner(path).await;
+        let metrics = &self.shared.metrics;
+        match &result {
+            Ok(info) => {
+                metrics.set_model(info);
+                metrics.record_reload("ok");
+                tracing::info!(
+                    name = info.name,
+                    version = info.version,
+                    sha256 = info.sha256,
+                    "model reloaded"
+                );
+            }
+            Err(status) => {
+                metrics.record_reload("error");
+                tracing::warn!(
+                    error = status.message(),
+                    "reload failed; the old model keeps serving"
+                );
+            }
+        }
+        result
+    }
+
+    async fn reload_inner(&self, path: Option<PathBuf>) -> Result<pb::ModelInfo, Status> {
+        let path = match path {
+            Some(p) => p,
+            None => self.shared.config.model_path.clone().ok_or_else(|| {
                 Status::invalid_argument(
                     "no model path given, and the server has no startup model path",
                 )
-            })?
-        } else {
-            PathBuf::from(requested)
+            })?,
         };
         let _one_at_a_time = self.shared.reload.lock().await;
         tracing::info!(path = %path.display(), "loading model");
@@ -583,38 +855,52 @@ impl NewsRolesService {
                 tracing::error!(error = %e, "model loading task failed");
                 Status::internal("internal error; see the server log")
             })?;
-        let pipeline = Arc::new(loaded.map_err(|e| {
-            tracing::warn!(error = %e, "reload failed; the old model keeps serving");
-            Status::from(e)
-        })?);
+        let pipeline = Arc::new(loaded.map_err(Status::from)?);
         let info = pb::ModelInfo::from(pipeline.meta());
         *self
             .shared
             .pipeline
             .write()
             .unwrap_or_else(|e| e.into_inner()) = pipeline;
-        tracing::info!(
-            name = info.name,
-            version = info.version,
-            sha256 = info.sha256,
-            "model reloaded"
-        );
         Ok(info)
     }
 }
 
-/// Sends each answer on; stops after a stream-level error or when the client is gone.
+/// Sends each answer on; stops after a stream-level error, at the deadline, or as soon
+/// as the client is gone (then the work still queued is dropped and running work stops).
 async fn forward(
     answers: impl Stream<Item = Result<pb::Analysis, Status>>,
     tx: mpsc::Sender<Result<pb::Analysis, Status>>,
+    deadline: Option<tokio::time::Instant>,
+    metrics: &Metrics,
 ) -> (usize, usize, Code) {
     futures::pin_mut!(answers);
+    let expired = async {
+        match deadline {
+            Some(d) => tokio::time::sleep_until(d).await,
+            None => futures::future::pending().await,
+        }
+    };
+    futures::pin_mut!(expired);
     let (mut documents, mut sentences) = (0, 0);
-    while let Some(answer) = answers.next().await {
+    loop {
+        let answer = tokio::select! {
+            () = tx.closed() => return (documents, sentences, Code::Cancelled),
+            () = &mut expired => {
+                // The client is likely gone already; if not, it learns why the stream ended.
+                let _ = tx.try_send(Err(Status::deadline_exceeded("deadline exceeded")));
+                return (documents, sentences, Code::DeadlineExceeded);
+            }
+            next = answers.next() => match next {
+                Some(answer) => answer,
+                None => return (documents, sentences, Code::Ok),
+            },
+        };
         let code = match &answer {
             Ok(a) => {
                 documents += 1;
                 sentences += a.sentences.len();
+                metrics.record_analyses([a]);
                 Code::Ok
             }
             Err(status) => status.code(),
@@ -626,7 +912,6 @@ async fn forward(
             return (documents, sentences, code);
         }
     }
-    (documents, sentences, Code::Ok)
 }
 
 #[cfg(test)]
@@ -638,76 +923,6 @@ mod tests {
             id: id.into(),
             text: text.into(),
         }
-    }
-
-    #[test]
-    fn document_count_limits() {
-        assert_eq!(
-            check_document_count(0, 4).map_err(|s| s.code()),
-            Err(Code::InvalidArgument)
-        );
-        assert!(check_document_count(4, 4).is_ok());
-        let s = check_document_count(300, 256)
-            .err()
-            .unwrap_or_else(|| Status::ok(""));
-        assert_eq!(s.code(), Code::ResourceExhausted);
-        assert_eq!(
-            s.message(),
-            "request has 300 documents, over the limit of 256 (max_documents_per_request)"
-        );
-    }
-
-    #[test]
-    fn text_limit_names_the_document_and_sizes() {
-        assert_eq!(text_too_long(0, &doc("a", "12345"), 5), None);
-        let msg = text_too_long(3, &doc("big", "123456"), 5).unwrap_or_default();
-        assert_eq!(
-            msg,
-            "document 3 (id \"big\") has 6 bytes of text, over the limit of 5 (max_text_bytes)"
-        );
-        let msg = text_too_long(1, &doc("", "é"), 1).unwrap_or_default();
-        assert!(msg.starts_with("document 1 has 2 bytes"), "{msg}");
-    }
-
-    #[test]
-    fn bearer_tokens() {
-        assert_eq!(bearer_token("Bearer s3cret"), Some("s3cret"));
-        assert_eq!(bearer_token("bearer  s3cret "), Some("s3cret"));
-        assert_eq!(bearer_token("Basic s3cret"), None);
-        assert_eq!(bearer_token("Bearer"), None);
-        assert_eq!(bearer_token("Bearer "), None);
-        assert!(constant_time_eq(b"abc", b"abc"));
-        assert!(!constant_time_eq(b"abc", b"abd"));
-        assert!(!constant_time_eq(b"abc", b"abcd"));
-    }
-
-    fn with_auth(value: &str) -> MetadataMap {
-        let mut md = MetadataMap::new();
-        if let Ok(v) = value.parse() {
-            md.insert("authorization", v);
-        }
-        md
-    }
-
-    #[test]
-    fn reload_auth() {
-        let code = |token, md: &MetadataMap| authorize(token, md).err().map(|e| e.code());
-        assert_eq!(
-            code(None, &with_auth("Bearer x")),
-            Some(Code::PermissionDenied)
-        );
-        assert_eq!(
-            code(Some(""), &with_auth("Bearer ")),
-            Some(Code::PermissionDenied)
-        );
-        let tok = Some("tok");
-        assert_eq!(code(tok, &MetadataMap::new()), Some(Code::Unauthenticated));
-        assert_eq!(
-            code(tok, &with_auth("Bearer nope")),
-            Some(Code::Unauthenticated)
-        );
-        assert_eq!(code(tok, &with_auth("tok")), Some(Code::Unauthenticated));
-        assert_eq!(code(tok, &with_auth("Bearer tok")), None);
     }
 
     #[test]
@@ -737,12 +952,52 @@ mod tests {
     }
 
     #[test]
-    fn config_debug_hides_the_token() {
+    fn config_debug_hides_the_tokens_and_key() {
         let c = ServiceConfig {
             admin_token: Some("hunter2".into()),
+            auth_token: Some("swordfish".into()),
+            tls: Some(TlsIdentity {
+                cert_pem: b"CERT".to_vec(),
+                key_pem: b"PRIVATE".to_vec(),
+            }),
             ..Default::default()
         };
-        assert!(!format!("{c:?}").contains("hunter2"));
+        let text = format!("{c:?}");
+        for secret in ["hunter2", "swordfish", "PRIVATE"] {
+            assert!(!text.contains(secret), "{text}");
+        }
         assert_eq!(ServiceConfig::default().max_text_bytes, 2 * 1024 * 1024);
+    }
+
+    #[test]
+    fn grpc_timeouts_parse() {
+        let md = |v: &str| {
+            let mut m = MetadataMap::new();
+            if let Ok(v) = v.parse() {
+                m.insert("grpc-timeout", v);
+            }
+            m
+        };
+        assert_eq!(grpc_timeout(&md("100m")), Some(Duration::from_millis(100)));
+        assert_eq!(grpc_timeout(&md("5S")), Some(Duration::from_secs(5)));
+        assert_eq!(grpc_timeout(&md("2M")), Some(Duration::from_secs(120)));
+        assert_eq!(grpc_timeout(&md("7x")), None);
+        assert_eq!(grpc_timeout(&md("")), None);
+        assert_eq!(grpc_timeout(&MetadataMap::new()), None);
+    }
+
+    #[test]
+    fn request_ids_are_kept_or_made() {
+        let mut md = MetadataMap::new();
+        md.insert(
+            "x-request-id",
+            "abc-1".parse().unwrap_or_else(|_| unreachable!()),
+        );
+        assert_eq!(request_id(&md), "abc-1");
+        let (a, b) = (
+            request_id(&MetadataMap::new()),
+            request_id(&MetadataMap::new()),
+        );
+        assert_ne!(a, b);
     }
 }

@@ -1,0 +1,329 @@
+//! Request limits and admission: document count, text length, message size, and the
+//! CPU permits with a bounded wait line that pushes back instead of queueing forever.
+//!
+//! Every refusal names the limit (by its `ServiceConfig` field) and the value.
+
+use super::metrics::Metrics;
+use super::pb;
+use std::future::Future;
+use std::pin::Pin;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
+use std::task::{Context, Poll};
+use std::time::Duration;
+use tokio::sync::{OwnedSemaphorePermit, Semaphore};
+use tonic::codegen::http;
+use tonic::{Code, Status};
+
+/// RESOURCE_EXHAUSTED when a request has more documents than allowed; INVALID_ARGUMENT
+/// when it has none.
+pub(crate) fn check_document_count(n: usize, max: usize) -> Result<(), Status> {
+    if n == 0 {
+        return Err(Status::invalid_argument("request has no documents"));
+    }
+    if n > max {
+        return Err(Status::resource_exhausted(format!(
+            "request has {n} documents, over the limit of {max} (max_documents_per_request)"
+        )));
+    }
+    Ok(())
+}
+
+/// The message for a document whose text is over `max_text_bytes`, if it is.
+pub(crate) fn text_too_long(index: usize, doc: &pb::Document, max: usize) -> Option<String> {
+    let len = doc.text.len();
+    (len > max).then(|| {
+        let which = if doc.id.is_empty() {
+            format!("document {index}")
+        } else {
+            format!("document {index} (id {:?})", doc.id)
+        };
+        format!("{which} has {len} bytes of text, over the limit of {max} (max_text_bytes)")
+    })
+}
+
+/// tonic refuses an oversized message with OUT_OF_RANGE ("decoded message length too
+/// large: found N bytes, …"); gRPC's convention, and this service's contract, is
+/// RESOURCE_EXHAUSTED naming the limit. Other statuses pass through unchanged.
+pub(crate) fn message_too_large(status: Status, max: usize) -> Status {
+    const TONIC: &str = "decoded message length too large: found ";
+    if status.code() != Code::OutOfRange {
+        return status;
+    }
+    let Some(at) = status.message().find(TONIC) else {
+        return status;
+    };
+    let rest = &status.message()[at + TONIC.len()..];
+    let found: String = rest.chars().take_while(char::is_ascii_digit).collect();
+    Status::resource_exhausted(format!(
+        "request message has {found} bytes, over the limit of {max} (max_message_bytes)"
+    ))
+}
+
+/// A tower layer applying [`message_too_large`] to unary calls, whose decoding tonic
+/// does before any handler runs: the refusal is a trailers-only response, so its status
+/// is in the headers.
+#[derive(Clone)]
+pub(crate) struct MessageLimitLayer {
+    pub max: usize,
+    pub metrics: Arc<Metrics>,
+}
+
+impl<S> tower::Layer<S> for MessageLimitLayer {
+    type Service = MessageLimit<S>;
+    fn layer(&self, inner: S) -> MessageLimit<S> {
+        MessageLimit {
+            inner,
+            layer: self.clone(),
+        }
+    }
+}
+
+#[derive(Clone)]
+pub(crate) struct MessageLimit<S> {
+    inner: S,
+    layer: MessageLimitLayer,
+}
+
+type BoxFuture<T> = Pin<Box<dyn Future<Output = T> + Send>>;
+
+impl<S, B, RB> tower::Service<http::Request<B>> for MessageLimit<S>
+where
+    S: tower::Service<http::Request<B>, Response = http::Response<RB>>,
+    S::Future: Send + 'static,
+{
+    type Response = S::Response;
+    type Error = S::Error;
+    type Future = BoxFuture<Result<S::Response, S::Error>>;
+
+    fn poll_ready(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), S::Error>> {
+        self.inner.poll_ready(cx)
+    }
+
+    fn call(&mut self, req: http::Request<B>) -> Self::Future {
+        let method = method_name(req.uri().path());
+        let layer = self.layer.clone();
+        let future = self.inner.call(req);
+        Box::pin(async move {
+            let mut res = future.await?;
+            let headers = res.headers_mut();
+            if let Some(status) = Status::from_header_map(headers) {
+                if status.code() == Code::OutOfRange {
+                    let rewritten = message_too_large(status, layer.max);
+                    if rewritten.code() == Code::ResourceExhausted {
+                        headers.remove("grpc-message");
+                        headers.remove("grpc-status-details-bin");
+                        if rewritten.add_header(headers).is_ok() {
+                            // The handler never ran, so the call is counted here.
+                            layer
+                                .metrics
+                                .record_call(method, "RESOURCE_EXHAUSTED", Duration::ZERO);
+                        }
+                    }
+                }
+            }
+            Ok(res)
+        })
+    }
+}
+
+/// The metrics label of a gRPC path (`/newsroles.v1.NewsRoles/Classify` → `Classify`).
+fn method_name(path: &str) -> &'static str {
+    match path.rsplit('/').next().unwrap_or("") {
+        "Classify" => "Classify",
+        "ClassifyStream" => "ClassifyStream",
+        "GetModelInfo" => "GetModelInfo",
+        "ReloadModel" => "ReloadModel",
+        _ => "other",
+    }
+}
+
+/// CPU permits plus a bounded wait line. A request that finds every permit taken and
+/// the line full is refused at once with UNAVAILABLE (the code clients retry) and a
+/// `grpc-retry-pushback-ms` hint, instead of adding latency for everyone behind it.
+pub(crate) struct Admission {
+    permits: Arc<Semaphore>,
+    size: usize,
+    max_waiting: usize,
+    metrics: Arc<Metrics>,
+    /// Moving average of the time one permit is held, µs (for the retry hint).
+    avg_hold_us: AtomicU64,
+}
+
+/// A held CPU permit; the `running` gauge counts it until it is dropped.
+pub(crate) struct Permit {
+    _permit: OwnedSemaphorePermit,
+    admission: Arc<Admission>,
+    since: std::time::Instant,
+}
+
+impl Drop for Permit {
+    fn drop(&mut self) {
+        self.admission
+            .metrics
+            .running
+            .fetch_sub(1, Ordering::Relaxed);
+        let held = u64::try_from(self.since.elapsed().as_micros()).unwrap_or(u64::MAX);
+        // avg += (held - avg) / 8, racy but only a hint.
+        let avg = self.admission.avg_hold_us.load(Ordering::Relaxed);
+        let next = avg - avg / 8 + held / 8;
+        self.admission.avg_hold_us.store(next, Ordering::Relaxed);
+    }
+}
+
+/// Decrements the `waiting` gauge however the wait ends (permit, refusal, or the
+/// caller's future dropped on cancellation).
+struct Waiting<'a>(&'a Metrics);
+
+impl Drop for Waiting<'_> {
+    fn drop(&mut self) {
+        self.0.waiting.fetch_sub(1, Ordering::Relaxed);
+    }
+}
+
+impl Admission {
+    pub fn new(permits: usize, max_waiting: usize, metrics: Arc<Metrics>) -> Arc<Admission> {
+        // Zero permits would hang every request.
+        let size = permits.max(1);
+        Arc::new(Admission {
+            permits: Arc::new(Semaphore::new(size)),
+            size,
+            max_waiting,
+            metrics,
+            avg_hold_us: AtomicU64::new(5_000),
+        })
+    }
+
+    /// A CPU permit. `push_back`: refuse when the wait line is full (unary calls);
+    /// streams pass `false` and wait, since each holds only a few documents in flight.
+    ///
+    /// # Errors
+    /// UNAVAILABLE when the line is full (with a retry hint) or the server is stopping.
+    pub async fn acquire(self: &Arc<Self>, push_back: bool) -> Result<Permit, Status> {
+        let permit = match Arc::clone(&self.permits).try_acquire_owned() {
+            Ok(p) => p,
+            Err(_) => {
+                let waiting = self.metrics.waiting.fetch_add(1, Ordering::Relaxed);
+                let _line = Waiting(&self.metrics);
+                if push_back && waiting >= self.max_waiting {
+                    return Err(self.busy(waiting));
+                }
+                Arc::clone(&self.permits)
+                    .acquire_owned()
+                    .await
+                    .map_err(|_| Status::unavailable("server is shutting down"))?
+            }
+        };
+        self.metrics.running.fetch_add(1, Ordering::Relaxed);
+        Ok(Permit {
+            _permit: permit,
+            admission: Arc::clone(self),
+            since: std::time::Instant::now(),
+        })
+    }
+
+    fn busy(&self, waiting: usize) -> Status {
+        // Roughly when the line ahead will have drained.
+        let per_round_us = self.avg_hold_us.load(Ordering::Relaxed).max(1_000);
+        let rounds = (waiting / self.size + 1) as u64;
+        let retry_ms = (per_round_us * rounds / 1_000).clamp(10, 10_000);
+        let mut status = Status::unavailable(format!(
+            "server busy: {} analyses running and {waiting} requests waiting, at the limit \
+             of {} (max_waiting_requests); retry in about {retry_ms} ms",
+            self.size, self.max_waiting
+        ));
+        if let Ok(v) = retry_ms.to_string().parse() {
+            status.metadata_mut().insert("grpc-retry-pushback-ms", v);
+        }
+        status
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn doc(id: &str, text: &str) -> pb::Document {
+        pb::Document {
+            id: id.into(),
+            text: text.into(),
+        }
+    }
+
+    #[test]
+    fn document_count_limits() {
+        assert_eq!(
+            check_document_count(0, 4).map_err(|s| s.code()),
+            Err(Code::InvalidArgument)
+        );
+        assert!(check_document_count(4, 4).is_ok());
+        let s = check_document_count(300, 256)
+            .err()
+            .unwrap_or_else(|| Status::ok(""));
+        assert_eq!(s.code(), Code::ResourceExhausted);
+        assert_eq!(
+            s.message(),
+            "request has 300 documents, over the limit of 256 (max_documents_per_request)"
+        );
+    }
+
+    #[test]
+    fn text_limit_names_the_document_and_sizes() {
+        assert_eq!(text_too_long(0, &doc("a", "12345"), 5), None);
+        let msg = text_too_long(3, &doc("big", "123456"), 5).unwrap_or_default();
+        assert_eq!(
+            msg,
+            "document 3 (id \"big\") has 6 bytes of text, over the limit of 5 (max_text_bytes)"
+        );
+        let msg = text_too_long(1, &doc("", "é"), 1).unwrap_or_default();
+        assert!(msg.starts_with("document 1 has 2 bytes"), "{msg}");
+    }
+
+    #[test]
+    fn tonic_message_size_refusal_becomes_resource_exhausted() {
+        let tonic = Status::out_of_range(
+            "Error, decoded message length too large: found 5000 bytes, the limit is: 4096 bytes",
+        );
+        let s = message_too_large(tonic, 4096);
+        assert_eq!(s.code(), Code::ResourceExhausted);
+        assert_eq!(
+            s.message(),
+            "request message has 5000 bytes, over the limit of 4096 (max_message_bytes)"
+        );
+        let other = message_too_large(Status::out_of_range("something else"), 1);
+        assert_eq!(other.code(), Code::OutOfRange);
+    }
+
+    #[tokio::test]
+    async fn a_full_wait_line_pushes_back() {
+        let metrics = Arc::new(Metrics::default());
+        let adm = Admission::new(1, 1, Arc::clone(&metrics));
+        let held = adm.acquire(true).await;
+        assert!(held.is_ok());
+        assert_eq!(metrics.running.load(Ordering::Relaxed), 1);
+        // One may wait …
+        let adm2 = Arc::clone(&adm);
+        let waiter = tokio::spawn(async move { adm2.acquire(true).await.map(|_| ()) });
+        while metrics.waiting.load(Ordering::Relaxed) == 0 {
+            tokio::task::yield_now().await;
+        }
+        // … the next is refused with a hint.
+        let refused = adm.acquire(true).await.err();
+        let s = refused.unwrap_or_else(|| Status::ok(""));
+        assert_eq!(s.code(), Code::Unavailable);
+        assert!(
+            s.message().contains("max_waiting_requests"),
+            "{}",
+            s.message()
+        );
+        assert!(s.metadata().get("grpc-retry-pushback-ms").is_some());
+        // A stream's document waits instead.
+        let adm3 = Arc::clone(&adm);
+        let streamer = tokio::spawn(async move { adm3.acquire(false).await.map(|_| ()) });
+        drop(held);
+        assert!(matches!(waiter.await, Ok(Ok(()))));
+        assert!(matches!(streamer.await, Ok(Ok(()))));
+        assert_eq!(metrics.waiting.load(Ordering::Relaxed), 0);
+        assert_eq!(metrics.running.load(Ordering::Relaxed), 0);
+    }
+}
