@@ -2,11 +2,14 @@
 //! file and writes predictions in the shape `score.py` reads (code-point offsets).
 //!
 //! ```text
-//! cargo run --release --example attribution_dev -- GOLD.jsonl PRED.jsonl [--train TRAIN.jsonl]
+//! cargo run --release --example attribution_dev -- GOLD.jsonl PRED.jsonl \
+//!     [--train TRAIN.jsonl | --model MODEL] [--repeat N]
 //! python3 ../shared/tools/score.py GOLD.jsonl PRED.jsonl
 //! ```
 //! With `--train`, the speaker ranker is trained on TRAIN (threshold tuned on GOLD)
-//! first; otherwise the rules run.
+//! first; with `--model`, the attributor of a model file (e.g. the shipped one) runs;
+//! otherwise the rules run. `--repeat N` attributes every document N times more, for
+//! timing and profiling (the text stage is timed apart).
 
 use newsroles::attribution::Attributor;
 use newsroles::corpus::read_labelled;
@@ -21,15 +24,26 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let mut args = std::env::args().skip(1);
     let mut pos: Vec<String> = Vec::new();
     let mut train: Option<PathBuf> = None;
+    let mut model: Option<PathBuf> = None;
+    let mut repeat = 0usize;
     while let Some(a) = args.next() {
         if a == "--train" {
             train = args.next().map(PathBuf::from);
+        } else if a == "--model" {
+            model = args.next().map(PathBuf::from);
+        } else if a == "--repeat" {
+            repeat = args
+                .next()
+                .and_then(|n| n.parse().ok())
+                .ok_or("--repeat N")?;
         } else {
             pos.push(a);
         }
     }
-    let [gold, out] = <[String; 2]>::try_from(pos)
-        .map_err(|_| "usage: attribution_dev GOLD.jsonl PRED.jsonl [--train TRAIN.jsonl]")?;
+    let [gold, out] = <[String; 2]>::try_from(pos).map_err(|_| {
+        "usage: attribution_dev GOLD.jsonl PRED.jsonl [--train TRAIN.jsonl | --model M] \
+             [--repeat N]"
+    })?;
     let docs = read_labelled(gold.as_ref())?;
     let attributor = match train {
         Some(p) => {
@@ -39,8 +53,27 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             eprintln!("{report}\ntrained in {:.1}s", t.elapsed().as_secs_f64());
             a
         }
-        None => Attributor::rules(),
+        None => match model {
+            Some(p) => newsroles::model::ModelFile::load(&p)?.attribution,
+            None => Attributor::rules(),
+        },
     };
+    if repeat > 0 {
+        let layouts: Vec<TextLayout> = docs.iter().map(|d| TextLayout::new(&d.text)).collect();
+        let sentences: usize = layouts.iter().map(|l| l.sentences.len()).sum();
+        let t = Instant::now();
+        for _ in 0..repeat {
+            for l in &layouts {
+                std::hint::black_box(attributor.attribute(l));
+            }
+        }
+        let secs = t.elapsed().as_secs_f64();
+        eprintln!(
+            "attribution only: {:.0} sentences/s ({repeat} passes, {:.3}s)",
+            (sentences * repeat) as f64 / secs,
+            secs
+        );
+    }
     let t = Instant::now();
     let mut w = std::io::BufWriter::new(std::fs::File::create(&out)?);
     for d in &docs {

@@ -789,6 +789,242 @@ pub fn render_text(s: &Scores) -> String {
     out.into_iter().map(|l| l + "\n").collect()
 }
 
+/// A gold quote's type for the error table ([`quote_type_errors`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum QuoteType {
+    /// The gold span is enclosed by quotation marks (at its edges or just outside).
+    Direct,
+    /// Neither direct nor "according to": reported speech, mixed quotes, headlines.
+    Reported,
+    /// The gold cue is "according to …".
+    AccordingTo,
+    /// The gold speaker mention is a personal pronoun (any of the types above).
+    PronounSpeaker,
+}
+
+impl QuoteType {
+    pub const ALL: [QuoteType; 4] = [
+        QuoteType::Direct,
+        QuoteType::Reported,
+        QuoteType::AccordingTo,
+        QuoteType::PronounSpeaker,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            QuoteType::Direct => "direct",
+            QuoteType::Reported => "reported",
+            QuoteType::AccordingTo => "according-to",
+            QuoteType::PronounSpeaker => "pronoun speaker",
+        }
+    }
+}
+
+/// Outcome counts of the gold quotes of one [`QuoteType`], with score.py's matching:
+/// found = predicted spans cover at least half; the speaker is the one of the
+/// predicted quote overlapping most; right = [`speaker_matches`] (who-said-what).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct QuoteTypeRow {
+    pub gold: usize,
+    /// Not found (less than half covered).
+    pub missed: usize,
+    /// Found, gold has a speaker, prediction has none.
+    pub no_speaker: usize,
+    /// Found with a speaker that does not match the gold one.
+    pub wrong_speaker: usize,
+    /// Found with the right speaker (counts toward who-said-what recall).
+    pub right: usize,
+    /// Found; the gold quote has no speaker to check.
+    pub found_unscored: usize,
+    /// Gold quotes with a speaker whose predicted mention overlaps the gold mention.
+    pub mention_right: usize,
+    /// Gold quotes with a speaker (the denominator of mention accuracy).
+    pub with_speaker: usize,
+}
+
+impl QuoteTypeRow {
+    /// Share of the type's gold quotes that were found.
+    pub fn recall(&self) -> Option<f64> {
+        ratio(self.gold - self.missed, self.gold)
+    }
+
+    /// score.py's speaker mention accuracy restricted to the type.
+    pub fn mention_accuracy(&self) -> Option<f64> {
+        ratio(self.mention_right, self.with_speaker)
+    }
+}
+
+/// The error table: one row per [`QuoteType`] (in [`QuoteType::ALL`] order; the
+/// pronoun row overlaps the others) and the total over all gold quotes.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct QuoteTypeTable {
+    pub rows: Vec<(QuoteType, QuoteTypeRow)>,
+    pub all: QuoteTypeRow,
+}
+
+/// Personal pronouns: a gold speaker mention that is one of them is a pronoun speaker.
+const PRONOUNS: &[&str] = &[
+    "he", "she", "they", "it", "we", "i", "you", "him", "her", "them", "us", "me", "his", "its",
+    "their", "our", "my", "your",
+];
+
+/// Quotation marks (straight and typographic) that make a gold span direct.
+fn is_mark(c: char) -> bool {
+    matches!(
+        c,
+        '"' | '\u{201c}' | '\u{201d}' | '\u{201e}' | '\u{ab}' | '\u{bb}' | '\u{2018}' | '\u{2019}'
+    )
+}
+
+/// The types of one gold quote: `Direct`, `AccordingTo` or `Reported`, plus
+/// `PronounSpeaker` when its speaker mention is a pronoun. `chars` is the text.
+pub fn quote_types(chars: &[char], q: &crate::corpus::GoldQuote) -> Vec<QuoteType> {
+    let (s, e) = (q.start.min(chars.len()), q.end.min(chars.len()));
+    // A mark at the span's edge, or within two characters outside it ('"…," he said').
+    let opened = chars.get(s).copied().is_some_and(is_mark)
+        || chars[s.saturating_sub(2)..s].iter().copied().any(is_mark);
+    let closed = e > s && chars[e - 1..e].iter().copied().any(is_mark)
+        || chars[e..(e + 2).min(chars.len())]
+            .iter()
+            .copied()
+            .any(is_mark)
+        || e >= s + 2 && is_mark(chars[e - 2]) && matches!(chars[e - 1], ',' | '.');
+    let according = q
+        .cue
+        .as_ref()
+        .is_some_and(|c| c.text.trim().to_lowercase().starts_with("according"));
+    // Single marks count only on both sides of a longer span: apostrophes are common.
+    let mut out = vec![if opened && closed && e > s {
+        QuoteType::Direct
+    } else if according {
+        QuoteType::AccordingTo
+    } else {
+        QuoteType::Reported
+    }];
+    if q.speaker
+        .as_ref()
+        .is_some_and(|sp| PRONOUNS.contains(&sp.text.trim().to_lowercase().as_str()))
+    {
+        out.push(QuoteType::PronounSpeaker);
+    }
+    out
+}
+
+/// The error table by quote type of `pred` against `gold`, matched as [`score`] does.
+pub fn quote_type_errors(gold: &[LabelledDocument], pred: &[PredDoc]) -> QuoteTypeTable {
+    let gold = distinct_gold(gold);
+    let mut by_id: HashMap<String, &PredDoc> = HashMap::new();
+    for (i, p) in pred.iter().enumerate() {
+        by_id.insert(p.id.clone().unwrap_or_else(|| (i + 1).to_string()), p);
+    }
+    let mut rows: Vec<(QuoteType, QuoteTypeRow)> = QuoteType::ALL
+        .iter()
+        .map(|&t| (t, QuoteTypeRow::default()))
+        .collect();
+    let mut all = QuoteTypeRow::default();
+    for gd in gold {
+        let Some(gquotes) = &gd.quotes else { continue };
+        let chars: Vec<char> = gd.text.chars().collect();
+        let pqs = pred_quotes(by_id.get(&gd.id).copied());
+        for g in gquotes {
+            let gs = (pos(g.start), pos(g.end));
+            let hits: Vec<(Pos, &PQ)> = pqs
+                .iter()
+                .map(|p| (overlap(gs, p.span), p))
+                .filter(|(ov, _)| *ov > 0)
+                .collect();
+            let parts: Vec<Sp> = hits.iter().map(|(_, p)| p.span).collect();
+            let found = covered_length(gs, &parts).saturating_mul(2) >= span_len(gs);
+            let ps = if found {
+                first_max_by_key(&hits, |h| h.0).and_then(|(_, p)| p.speaker)
+            } else {
+                None
+            };
+            let bump = |r: &mut QuoteTypeRow| {
+                r.gold += 1;
+                if let Some(spk) = &g.speaker {
+                    r.with_speaker += 1;
+                    if ps.is_some_and(|ps| overlap(gold_span(spk), ps.span()) > 0) {
+                        r.mention_right += 1;
+                    }
+                }
+                match (&g.speaker, found) {
+                    (_, false) => r.missed += 1,
+                    (None, true) => r.found_unscored += 1,
+                    (Some(_), true) if ps.is_none() => r.no_speaker += 1,
+                    (Some(spk), true) if speaker_matches(spk, ps) => r.right += 1,
+                    (Some(_), true) => r.wrong_speaker += 1,
+                }
+            };
+            bump(&mut all);
+            for t in quote_types(&chars, g) {
+                if let Some((_, r)) = rows.iter_mut().find(|(x, _)| *x == t) {
+                    bump(r);
+                }
+            }
+        }
+    }
+    QuoteTypeTable { rows, all }
+}
+
+/// The error table as plain text, one line per type and a total line.
+pub fn render_quote_types(t: &QuoteTypeTable) -> String {
+    let pct = |x: Option<f64>| x.map_or_else(|| "-".to_owned(), |x| format!("{x:.3}"));
+    let mut out = format!(
+        "quote errors by type (gold quotes; pronoun speaker overlaps the others):\n\
+         {:<17}{:>7}{:>8}{:>8}{:>8}{:>8}{:>8}{:>8}{:>9}\n",
+        "type", "gold", "missed", "no-spk", "wrong", "right", "unscor", "recall", "mention"
+    );
+    let all = [(None, &t.all)];
+    for (name, r) in t
+        .rows
+        .iter()
+        .map(|(q, r)| (Some(*q), r))
+        .chain(all.iter().map(|(q, r)| (*q, *r)))
+    {
+        out.push_str(&format!(
+            "{:<17}{:>7}{:>8}{:>8}{:>8}{:>8}{:>8}{:>8}{:>9}\n",
+            name.map_or("all", QuoteType::as_str),
+            r.gold,
+            r.missed,
+            r.no_speaker,
+            r.wrong_speaker,
+            r.right,
+            r.found_unscored,
+            pct(r.recall()),
+            pct(r.mention_accuracy()),
+        ));
+    }
+    out
+}
+
+/// Runs the pipeline over labelled documents' raw text; one prediction per document,
+/// an error line where analysis fails.
+pub fn predict(pipeline: &crate::Pipeline, docs: &[LabelledDocument]) -> Vec<PredDoc> {
+    docs.par_iter()
+        .map(|d| {
+            let doc = crate::Document {
+                id: d.id.clone(),
+                text: d.text.clone(),
+            };
+            match pipeline.analyze(&doc) {
+                Ok(a) => PredDoc::from(&a),
+                Err(e) => PredDoc::error(&d.id, e.to_string()),
+            }
+        })
+        .collect()
+}
+
+/// [`evaluate`] plus the error table by quote type, from one run of the pipeline.
+pub fn evaluate_detailed(
+    pipeline: &crate::Pipeline,
+    docs: &[LabelledDocument],
+) -> (Scores, QuoteTypeTable) {
+    let preds = predict(pipeline, docs);
+    (score(docs, &preds), quote_type_errors(docs, &preds))
+}
+
 /// Lenient field readers mirroring how score.py tolerates loose prediction JSON.
 mod de {
     use super::{Pos, PredSpeaker};
@@ -859,20 +1095,7 @@ mod de {
 
 /// Runs the pipeline over labelled documents' raw text and scores it as `score.py` does.
 pub fn evaluate(pipeline: &crate::Pipeline, docs: &[LabelledDocument]) -> Scores {
-    let preds: Vec<PredDoc> = docs
-        .par_iter()
-        .map(|d| {
-            let doc = crate::Document {
-                id: d.id.clone(),
-                text: d.text.clone(),
-            };
-            match pipeline.analyze(&doc) {
-                Ok(a) => PredDoc::from(&a),
-                Err(e) => PredDoc::error(&d.id, e.to_string()),
-            }
-        })
-        .collect();
-    score(docs, &preds)
+    score(docs, &predict(pipeline, docs))
 }
 
 /// The headline figures of a score as flat `section.name` metrics for the model meta.
@@ -958,6 +1181,70 @@ mod tests {
         ));
         assert!(!same_entity(Some("the"), Some("the")));
         assert!(!same_entity(Some("Obama"), None));
+    }
+
+    /// The error table types gold quotes as score.py users would read them and
+    /// counts each outcome once per type (the pronoun row overlaps the others).
+    #[test]
+    fn quote_type_table_counts_each_outcome() {
+        let text = "\"We won,\" he said. According to officials, the bridge is safe. \
+                    Smith said taxes will rise. Jones said the vote failed.";
+        let at = |w: &str| text.find(w).expect("in text");
+        let span = |w: &str| (at(w), at(w) + w.len());
+        let q = |content: &str, cue: &str, spk: &str| {
+            let (s, e) = span(content);
+            let (cs, ce) = span(cue);
+            let (ss, se) = span(spk);
+            serde_json::json!({"start": s, "end": e,
+                "cue": {"start": cs, "end": ce, "text": cue},
+                "speaker": {"start": ss, "end": se, "text": spk}})
+        };
+        let gold: LabelledDocument = serde_json::from_value(serde_json::json!({
+        "id": "d", "text": text,
+        "quotes": [
+            q("We won,", "said", "he"),
+            q("the bridge is safe", "According to", "officials"),
+            q("taxes will rise", "said taxes", "Smith"),
+            q("the vote failed", "said the", "Jones"),
+        ]}))
+        .expect("gold");
+        let chars: Vec<char> = text.chars().collect();
+        let gq = gold.quotes.as_ref().expect("quotes");
+        assert_eq!(
+            quote_types(&chars, &gq[0]),
+            [QuoteType::Direct, QuoteType::PronounSpeaker]
+        );
+        assert_eq!(quote_types(&chars, &gq[1]), [QuoteType::AccordingTo]);
+        assert_eq!(quote_types(&chars, &gq[2]), [QuoteType::Reported]);
+        // Predicted: the direct quote with the right speaker, the according-to one
+        // with a wrong one, Smith's without a speaker, Jones's missed.
+        let pq = |content: &str, spk: Option<&str>| {
+            let (s, e) = span(content);
+            let mut j = serde_json::json!({"start": s, "end": e});
+            if let Some(w) = spk {
+                let (ss, se) = span(w);
+                j["speaker"] = serde_json::json!({"start": ss, "end": se, "text": w});
+            }
+            j
+        };
+        let line = serde_json::json!({"id": "d", "sentences": [], "quotes": [
+            pq("We won,", Some("he")),
+            pq("the bridge is safe", Some("Smith")),
+            pq("taxes will rise", None),
+        ]});
+        let pred = parse_prediction(&line.to_string(), "test").expect("prediction");
+        let t = quote_type_errors(std::slice::from_ref(&gold), &[pred]);
+        let row = |ty: QuoteType| t.rows.iter().find(|(x, _)| *x == ty).expect("row").1;
+        let direct = row(QuoteType::Direct);
+        assert_eq!((direct.gold, direct.right, direct.mention_right), (1, 1, 1));
+        let acc = row(QuoteType::AccordingTo);
+        assert_eq!((acc.gold, acc.wrong_speaker), (1, 1));
+        let rep = row(QuoteType::Reported);
+        assert_eq!((rep.gold, rep.no_speaker, rep.missed), (2, 1, 1));
+        assert_eq!(row(QuoteType::PronounSpeaker).gold, 1);
+        assert_eq!((t.all.gold, t.all.right, t.all.with_speaker), (4, 1, 4));
+        assert_eq!(t.all.recall(), Some(0.75));
+        assert!(render_quote_types(&t).contains("according-to"));
     }
 
     #[test]

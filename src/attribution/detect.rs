@@ -1,12 +1,15 @@
 //! Quote spans and their cues: direct quotes from paired quotation marks, reported
-//! speech from cue verbs ("X said (that) …", "…, X said", "according to X, …"),
-//! headlines of the form "claim: Speaker", each with the speaker the rules pick.
+//! speech from cue verbs ("X said (that) …", "…, X said", "according to X, …",
+//! "Aides to X say …", "X — a teacher — says …"), headlines of the forms
+//! "claim: Speaker", "Speaker: claim" and "X Says …", each with the speaker the rules
+//! pick. "A, he said, B" gives two quotes, A and B: the cue clause is not content.
 
 use super::lexicon::{self, CueClass, CueForm, Pronoun};
 use super::mentions::{self, Gender, Mention, MentionKind};
 use super::view::{Kind, Mark, Tok, View};
+use super::{FastMap as HashMap, FastSet as HashSet};
 use std::cell::OnceCell;
-use std::collections::{BTreeSet, HashMap, HashSet};
+use std::collections::BTreeSet;
 use std::ops::Range;
 
 /// How a quote was found; the ranker sees it as a feature.
@@ -58,6 +61,9 @@ pub(crate) struct Detected {
     pub rule: Option<Mention>,
     /// Sentences the content touches.
     pub sents: Range<usize>,
+    /// Bytes inside `content` that are the cue clause, not content ("A, he said, B"):
+    /// the quote is split around them once detection is done.
+    pub gap: Option<Range<usize>>,
 }
 
 fn is_punct(v: &View, i: usize, s: &str) -> bool {
@@ -105,8 +111,10 @@ impl<'a> std::ops::Deref for Ms<'a> {
 
 impl<'a> Ms<'a> {
     fn new(v: &View, list: &'a [Mention]) -> Ms<'a> {
-        let mut by_end: HashMap<usize, usize> = HashMap::with_capacity(list.len());
-        let mut by_start: HashMap<usize, usize> = HashMap::with_capacity(list.len());
+        let mut by_end: HashMap<usize, usize> =
+            HashMap::with_capacity_and_hasher(list.len(), Default::default());
+        let mut by_start: HashMap<usize, usize> =
+            HashMap::with_capacity_and_hasher(list.len(), Default::default());
         for (i, m) in list.iter().enumerate() {
             for (map, key) in [(&mut by_end, m.toks.end), (&mut by_start, m.toks.start)] {
                 let e = map.entry(key).or_insert(i);
@@ -115,7 +123,7 @@ impl<'a> Ms<'a> {
                 }
             }
         }
-        let mut para_sents: HashMap<usize, usize> = HashMap::new();
+        let mut para_sents: HashMap<usize, usize> = HashMap::default();
         for x in &v.sents {
             *para_sents.entry(x.para).or_default() += 1;
         }
@@ -150,10 +158,10 @@ impl<'a> Ms<'a> {
     /// Whether a named mention outside sentence `si` has a surname like `last`.
     fn named_elsewhere(&self, v: &View, si: usize, last: &str) -> bool {
         let like = |sur: &str| {
-            sur == last || (sur.len() >= 5 && super::entities::edit_distance(sur, last) <= 2)
+            sur == last || (sur.len() >= 5 && super::entities::within_two_edits(sur, last))
         };
         let index = self.surnames.get_or_init(|| {
-            let mut out: Surnames = HashMap::new();
+            let mut out: Surnames = HashMap::default();
             for m in self.list {
                 let Some(n) = &m.name else { continue };
                 let sur = v.toks.get(n.end.checked_sub(1)?)?.lower.as_str();
@@ -245,16 +253,14 @@ fn np_ending(v: &View, ms: &Ms, p: usize) -> Option<Mention> {
         let prev_noun = p > 0
             && v.toks[p - 1].is_word()
             && !lexicon::is_np_break(&v.toks[p - 1].lower)
-            && lexicon::cue_word(&v.toks[p - 1].lower).is_none();
+            && v.toks[p - 1].cue.is_none();
         return prev_noun.then(|| adhoc(v, p..p + 1, p, MentionKind::Relative));
     }
     // "Some chanted", "Many say": a bare quantifier as subject.
     if matches!(
         l,
         "some" | "many" | "most" | "others" | "several" | "both" | "few" | "all" | "two" | "three"
-    ) && v
-        .get(p + 1)
-        .is_some_and(|n| lexicon::cue_word(&n.lower).is_some())
+    ) && v.get(p + 1).is_some_and(|n| n.cue.is_some())
     {
         return Some(adhoc(v, p..p + 1, p, MentionKind::Plural));
     }
@@ -262,7 +268,7 @@ fn np_ending(v: &View, ms: &Ms, p: usize) -> Option<Mention> {
         || lexicon::is_determiner(l)
         || lexicon::cue_word(l).is_some()
         || l.ends_with("ly")
-        || lexicon::AUX_ADVERBS.contains(&l)
+        || lexicon::in_list(l, lexicon::list::AUX_ADVERBS)
     {
         return None;
     }
@@ -288,7 +294,7 @@ fn np_ending(v: &View, ms: &Ms, p: usize) -> Option<Mention> {
             s -= 1;
             break;
         }
-        if lexicon::is_np_break(&q.lower) || lexicon::cue_word(&q.lower).is_some() {
+        if lexicon::is_np_break(&q.lower) || q.cue.is_some() {
             break;
         }
         s -= 1;
@@ -298,7 +304,7 @@ fn np_ending(v: &View, ms: &Ms, p: usize) -> Option<Mention> {
     if s == p && !lexicon::is_speaker_noun(l) && !t.cap {
         return None;
     }
-    let plural = lexicon::PLURAL_SOURCES.contains(&l) && s == p;
+    let plural = lexicon::in_list(l, lexicon::list::PLURAL_SOURCES) && s == p;
     let kind = if plural {
         MentionKind::Plural
     } else {
@@ -343,7 +349,7 @@ fn np_starting(v: &View, ms: &Ms, k: usize) -> Option<Mention> {
         if lexicon::is_np_break(&u.lower) && u.lower != "of" {
             break;
         }
-        if lexicon::cue_word(&u.lower).is_some() && !lexicon::is_speaker_noun(&u.lower) {
+        if u.cue.is_some() && !lexicon::is_speaker_noun(&u.lower) {
             break;
         }
         e += 1;
@@ -393,12 +399,12 @@ fn skip_fillers(v: &View, mut k: usize, limit: usize) -> usize {
             k = j + 2;
             continue;
         }
-        if lexicon::TIME_WORDS.contains(&l) && !matches!(l, "this" | "last") {
+        if lexicon::in_list(l, lexicon::list::TIME_WORDS) && !matches!(l, "this" | "last") {
             k += 1;
             continue;
         }
         if matches!(l, "on" | "last" | "this" | "late" | "early")
-            && lexicon::TIME_WORDS.contains(&v.lower(k + 1))
+            && lexicon::in_list(v.lower(k + 1), lexicon::list::TIME_WORDS)
         {
             k += 2;
             continue;
@@ -456,7 +462,9 @@ pub(crate) fn subject_before(v: &View, ms: &Ms, c: usize) -> Option<(Mention, bo
         let p = &v.toks[k - 1];
         let l = p.lower.as_str();
         let adverb = l.ends_with("ly") && !p.cap && l.len() > 4;
-        if (lexicon::AUX_ADVERBS.contains(&l) || adverb) && mention_ending(ms, k - 1).is_none() {
+        if (lexicon::in_list(l, lexicon::list::AUX_ADVERBS) || adverb)
+            && mention_ending(ms, k - 1).is_none()
+        {
             if matches!(
                 l,
                 "would"
@@ -480,7 +488,7 @@ pub(crate) fn subject_before(v: &View, ms: &Ms, c: usize) -> Option<(Mention, bo
             skips += 1;
             continue;
         }
-        if k - 1 > s0 && v.lower(k - 2) == "on" && lexicon::TIME_WORDS.contains(&l) {
+        if k - 1 > s0 && v.lower(k - 2) == "on" && lexicon::in_list(l, lexicon::list::TIME_WORDS) {
             k -= 2;
             skips += 1;
             continue;
@@ -502,6 +510,20 @@ pub(crate) fn subject_before(v: &View, ms: &Ms, c: usize) -> Option<(Mention, bo
         return None;
     }
     let p = k - 1;
+    // "Jason Sims — a teacher from Mount Pleasant — says": the subject ends before
+    // the opening dash of a dash-enclosed apposition.
+    if matches!(v.lower(p), "—" | "–") {
+        let lo = p.saturating_sub(30).max(s0);
+        let open = (lo..p)
+            .rev()
+            .take_while(|&j| !v.toks[j].mark)
+            .find(|&j| matches!(v.lower(j), "—" | "–"))?;
+        if open <= s0 || words_in(v, open + 1..p) < 1 {
+            return None;
+        }
+        let m = np_ending(v, ms, open - 1)?;
+        return Some((m, aux));
+    }
     if v.lower(p) == "," {
         // Appositions and parentheticals: "X, a spokesman for Y, said", "X, 49, a
         // veteran, said", "X, for his part, appreciated": skip such segments back to
@@ -633,6 +655,25 @@ fn apposition_like(v: &View, r: std::ops::Range<usize>) -> bool {
     if !t.cap && (mentions::is_role(l) || lexicon::is_speaker_noun(l) || l.ends_with("ly")) {
         return true;
     }
+    // "X, senior associate for … at the Institute, said": a lowercase role noun
+    // among the first words.
+    if !t.cap
+        && r.clone().take(4).any(|k| {
+            let u = &v.toks[k];
+            !u.cap && (mentions::is_role(&u.lower) || u.is(lexicon::list::SPEAKER_NOUNS))
+        })
+    {
+        return true;
+    }
+    // "X, clad in a red cape, said", "X, wearing a T-shirt, said": a participle
+    // phrase describing the subject (never a cue word: ", adding that …").
+    if !t.cap
+        && (l == "clad" || l.len() > 5 && (l.ends_with("ing") || l.ends_with("ed")))
+        && lexicon::cue_word(l).is_none()
+        && r.len() >= 2
+    {
+        return true;
+    }
     // "Sanders' campaign manager": ends in a role noun.
     if let Some(last) = v.get(r.end - 1) {
         if !last.cap
@@ -681,11 +722,20 @@ fn cue_at(v: &View, i: usize) -> Option<Cue> {
             form: CueForm::Past,
         });
     }
-    // Capitalised cue words are names or headline words ("the United States").
+    let w = t.cue?;
+    // Capitalised cue words are names or headline words ("the United States"),
+    // except a speech verb after its subject in a title-case headline
+    // ("Trump Says He Never Pledged …").
     if t.cap {
-        return None;
+        let title_speech = w.class == CueClass::Speech
+            && matches!(w.form, CueForm::Third | CueForm::Past)
+            && v.sents
+                .get(t.sent)
+                .is_some_and(|s| s.title && s.toks.start < i);
+        if !title_speech {
+            return None;
+        }
     }
-    let w = lexicon::cue_word(&t.lower)?;
     let next = v.lower(i + 1);
     // Phrasal verbs that are not reporting: "showed off", "backed down", "called up".
     if matches!(next, "off" | "up" | "down" | "away" | "over" | "back")
@@ -965,8 +1015,35 @@ pub(crate) fn detect(v: &View, ms: &[Mention]) -> Vec<Detected> {
     // Splitting nested clauses can leave a content empty.
     out.retain(|d| d.content.start < d.content.end && d.content.end <= v.text.len());
     headlines(v, ms, &mut out);
+    split_gaps(v, &mut out);
     out.sort_by_key(|d| (d.content.start, d.content.end));
     out
+}
+
+/// Splits each quote with a cue clause inside its content into the part before and
+/// the part after it: two quotes of the same cue and speaker (DESIGN.md §4: a span is
+/// content only). A content that ends inside its gap ends before it instead.
+fn split_gaps(v: &View, out: &mut Vec<Detected>) {
+    let mut tails: Vec<Detected> = Vec::new();
+    for d in out.iter_mut() {
+        let Some(g) = d.gap.take() else { continue };
+        if !(d.content.start < g.start && g.start <= g.end && g.start < d.content.end) {
+            continue;
+        }
+        // A later clause cut the content back into the cue clause: only A is left.
+        if d.content.end <= g.end {
+            d.content.end = g.start;
+            d.sents.end = sent_of(v, v.tok_at(g.start).saturating_sub(1)) + 1;
+            continue;
+        }
+        let mut tail = d.clone();
+        tail.content.start = g.end;
+        tail.sents.start = sent_of(v, v.tok_at(g.end));
+        d.content.end = g.start;
+        d.sents.end = sent_of(v, v.tok_at(g.start).saturating_sub(1)) + 1;
+        tails.push(tail);
+    }
+    out.extend(tails);
 }
 
 /// Whether a quotation looks like a title ("Saturday Night Live") rather than speech.
@@ -1256,8 +1333,26 @@ fn direct_quote(
         structure,
         rule,
         sents,
+        gap: None,
     })
 }
+
+/// Base forms of cue verbs that are not also nouns, so that after a noun phrase they
+/// are a plural present ("Aides to Clinton say"), not a compound noun.
+const BASE_ONLY_VERBS: &[&str] = &[
+    "say",
+    "tell",
+    "believe",
+    "think",
+    "argue",
+    "insist",
+    "contend",
+    "acknowledge",
+    "admit",
+    "suggest",
+    "predict",
+    "agree",
+];
 
 /// A reported-speech quote for the cue at `cue.toks.start`, if the context fits.
 fn reported_at(v: &View, ms: &Ms, cue: &Cue, prev: &[(usize, Detected)]) -> Option<Detected> {
@@ -1330,7 +1425,8 @@ fn reported_at(v: &View, ms: &Ms, cue: &Cue, prev: &[(usize, Detected)]) -> Opti
         let sp = np_starting(v, ms, ce + 1)?;
         let mut e = c;
         while e > s0
-            && (lexicon::AUX_ADVERBS.contains(&v.lower(e - 1)) || v.lower(e - 1) == "being")
+            && (lexicon::in_list(v.lower(e - 1), lexicon::list::AUX_ADVERBS)
+                || v.lower(e - 1) == "being")
         {
             e -= 1;
         }
@@ -1381,7 +1477,15 @@ fn reported_at(v: &View, ms: &Ms, cue: &Cue, prev: &[(usize, Detected)]) -> Opti
                             Pronoun::They | Pronoun::We | Pronoun::I | Pronoun::You
                         ) | MentionKind::Plural
                     ) || v.lower(sp.head).ends_with('s');
-                    if !(plural_subject || aux) {
+                    // A verb that is never a noun, right after its subject, is a
+                    // present plural: "Aides to Clinton say", "who say", "Six in 10 say".
+                    let plural_verb = sp.toks.end == c
+                        && BASE_ONLY_VERBS.contains(&t.lower.as_str())
+                        && !matches!(
+                            sp.kind,
+                            MentionKind::Pronoun(Pronoun::He | Pronoun::She | Pronoun::It)
+                        );
+                    if !(plural_subject || aux || plural_verb) {
                         return None;
                     }
                 }
@@ -1394,7 +1498,7 @@ fn reported_at(v: &View, ms: &Ms, cue: &Cue, prev: &[(usize, Detected)]) -> Opti
             }
             // Plural nouns that double as verbs ("the terrorist attacks") need a
             // real speaker as subject, not a phrase built from the tokens.
-            if cue.form == CueForm::Third && lexicon::NOUN_LIKE.contains(&t.lower.as_str()) {
+            if cue.form == CueForm::Third && lexicon::in_list(&t.lower, lexicon::list::NOUN_LIKE) {
                 let known = ms.heads.contains(&sp.head);
                 let strong = matches!(sp.kind, MentionKind::Name | MentionKind::Pronoun(_))
                     || lexicon::is_speaker_noun(&v.toks[sp.head].lower);
@@ -1426,21 +1530,18 @@ fn reported_at(v: &View, ms: &Ms, cue: &Cue, prev: &[(usize, Detected)]) -> Opti
                     e -= 1;
                 }
                 let start = clause_start(v, prev, s0, e);
-                let end = if fwd_starts_comma && fwd.is_some() {
-                    send
-                } else {
-                    e
-                };
+                // "A, he said, B": the content runs on after the cue clause, which
+                // is left out of it (the gap).
+                let rest = fwd.filter(|_| fwd_starts_comma);
+                let end = if rest.is_some() { send } else { e };
                 if words_in(v, start..end) < 2 {
                     return None;
                 }
-                return Some(make(
-                    v,
-                    start..end,
-                    cue.clone(),
-                    Structure::Trailing,
-                    Some(sp),
-                ));
+                let mut d = make(v, start..end, cue.clone(), Structure::Trailing, Some(sp));
+                if let (Some(r), true) = (rest, e > start) {
+                    d.gap = Some(v.toks[e - 1].range.end..v.toks[r.start].range.start);
+                }
+                return Some(d);
             }
             let content = fwd?;
             Some(make(v, content, cue.clone(), Structure::Forward, Some(sp)))
@@ -1606,6 +1707,7 @@ fn make(
         structure,
         rule,
         sents,
+        gap: None,
     }
 }
 
@@ -1638,21 +1740,12 @@ fn headlines(v: &View, ms: &Ms, out: &mut Vec<Detected>) {
         let Some(colon) = (r.start..e).rev().find(|&k| v.lower(k) == ":") else {
             continue;
         };
-        let tail = colon + 1..e;
-        if tail.is_empty()
-            || tail.len() > 4
-            || !tail.clone().all(|k| v.toks[k].cap && v.toks[k].is_word())
-        {
+        let Some((claim, colon, sp)) = claim_then_speaker(v, ms, si, r.clone(), colon, e)
+            .or_else(|| speaker_then_claim(v, ms, si, r.clone(), e))
+        else {
             continue;
-        }
-        if words_in(v, r.start..colon) < 3 {
-            continue;
-        }
-        let last = &v.toks[e - 1].lower;
-        if !ms.named_elsewhere(v, si, last) {
-            continue;
-        }
-        let content = v.span(&(r.start..colon));
+        };
+        let content = v.span(&claim);
         // The quotes found before (sorted by start) by binary search over their
         // running maximum end, the headlines found here by a scan.
         let j = out[..base].partition_point(|d| d.content.start < content.end);
@@ -1664,9 +1757,6 @@ fn headlines(v: &View, ms: &Ms, out: &mut Vec<Detected>) {
         {
             continue;
         }
-        let sp = mention_starting(ms, colon + 1)
-            .cloned()
-            .unwrap_or_else(|| adhoc(v, tail.clone(), e - 1, MentionKind::Name));
         out.push(Detected {
             content,
             direct: false,
@@ -1678,8 +1768,57 @@ fn headlines(v: &View, ms: &Ms, out: &mut Vec<Detected>) {
             structure: Structure::Headline,
             rule: Some(sp),
             sents: si..si + 1,
+            gap: None,
         });
     }
+}
+
+/// "claim: Name" (tokens `r`, last colon at `colon`, content end `e`): the claim's
+/// tokens, the colon and the speaker, when the name is used elsewhere.
+fn claim_then_speaker(
+    v: &View,
+    ms: &Ms,
+    si: usize,
+    r: Range<usize>,
+    colon: usize,
+    e: usize,
+) -> Option<(Range<usize>, usize, Mention)> {
+    let tail = colon + 1..e;
+    if tail.is_empty()
+        || tail.len() > 4
+        || !tail.clone().all(|k| v.toks[k].cap && v.toks[k].is_word())
+        || words_in(v, r.start..colon) < 3
+        || !ms.named_elsewhere(v, si, &v.toks[e - 1].lower)
+    {
+        return None;
+    }
+    let sp = mention_starting(ms, colon + 1)
+        .cloned()
+        .unwrap_or_else(|| adhoc(v, tail.clone(), e - 1, MentionKind::Name));
+    Some((r.start..colon, colon, sp))
+}
+
+/// "Pat Caddell: Democrat Voters Worried …": a name of two to four words, alone
+/// before the first colon and used elsewhere in the document, then the claim.
+fn speaker_then_claim(
+    v: &View,
+    ms: &Ms,
+    si: usize,
+    r: Range<usize>,
+    e: usize,
+) -> Option<(Range<usize>, usize, Mention)> {
+    let colon = (r.start..e).find(|&k| v.lower(k) == ":")?;
+    let m = mention_starting(ms, r.start)?;
+    let name = m.name.as_ref()?;
+    if m.kind != MentionKind::Name
+        || m.toks.end != colon
+        || !(2..=4).contains(&name.len())
+        || words_in(v, colon + 1..e) < 3
+        || !ms.named_elsewhere(v, si, &v.toks[name.end - 1].lower)
+    {
+        return None;
+    }
+    Some((colon + 1..e, colon, m.clone()))
 }
 
 #[cfg(test)]

@@ -9,10 +9,85 @@ use std::collections::HashSet;
 
 /// Levenshtein distance over chars.
 pub(crate) fn edit_distance(a: &str, b: &str) -> usize {
-    let a: Vec<char> = a.chars().collect();
-    let b: Vec<char> = b.chars().collect();
-    let mut prev: Vec<usize> = (0..=b.len()).collect();
-    let mut cur = vec![0; b.len() + 1];
+    // ASCII words (nearly all names) as bytes, without collecting chars.
+    if a.is_ascii() && b.is_ascii() {
+        levenshtein(a.as_bytes(), b.as_bytes())
+    } else {
+        let a: Vec<char> = a.chars().collect();
+        let b: Vec<char> = b.chars().collect();
+        levenshtein(&a, &b)
+    }
+}
+
+/// Whether two words are at most two edits apart (this runs for every pair of a
+/// name and a cluster). The length difference is a lower bound of the distance, so
+/// most pairs are settled without computing it; ASCII words are compared with a
+/// banded table that stops once every cell of a row exceeds 2.
+pub(crate) fn within_two_edits(a: &str, b: &str) -> bool {
+    if !(a.is_ascii() && b.is_ascii()) {
+        return a.chars().count().abs_diff(b.chars().count()) <= 2 && edit_distance(a, b) <= 2;
+    }
+    let (a, b) = (a.as_bytes(), b.as_bytes());
+    if a.len().abs_diff(b.len()) > 2 {
+        return false;
+    }
+    // Each edit drops at most one distinct byte of one word from the other, so more
+    // than two distinct bytes missing either way means more than two edits (bytes
+    // sharing a mask bit only make this test weaker, never wrong).
+    let mask = |w: &[u8]| w.iter().fold(0u64, |m, &c| m | 1 << (c & 63));
+    let (ma, mb) = (mask(a), mask(b));
+    if (ma & !mb).count_ones() > 2 || (mb & !ma).count_ones() > 2 {
+        return false;
+    }
+    if b.len() > 48 {
+        return levenshtein(a, b) <= 2;
+    }
+    // Cells saturate at 3 ("more than two"), so bytes suffice; rows are swapped by
+    // reference, not copied.
+    const BIG: u8 = 3;
+    let (mut row_a, mut row_b) = ([BIG; 49], [BIG; 49]);
+    let (mut prev, mut cur) = (&mut row_a, &mut row_b);
+    for (j, x) in prev.iter_mut().enumerate().take(b.len() + 1) {
+        *x = j.min(3) as u8;
+    }
+    for i in 1..=a.len() {
+        // Cells further than 2 from the diagonal are over 2 anyway.
+        let lo = i.saturating_sub(2).max(1);
+        let hi = (i + 2).min(b.len());
+        cur[lo - 1] = if lo == 1 { i.min(3) as u8 } else { BIG };
+        let mut row_min = cur[lo - 1];
+        for j in lo..=hi {
+            let sub = prev[j - 1] + u8::from(a[i - 1] != b[j - 1]);
+            let v = sub.min(prev[j] + 1).min(cur[j - 1] + 1).min(BIG);
+            cur[j] = v;
+            row_min = row_min.min(v);
+        }
+        if hi < b.len() {
+            cur[hi + 1] = BIG;
+        }
+        if row_min > 2 {
+            return false;
+        }
+        std::mem::swap(&mut prev, &mut cur);
+    }
+    prev[b.len()] <= 2
+}
+
+fn levenshtein<T: PartialEq>(a: &[T], b: &[T]) -> usize {
+    // Rows on the stack for words of usual length (this runs per pair of names).
+    const N: usize = 48;
+    let mut stack = [[0usize; N + 1]; 2];
+    let mut heap: Vec<usize>;
+    let (mut prev, mut cur): (&mut [usize], &mut [usize]) = if b.len() <= N {
+        let [p, c] = &mut stack;
+        (&mut p[..=b.len()], &mut c[..=b.len()])
+    } else {
+        heap = vec![0; 2 * (b.len() + 1)];
+        heap.split_at_mut(b.len() + 1)
+    };
+    for (j, x) in prev.iter_mut().enumerate() {
+        *x = j;
+    }
     for i in 1..=a.len() {
         cur[0] = i;
         for j in 1..=b.len() {
@@ -25,7 +100,12 @@ pub(crate) fn edit_distance(a: &str, b: &str) -> usize {
 }
 
 fn similar(a: &str, b: &str) -> bool {
-    a == b || (a.chars().count() >= 5 && b.chars().count() >= 5 && edit_distance(a, b) <= 2)
+    a == b || (long_word(a) && long_word(b) && within_two_edits(a, b))
+}
+
+/// At least five characters.
+fn long_word(w: &str) -> bool {
+    w.len() >= 5 && (w.is_ascii() || w.chars().count() >= 5)
 }
 
 #[derive(Debug, Clone)]
@@ -122,7 +202,7 @@ fn context_desc(v: &View, m: &Mention) -> Vec<String> {
         if lexicon::is_determiner(&t.lower) {
             break;
         }
-        if lexicon::cue_word(&t.lower).is_some() && !is_role(&t.lower) {
+        if t.cue.is_some() && !is_role(&t.lower) {
             break;
         }
         if t.is_word() {
@@ -157,7 +237,7 @@ pub(crate) fn resolve(v: &View, ms: &[Mention]) -> Entities {
         of: vec![None; ms.len()],
     };
     // Per token end, the mentions ending there that are not possessives, ascending.
-    let mut ending: std::collections::HashMap<usize, Vec<usize>> = Default::default();
+    let mut ending: super::FastMap<usize, Vec<usize>> = Default::default();
     for (j, p) in ms.iter().enumerate() {
         if !p.possessive {
             ending.entry(p.toks.end).or_default().push(j);
@@ -230,8 +310,10 @@ fn assign_name(v: &View, m: &Mention, ents: &mut Entities) -> Option<usize> {
             }
         } else if key.len() == 1
             && c.forms.iter().any(|f| f.len() >= 2 && f[0] == first)
-            && lexicon::FEMALE_NAMES.contains(&first.as_str())
-                | lexicon::MALE_NAMES.contains(&first.as_str())
+            && lexicon::in_list(
+                &first,
+                lexicon::list::FEMALE_NAMES | lexicon::list::MALE_NAMES,
+            )
         {
             // "Hillary" → "Hillary Clinton".
             2
@@ -454,5 +536,35 @@ mod tests {
         assert_eq!(edit_distance("haniya", "haniyeh"), 2);
         assert!(similar("haniya", "haniyeh"));
         assert!(!similar("bush", "rush"));
+        // The banded check agrees with the full distance.
+        let words = [
+            "haniya",
+            "haniyeh",
+            "hanieh",
+            "haniyya",
+            "khamenei",
+            "khamenei's",
+            "clinton",
+            "clintons",
+            "klinton",
+            "sanders",
+            "sander",
+            "saunders",
+            "abc",
+            "ab",
+            "",
+            "a",
+            "abcdefgh",
+            "bacdefhg",
+            "xyzzyx",
+            "trump",
+            "tramp",
+            "trumps",
+        ];
+        for a in words {
+            for b in words {
+                assert_eq!(within_two_edits(a, b), edit_distance(a, b) <= 2, "{a} {b}");
+            }
+        }
     }
 }

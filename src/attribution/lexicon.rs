@@ -357,6 +357,122 @@ fn inflect(base: &str, double: bool) -> (String, String, String) {
     (third, past, ing)
 }
 
+/// A small, fast hasher for the word tables (FxHash's multiply-rotate). The keys are
+/// short constant words, so hash flooding is no concern and SipHash is pure cost.
+#[derive(Default, Clone, Copy)]
+pub(crate) struct WordHasher(u64);
+
+impl std::hash::Hasher for WordHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        const K: u64 = 0x51_7c_c1_b7_27_22_0a_95;
+        let mut chunks = bytes.chunks_exact(8);
+        for c in &mut chunks {
+            let w = u64::from_le_bytes([c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7]]);
+            self.0 = (self.0.rotate_left(5) ^ w).wrapping_mul(K);
+        }
+        for &b in chunks.remainder() {
+            self.0 = (self.0.rotate_left(5) ^ u64::from(b)).wrapping_mul(K);
+        }
+    }
+    fn write_u8(&mut self, i: u8) {
+        self.write(&[i]);
+    }
+    fn write_usize(&mut self, i: usize) {
+        self.0 = (self.0.rotate_left(5) ^ i as u64).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+    }
+    fn finish(&self) -> u64 {
+        self.0
+    }
+}
+
+/// Membership flags of the word lists, so that a lookup is one hash probe rather
+/// than a scan of a list of up to 250 words (these run for most tokens).
+pub mod list {
+    pub const AUX_ADVERBS: u32 = 1;
+    pub const PLURAL_SOURCES: u32 = 1 << 1;
+    pub const TIME_WORDS: u32 = 1 << 2;
+    pub const NOUN_LIKE: u32 = 1 << 3;
+    pub const FEMALE_NAMES: u32 = 1 << 4;
+    pub const MALE_NAMES: u32 = 1 << 5;
+    pub const NOT_NAMES: u32 = 1 << 6;
+    pub const HONORIFICS: u32 = 1 << 7;
+    pub const SPEAKER_NOUNS: u32 = 1 << 8;
+    pub const FEMALE_TITLES: u32 = 1 << 9;
+    pub const MALE_TITLES: u32 = 1 << 10;
+    pub const WEAK_FORMS: u32 = 1 << 11;
+    /// `mentions::COMPLEMENT`.
+    pub const COMPLEMENT: u32 = 1 << 12;
+    /// `mentions::ROLE_WORDS`.
+    pub const ROLE_WORDS: u32 = 1 << 13;
+}
+
+/// Every listed word and every cue form → its list flags and cue info (`None` for
+/// weak forms), so that a token costs one hash probe.
+type InfoTable = std::collections::HashMap<
+    String,
+    (u32, Option<CueWord>),
+    std::hash::BuildHasherDefault<WordHasher>,
+>;
+
+fn flag_table() -> &'static InfoTable {
+    static TABLE: std::sync::OnceLock<InfoTable> = std::sync::OnceLock::new();
+    TABLE.get_or_init(|| {
+        let lists: [(&[&'static str], u32); 14] = [
+            (AUX_ADVERBS, list::AUX_ADVERBS),
+            (PLURAL_SOURCES, list::PLURAL_SOURCES),
+            (TIME_WORDS, list::TIME_WORDS),
+            (NOUN_LIKE, list::NOUN_LIKE),
+            (FEMALE_NAMES, list::FEMALE_NAMES),
+            (MALE_NAMES, list::MALE_NAMES),
+            (NOT_NAMES, list::NOT_NAMES),
+            (HONORIFICS, list::HONORIFICS),
+            (SPEAKER_NOUNS, list::SPEAKER_NOUNS),
+            (FEMALE_TITLES, list::FEMALE_TITLES),
+            (MALE_TITLES, list::MALE_TITLES),
+            (WEAK_FORMS, list::WEAK_FORMS),
+            (super::mentions::COMPLEMENT, list::COMPLEMENT),
+            (super::mentions::ROLE_WORDS, list::ROLE_WORDS),
+        ];
+        let mut m = InfoTable::default();
+        for (words, flag) in lists {
+            for &w in words {
+                m.entry(w.to_string()).or_insert((0, None)).0 |= flag;
+            }
+        }
+        for (w, &cue) in cue_table() {
+            let e = m.entry(w.clone()).or_insert((0, None));
+            if e.0 & list::WEAK_FORMS == 0 {
+                e.1 = Some(cue);
+            }
+        }
+        m
+    })
+}
+
+/// The word lists holding `lower` as [`list`] flags; the honorific flag is
+/// [`is_honorific`]'s answer (trailing dots ignored).
+pub fn lists_of(lower: &str) -> u32 {
+    word_info(lower).0
+}
+
+/// [`lists_of`] and [`cue_word`] of a word with one hash probe (two for a word with
+/// a trailing dot).
+pub fn word_info(lower: &str) -> (u32, Option<CueWord>) {
+    let t = flag_table();
+    let (own, cue) = t.get(lower).copied().unwrap_or((0, None));
+    let bare = lower.trim_end_matches('.');
+    if bare.len() == lower.len() {
+        return (own, cue);
+    }
+    let hon = t.get(bare).map_or(0, |x| x.0) & list::HONORIFICS;
+    ((own & !list::HONORIFICS) | hon, cue)
+}
+
+/// Whether `lower` is in the word list(s) of `flags` (see [`list`]).
+pub fn in_list(lower: &str, flags: u32) -> bool {
+    flag_table().get(lower).is_some_and(|f| f.0 & flags != 0)
+}
+
 /// A cue word's class and form.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct CueWord {
@@ -364,12 +480,14 @@ pub struct CueWord {
     pub form: CueForm,
 }
 
+type CueTable =
+    std::collections::HashMap<String, CueWord, std::hash::BuildHasherDefault<WordHasher>>;
+
 /// Lowercase form → cue info, built once.
-fn cue_table() -> &'static std::collections::HashMap<String, CueWord> {
-    static TABLE: std::sync::OnceLock<std::collections::HashMap<String, CueWord>> =
-        std::sync::OnceLock::new();
+fn cue_table() -> &'static CueTable {
+    static TABLE: std::sync::OnceLock<CueTable> = std::sync::OnceLock::new();
     TABLE.get_or_init(|| {
-        let mut m = std::collections::HashMap::new();
+        let mut m = CueTable::default();
         let mut class_of = std::collections::HashMap::new();
         for &(raw, class) in VERBS {
             let double = raw.ends_with('*');
@@ -458,10 +576,7 @@ const WEAK_FORMS: &[&str] = &[
 
 /// The cue info of a lowercase word, if it is a cue.
 pub fn cue_word(lower: &str) -> Option<CueWord> {
-    if WEAK_FORMS.contains(&lower) {
-        return None;
-    }
-    cue_table().get(lower).copied()
+    flag_table().get(lower).and_then(|f| f.1)
 }
 
 /// Particle that extends a cue word ("pointed" + "out").
@@ -1676,11 +1791,11 @@ pub enum Pronoun {
 }
 
 pub fn is_honorific(lower: &str) -> bool {
-    HONORIFICS.contains(&lower.trim_end_matches('.'))
+    in_list(lower.trim_end_matches('.'), list::HONORIFICS)
 }
 
 pub fn is_speaker_noun(lower: &str) -> bool {
-    SPEAKER_NOUNS.contains(&lower)
+    in_list(lower, list::SPEAKER_NOUNS)
 }
 
 pub fn is_determiner(lower: &str) -> bool {

@@ -4,7 +4,7 @@
 
 use super::lexicon::{self, Pronoun};
 use super::view::{Kind, View};
-use std::collections::HashSet;
+use super::FastSet as HashSet;
 use std::ops::Range;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -49,7 +49,7 @@ pub(crate) struct Mention {
 }
 
 /// Words that complete an organisation or office name rather than start a person's.
-const COMPLEMENT: &[&str] = &[
+pub(crate) const COMPLEMENT: &[&str] = &[
     "state",
     "revolution",
     "affairs",
@@ -161,7 +161,7 @@ const COMPLEMENT: &[&str] = &[
 ];
 
 /// Roles that make the phrase a description of a person ("Leader of …").
-const ROLE_WORDS: &[&str] = &[
+pub(crate) const ROLE_WORDS: &[&str] = &[
     "leader",
     "head",
     "chief",
@@ -211,7 +211,7 @@ const ROLE_WORDS: &[&str] = &[
 ];
 
 pub(crate) fn is_role(lower: &str) -> bool {
-    ROLE_WORDS.contains(&lower) || lexicon::is_honorific(lower)
+    lexicon::in_list(lower, lexicon::list::ROLE_WORDS) || lexicon::is_honorific(lower)
 }
 
 fn is_connector(lower: &str) -> bool {
@@ -224,10 +224,10 @@ fn is_connector(lower: &str) -> bool {
 fn gender_of_words<'a>(words: impl Iterator<Item = &'a str>) -> Gender {
     for w in words {
         let w = w.trim_end_matches('.');
-        if lexicon::FEMALE_TITLES.contains(&w) {
+        if lexicon::in_list(w, lexicon::list::FEMALE_TITLES) {
             return Gender::Female;
         }
-        if lexicon::MALE_TITLES.contains(&w) {
+        if lexicon::in_list(w, lexicon::list::MALE_TITLES) {
             return Gender::Male;
         }
     }
@@ -235,9 +235,9 @@ fn gender_of_words<'a>(words: impl Iterator<Item = &'a str>) -> Gender {
 }
 
 fn first_name_gender(lower: &str) -> Gender {
-    if lexicon::FEMALE_NAMES.contains(&lower) {
+    if lexicon::in_list(lower, lexicon::list::FEMALE_NAMES) {
         Gender::Female
-    } else if lexicon::MALE_NAMES.contains(&lower) {
+    } else if lexicon::in_list(lower, lexicon::list::MALE_NAMES) {
         Gender::Male
     } else {
         Gender::Unknown
@@ -248,7 +248,7 @@ fn first_name_gender(lower: &str) -> Gender {
 pub(crate) fn extract(v: &View) -> Vec<Mention> {
     // Lowercase forms seen in lowercase somewhere: a capitalised sentence opener with
     // such a form ("Receiving", "Meanwhile") is an ordinary word, not a name.
-    let mut lowercase_seen: HashSet<&str> = HashSet::new();
+    let mut lowercase_seen: HashSet<&str> = HashSet::default();
     for t in &v.toks {
         if t.is_word() && !t.cap {
             lowercase_seen.insert(t.lower.as_str());
@@ -304,7 +304,7 @@ pub(crate) fn extract(v: &View) -> Vec<Mention> {
     let mut i = 0;
     while i < n {
         let t = &v.toks[i];
-        let head_ok = t.is_word() && !covered[i] && lexicon::is_speaker_noun(&t.lower) && !t.cap;
+        let head_ok = t.is_word() && !covered[i] && t.is(lexicon::list::SPEAKER_NOUNS) && !t.cap;
         if !head_ok {
             i += 1;
             continue;
@@ -315,7 +315,7 @@ pub(crate) fn extract(v: &View) -> Vec<Mention> {
             && !covered[h + 1]
             && v.toks[h + 1].is_word()
             && !v.toks[h + 1].cap
-            && lexicon::is_speaker_noun(&v.toks[h + 1].lower)
+            && v.toks[h + 1].is(lexicon::list::SPEAKER_NOUNS)
             && v.toks[h + 1].sent == t.sent
         {
             h += 1;
@@ -344,7 +344,7 @@ pub(crate) fn extract(v: &View) -> Vec<Mention> {
                 break;
             }
             if lexicon::is_np_break(&p.lower)
-                || lexicon::cue_word(&p.lower).is_some()
+                || p.cue.is_some()
                 || matches!(
                     p.lower.as_str(),
                     "of" | "for" | "about" | "against" | "over" | "under" | "between" | "among"
@@ -357,8 +357,8 @@ pub(crate) fn extract(v: &View) -> Vec<Mention> {
         }
         // Without a determiner keep only bare plurals and capitalised modifiers.
         if !det {
-            let plural = lexicon::PLURAL_SOURCES.contains(&v.toks[h].lower.as_str())
-                || v.toks[h].lower.ends_with('s');
+            let plural =
+                v.toks[h].is(lexicon::list::PLURAL_SOURCES) || v.toks[h].lower.ends_with('s');
             if !plural {
                 // Capitalised modifiers alone ("Hamas chief") still make a nominal.
                 let caps = (s..i).any(|k| v.toks[k].cap);
@@ -394,7 +394,7 @@ pub(crate) fn extract(v: &View) -> Vec<Mention> {
         for k in absorbed {
             out[k] = None;
         }
-        let kind = if !det && lexicon::PLURAL_SOURCES.contains(&v.toks[h].lower.as_str()) {
+        let kind = if !det && v.toks[h].is(lexicon::list::PLURAL_SOURCES) {
             MentionKind::Plural
         } else {
             MentionKind::Nominal
@@ -461,7 +461,7 @@ fn merge_titled_nominals(v: &View, ms: Vec<Mention>) -> Vec<Mention> {
                             let t = &v.toks[k];
                             t.sent == m.sent
                                 && (t.is_word() || t.kind == Kind::Possessive || t.lower == "'")
-                                && lexicon::cue_word(&t.lower).is_none()
+                                && t.cue.is_none()
                                 && !lexicon::is_np_break(&t.lower)
                         }));
                 if joined && n.sent == m.sent {
@@ -531,8 +531,7 @@ fn name_at(v: &View, i: usize, lowercase_seen: &HashSet<&str>) -> Option<Mention
         if lexicon::pronoun(&u.lower).is_some() {
             return false;
         }
-        let stop =
-            lexicon::NOT_NAMES.contains(&u.lower.as_str()) && !lexicon::is_honorific(&u.lower);
+        let stop = u.is(lexicon::list::NOT_NAMES) && !u.is(lexicon::list::HONORIFICS);
         if stop {
             return false;
         }
@@ -544,7 +543,7 @@ fn name_at(v: &View, i: usize, lowercase_seen: &HashSet<&str>) -> Option<Mention
         if participle {
             return false;
         }
-        if at_start && lowercase_seen.contains(u.lower.as_str()) && !lexicon::is_honorific(&u.lower)
+        if at_start && lowercase_seen.contains(u.lower.as_str()) && !u.is(lexicon::list::HONORIFICS)
         {
             return false;
         }
@@ -618,7 +617,7 @@ fn name_at(v: &View, i: usize, lowercase_seen: &HashSet<&str>) -> Option<Mention
                 if !has_role {
                     // An organisation: "Department of Revenue Services".
                     (Some(toks.clone()), None, s)
-                } else if COMPLEMENT.contains(r.last().unwrap_or(&"")) {
+                } else if lexicon::in_list(r.last().unwrap_or(&""), lexicon::list::COMPLEMENT) {
                     (None, None, e)
                 } else {
                     let first_name = r.len() == 2 && first_name_gender(r[0]) != Gender::Unknown;
@@ -649,7 +648,7 @@ fn name_at(v: &View, i: usize, lowercase_seen: &HashSet<&str>) -> Option<Mention
         || desc.iter().any(|w| is_role(w))
         || name.as_ref().is_some_and(|r| {
             r.end - r.start >= 2
-                && (r.clone()).all(|k| !COMPLEMENT.contains(&v.toks[k].lower.as_str()))
+                && (r.clone()).all(|k| !v.toks[k].is(lexicon::list::COMPLEMENT))
                 && first_name_gender(&v.toks[r.start].lower) != Gender::Unknown
         });
     let kind = if name.is_some() {
@@ -690,7 +689,7 @@ fn merge_bridges(v: &View, ms: Vec<Mention>) -> Vec<Mention> {
                 if !p.is_word() || p.cap || p.sent != m.sent || lexicon::is_np_break(&p.lower) {
                     break;
                 }
-                if lexicon::cue_word(&p.lower).is_some() && !is_role(&p.lower) {
+                if p.cue.is_some() && !is_role(&p.lower) {
                     break;
                 }
                 roles.push(p.lower.clone());

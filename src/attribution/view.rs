@@ -28,11 +28,20 @@ pub(crate) struct Tok {
     pub quote: Option<usize>,
     /// The token is a quotation mark itself.
     pub mark: bool,
+    /// The word lists holding `lower` ([`lexicon::list`] flags), looked up once.
+    pub lists: u32,
+    /// `lexicon::cue_word(&lower)`, looked up once.
+    pub cue: Option<lexicon::CueWord>,
 }
 
 impl Tok {
     pub fn is_word(&self) -> bool {
         self.kind == Kind::Word
+    }
+
+    /// Whether the lowercase form is in one of the word lists of `flags`.
+    pub fn is(&self, flags: u32) -> bool {
+        self.lists & flags != 0
     }
 }
 
@@ -42,6 +51,9 @@ pub(crate) struct Sent {
     pub para: usize,
     /// Token indices.
     pub toks: Range<usize>,
+    /// Headline title case ("Trump Says He Never Pledged …"): cue words may be
+    /// capitalised here.
+    pub title: bool,
 }
 
 #[derive(Debug, Clone)]
@@ -113,6 +125,7 @@ impl<'a> View<'a> {
                 range: clamp(r, n),
                 para: *p,
                 toks: 0..0,
+                title: false,
             })
             .filter(|s| !s.range.is_empty())
             .collect();
@@ -122,6 +135,7 @@ impl<'a> View<'a> {
                 range: 0..n,
                 para: 0,
                 toks: 0..0,
+                title: false,
             });
         }
         let mut paras: Vec<Range<usize>> = raw.paragraphs.iter().map(|r| clamp(r, n)).collect();
@@ -191,6 +205,9 @@ impl<'a> View<'a> {
                 t.mark = true;
             }
         }
+        for s in sents.iter_mut() {
+            s.title = toks.get(s.toks.clone()).is_some_and(is_title_case);
+        }
         View {
             text,
             toks,
@@ -232,10 +249,36 @@ impl<'a> View<'a> {
     }
 }
 
+/// Whether a sentence is in headline title case: at least four words of four or more
+/// letters outside quotation marks, nearly all capitalised.
+fn is_title_case(toks: &[Tok]) -> bool {
+    let (mut long, mut cap) = (0usize, 0usize);
+    for t in toks.iter().filter(|t| t.is_word() && t.quote.is_none()) {
+        if t.lower.len() >= 4 {
+            long += 1;
+            cap += usize::from(t.cap);
+        }
+    }
+    long >= 4 && cap * 10 >= long * 9
+}
+
 fn mk(text: &str, r: Range<usize>, kind: Kind) -> Tok {
     let s = &text[r.clone()];
+    let lower = if s.is_ascii() {
+        s.to_ascii_lowercase()
+    } else {
+        s.to_lowercase()
+    };
+    // Only words are in the word lists or cues.
+    let (lists, cue) = if kind == Kind::Word {
+        lexicon::word_info(&lower)
+    } else {
+        (0, None)
+    };
     Tok {
-        lower: s.to_lowercase(),
+        lists,
+        cue,
+        lower,
         cap: s.chars().next().is_some_and(|c| c.is_uppercase()),
         kind,
         range: r,
@@ -287,6 +330,7 @@ fn push_split(text: &str, out: &mut Vec<Tok>, r: Range<usize>, s: &str, kind: Ki
                 // "'" + "s" split by the tokenizer: one possessive token.
                 prev.range.end = r.end;
                 prev.lower = "'s".into();
+                (prev.lists, prev.cue) = lexicon::word_info(&prev.lower);
                 prev.kind = Kind::Possessive;
                 return;
             }
