@@ -9,7 +9,7 @@ use newsroles::model::default_model_path;
 use newsroles::service::{ServeOptions, ServiceConfig};
 use newsroles::train::{self, TrainOptions};
 use newsroles::{eval, Pipeline};
-use std::io::{BufRead, BufReader, IsTerminal, Write};
+use std::io::{IsTerminal, Write};
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -26,10 +26,12 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
-    /// Classify documents: JSON Lines in ({"id", "text"} per line), JSON Lines out.
+    /// Classify documents: JSON Lines, text files, directories or tar archives in,
+    /// JSON Lines out.
     ///
-    /// One output line per input line, in order; a line that cannot be processed gets
-    /// {"id", "error"} in its place and the rest go on. Exit 0 when every line
+    /// One output line per input record, in order; a record that cannot be processed
+    /// gets {"id", "error"} in its place and the rest go on. --resume continues an
+    /// interrupted run. Exit 0 when every line
     /// succeeded, 1 when some failed, 2 on a usage or fatal error.
     Classify(ClassifyArgs),
     /// Train a model from labelled JSON Lines and write it with its card.
@@ -58,23 +60,46 @@ impl ModelArg {
 
 #[derive(Args)]
 struct ClassifyArgs {
-    /// Input files; `-` or nothing reads standard input.
-    #[arg(value_name = "FILE")]
+    /// Inputs: JSON Lines (.jsonl, also .gz/.zst), one .txt document, a directory tree
+    /// of .txt files, or a .tar/.tar.gz/.tar.zst of .txt files; `-` or nothing reads
+    /// standard input (JSON Lines, compressed or not).
+    #[arg(value_name = "INPUT")]
     inputs: Vec<PathBuf>,
-    /// Output file [default: standard output]
+    /// Output file, compressed by its extension (.gz, .zst) [default: standard output]
     #[arg(short, long, value_name = "OUT.jsonl")]
     output: Option<PathBuf>,
-    /// Treat each input as one plain-text document (id = file name) instead of JSONL.
-    #[arg(long)]
+    /// Input format for every input: jsonl, text, dir or tar [default: from each path:
+    /// a directory is dir, .tar[.gz|.zst] is tar, .txt is text, anything else jsonl]
+    #[arg(long, value_name = "FORMAT", value_parser = parse_format)]
+    format: Option<batch::Format>,
+    /// Same as --format text: each input is one plain-text document (id = file name).
+    #[arg(long, conflicts_with = "format")]
     text: bool,
+    /// Continue an interrupted run: keep the complete lines already in --output, redo
+    /// a cut-off last line, and classify only the records after them.
+    #[arg(long, requires = "output")]
+    resume: bool,
+    /// Also write the final summary as JSON to this file.
+    #[arg(long, value_name = "FILE")]
+    report: Option<PathBuf>,
     /// Refuse (with an error line) documents larger than this many bytes.
     #[arg(long, default_value_t = 16 << 20, value_name = "BYTES")]
     max_text_bytes: usize,
     /// Worker threads [default: all cores]
     #[arg(long, short = 'j')]
     jobs: Option<usize>,
+    /// No progress bar and no summary on stderr.
+    #[arg(long, short = 'q')]
+    quiet: bool,
+    /// Most records analysed per parallel chunk (tuning).
+    #[arg(long, hide = true, default_value_t = BatchOptions::default().chunk)]
+    chunk: usize,
     #[command(flatten)]
     model: ModelArg,
+}
+
+fn parse_format(s: &str) -> std::result::Result<batch::Format, String> {
+    s.parse()
 }
 
 #[derive(Args)]
@@ -85,15 +110,38 @@ struct TrainArgs {
     /// Labelled JSONL with quotes and speakers (e.g. polnear-train.jsonl).
     #[arg(long, num_args = 1.., value_name = "FILE")]
     quotes: Vec<PathBuf>,
-    /// Dev files (either layer) for model selection and the reported figures.
+    /// Dev files (either layer): evaluated once at the end for the reported figures.
     #[arg(long, num_args = 1.., value_name = "FILE")]
     dev: Vec<PathBuf>,
     /// Output model file; MODEL_CARD.md and metrics.json are written beside it.
     #[arg(short, long, value_name = "MODEL")]
     output: PathBuf,
-    /// L2 penalties to try (comma-separated); the best dev macro-F1 wins.
-    #[arg(long, value_delimiter = ',', default_value = "0.25,0.5,1")]
+    /// L2 penalty of the role model; with --search, the comma-separated values to try.
+    #[arg(long, value_delimiter = ',', default_value = "1")]
     alpha: Vec<f64>,
+    /// Choose alpha, n-gram range and hash size by cross-validation on the training
+    /// split first (several minutes); the search is written to the model card.
+    #[arg(long)]
+    search: bool,
+    /// Folds for --search.
+    #[arg(long, default_value_t = 3)]
+    folds: usize,
+    /// Decide each sentence alone (no role transitions over the document).
+    #[arg(long)]
+    no_decode: bool,
+    /// Leave out neighbour-sentence features (for ablations).
+    #[arg(long)]
+    no_context: bool,
+    /// Leave out tense/modality/time/name-density features (for ablations).
+    #[arg(long)]
+    no_discourse: bool,
+    /// Leave out the features derived from attribution (for ablations).
+    #[arg(long)]
+    no_attribution_features: bool,
+    /// Reuse the attribution model of this model file instead of training one
+    /// (retrain the role model only).
+    #[arg(long, value_name = "MODEL", conflicts_with = "quotes")]
+    reuse_attribution: Option<PathBuf>,
     /// Model name recorded in the card.
     #[arg(long, default_value = "newsroles-default")]
     name: String,
@@ -117,6 +165,7 @@ struct EvalArgs {
 #[derive(Args)]
 struct ServeArgs {
     /// Address to listen on (port 0 picks a free port; the bound address is printed).
+    /// Loopback by default: listening on other interfaces is an explicit choice.
     #[arg(long, default_value = "127.0.0.1:50051")]
     addr: SocketAddr,
     /// Most documents in one Classify request.
@@ -128,9 +177,31 @@ struct ServeArgs {
     /// Largest request message, in bytes.
     #[arg(long, default_value_t = ServiceConfig::default().max_message_bytes)]
     max_message_bytes: usize,
+    /// Analyses running at once [default: CPU cores].
+    #[arg(long, value_name = "N")]
+    max_concurrent: Option<usize>,
+    /// Classify calls waiting for a CPU slot before more are refused with UNAVAILABLE.
+    #[arg(long, value_name = "N", default_value_t = ServiceConfig::default().max_waiting_requests)]
+    max_waiting: usize,
+    /// File holding the bearer token every NewsRoles call must send (health and
+    /// reflection stay open). Without it, calls need no token.
+    #[arg(long, value_name = "FILE")]
+    auth_token_file: Option<PathBuf>,
     /// File holding the admin token that ReloadModel requires (reload is off without it).
     #[arg(long, value_name = "FILE")]
     admin_token_file: Option<PathBuf>,
+    /// TLS certificate chain (PEM); with --tls-key, the server speaks TLS only.
+    #[arg(long, value_name = "FILE", requires = "tls_key")]
+    tls_cert: Option<PathBuf>,
+    /// TLS private key (PEM).
+    #[arg(long, value_name = "FILE", requires = "tls_cert")]
+    tls_key: Option<PathBuf>,
+    /// On SIGTERM/Ctrl-C, seconds in-flight calls may take before the server stops anyway.
+    #[arg(long, value_name = "SECS", default_value_t = ServiceConfig::default().shutdown_grace.as_secs_f64())]
+    shutdown_grace: f64,
+    /// Serve Prometheus metrics at http://ADDR/metrics (e.g. 127.0.0.1:9090).
+    #[arg(long, value_name = "ADDR")]
+    metrics_addr: Option<SocketAddr>,
     #[command(flatten)]
     model: ModelArg,
 }
@@ -173,103 +244,118 @@ fn classify(a: ClassifyArgs) -> Result<ExitCode> {
             .build_global()
             .context("setting --jobs")?;
     }
-    let pipeline = a.model.load()?;
-    let opts = BatchOptions {
-        max_text_bytes: a.max_text_bytes,
-        ..Default::default()
-    };
-    let mut out: Box<dyn Write> = match &a.output {
-        Some(p) => Box::new(std::io::BufWriter::new(
-            std::fs::File::create(p).with_context(|| format!("creating {}", p.display()))?,
-        )),
-        None => Box::new(std::io::BufWriter::new(std::io::stdout().lock())),
-    };
-    let inputs = if a.inputs.is_empty() {
+    let paths = if a.inputs.is_empty() {
         vec![PathBuf::from("-")]
     } else {
         a.inputs.clone()
     };
-    let progress = progress_bar();
-    let mut total = batch::Summary::default();
-    let started = std::time::Instant::now();
-    for input in &inputs {
-        let name = batch::display_name(input);
-        let s = if a.text {
-            let bytes = read_all(input)?;
-            let id = if input == Path::new("-") {
-                "stdin".to_string()
-            } else {
-                input
-                    .file_name()
-                    .map(|f| f.to_string_lossy().into_owned())
-                    .unwrap_or(name.clone())
-            };
-            batch::classify_text(&pipeline, &bytes, &id, &mut out, &opts)?
-        } else {
-            let mut reader: Box<dyn BufRead> = if input == Path::new("-") {
-                Box::new(BufReader::new(std::io::stdin().lock()))
-            } else {
-                Box::new(BufReader::new(
-                    std::fs::File::open(input)
-                        .with_context(|| format!("opening {}", input.display()))?,
-                ))
-            };
-            let base = total.clone();
-            batch::classify_jsonl(&pipeline, &mut reader, &name, &mut out, &opts, &mut |s| {
-                if let Some(pb) = &progress {
-                    pb.set_position((base.records + s.records) as u64);
-                    pb.set_message(format!("{} sentences", base.sentences + s.sentences));
-                }
-            })?
-        };
-        total.records += s.records;
-        total.errors += s.errors;
-        total.sentences += s.sentences;
-        total.quotes += s.quotes;
+    if let Some(out) = &a.output {
+        // Writing over an input would destroy it before it is read.
+        if let Ok(o) = out.canonicalize() {
+            if paths.iter().any(|p| p.canonicalize().is_ok_and(|p| p == o)) {
+                anyhow::bail!("the output {} is also an input", out.display());
+            }
+        }
     }
-    out.flush()?;
-    if let Some(pb) = progress {
+    let format = if a.text {
+        Some(batch::Format::Text)
+    } else {
+        a.format
+    };
+    let mut inputs = batch::Inputs::new(&paths, format, a.max_text_bytes)?;
+    let pipeline = a.model.load()?;
+    let opts = BatchOptions {
+        max_text_bytes: a.max_text_bytes,
+        chunk: a.chunk.max(1),
+        ..Default::default()
+    };
+    let (mut out, resume) = match &a.output {
+        Some(p) if a.resume => batch::open_resume(p)?,
+        Some(p) => (batch::Output::create(p)?, batch::ResumePoint::default()),
+        None => (batch::Output::stdout(), batch::ResumePoint::default()),
+    };
+    if a.resume && !a.quiet {
+        eprintln!(
+            "newsroles: resuming after {} complete lines of {}{}",
+            resume.done,
+            out.name(),
+            if resume.dropped_bytes > 0 {
+                format!(
+                    " (a cut-off last line of {} bytes is redone)",
+                    resume.dropped_bytes
+                )
+            } else {
+                String::new()
+            }
+        );
+    }
+    let progress = if a.quiet {
+        None
+    } else {
+        progress_bar(inputs.total_bytes())
+    };
+    let started = std::time::Instant::now();
+    let summary = batch::run(&pipeline, &mut inputs, &mut out, &opts, &resume, &mut |p| {
+        if let Some(pb) = &progress {
+            if p.bytes_total.is_some() {
+                pb.set_position(p.bytes_read);
+            }
+            pb.set_message(format!(
+                "{} records, {:.0} sentences/s",
+                p.resumed + p.done.records,
+                p.sentences_per_second()
+            ));
+        }
+    });
+    if let Some(pb) = &progress {
         pb.finish_and_clear();
     }
-    let secs = started.elapsed().as_secs_f64();
-    tracing::info!(
-        records = total.records,
-        errors = total.errors,
-        sentences = total.sentences,
-        quotes = total.quotes,
-        seconds = format!("{secs:.2}"),
-        "classified"
+    let summary = summary?;
+    let output_name = out.name().to_string();
+    out.finish()?;
+    let report = batch::Report::new(
+        inputs.names().to_vec(),
+        output_name,
+        &summary,
+        &resume,
+        started.elapsed(),
     );
-    Ok(if total.errors > 0 {
+    if !a.quiet {
+        eprintln!("newsroles: classified {report}");
+    }
+    if let Some(p) = &a.report {
+        std::fs::write(p, serde_json::to_string_pretty(&report)? + "\n")
+            .with_context(|| format!("writing {}", p.display()))?;
+    }
+    Ok(if report.errors > 0 {
         ExitCode::from(1)
     } else {
         ExitCode::SUCCESS
     })
 }
 
-/// A progress bar on a terminal; none in pipes and CI.
-fn progress_bar() -> Option<indicatif::ProgressBar> {
+/// A progress bar on a terminal (bytes of a known total, with an ETA; a spinner
+/// otherwise); none in pipes and CI.
+fn progress_bar(total_bytes: Option<u64>) -> Option<indicatif::ProgressBar> {
     if !std::io::stderr().is_terminal() || std::env::var_os("CI").is_some() {
         return None;
     }
-    let pb = indicatif::ProgressBar::new_spinner();
+    let (pb, template) = match total_bytes {
+        Some(t) if t > 0 => (
+            indicatif::ProgressBar::new(t),
+            "{bar:24} {percent:>3}% {msg} [{elapsed}, ETA {eta}]",
+        ),
+        _ => (
+            indicatif::ProgressBar::new_spinner(),
+            "{spinner} {msg} [{elapsed}]",
+        ),
+    };
     pb.set_style(
-        indicatif::ProgressStyle::with_template(
-            "{spinner} {pos} records, {msg} [{elapsed}] {per_sec}",
-        )
-        .unwrap_or_else(|_| indicatif::ProgressStyle::default_spinner()),
+        indicatif::ProgressStyle::with_template(template)
+            .unwrap_or_else(|_| indicatif::ProgressStyle::default_spinner()),
     );
+    pb.enable_steady_tick(std::time::Duration::from_millis(250));
     Some(pb)
-}
-
-fn read_all(p: &Path) -> Result<Vec<u8>> {
-    if p == Path::new("-") {
-        let mut v = Vec::new();
-        std::io::Read::read_to_end(&mut std::io::stdin().lock(), &mut v)?;
-        Ok(v)
-    } else {
-        std::fs::read(p).with_context(|| format!("reading {}", p.display()))
-    }
 }
 
 fn train_cmd(a: TrainArgs) -> Result<()> {
@@ -279,6 +365,16 @@ fn train_cmd(a: TrainArgs) -> Result<()> {
         quotes: a.quotes,
         dev: a.dev,
         alphas: a.alpha,
+        search: a.search,
+        folds: a.folds,
+        decode: !a.no_decode,
+        reuse_attribution: a.reuse_attribution,
+        features: newsroles::features::FeatureConfig {
+            context: !a.no_context,
+            discourse: !a.no_discourse,
+            attribution: !a.no_attribution_features,
+            ..Default::default()
+        },
         name: a.name,
         command,
         ..Default::default()
@@ -320,40 +416,67 @@ fn eval_cmd(a: EvalArgs) -> Result<()> {
             w.write_all(b"\n")?;
         }
     }
-    let scores = eval::evaluate(&pipeline, &gold);
+    let (scores, by_type) = eval::evaluate_detailed(&pipeline, &gold);
     if a.json {
         println!("{}", serde_json::to_string_pretty(&scores)?);
     } else {
         print!("{}", eval::render_text(&scores));
+        // After score.py's lines, so its report stays a prefix of ours.
+        if scores.quotes.is_some() {
+            print!("{}", eval::render_quote_types(&by_type));
+        }
     }
     Ok(())
 }
 
 fn serve(a: ServeArgs) -> Result<()> {
-    let admin_token = match &a.admin_token_file {
-        Some(p) => Some(
-            std::fs::read_to_string(p)
-                .with_context(|| format!("reading the admin token from {}", p.display()))?
-                .trim()
-                .to_string(),
-        ),
-        None => None,
+    // An empty token file would silently turn the check off: refuse it.
+    let token = |file: &Option<PathBuf>, what: &str| -> Result<Option<String>> {
+        let Some(p) = file else { return Ok(None) };
+        let t = std::fs::read_to_string(p)
+            .with_context(|| format!("reading the {what} token from {}", p.display()))?
+            .trim()
+            .to_string();
+        anyhow::ensure!(
+            !t.is_empty(),
+            "the {what} token file {} is empty",
+            p.display()
+        );
+        Ok(Some(t))
+    };
+    let read = |p: &PathBuf| std::fs::read(p).with_context(|| format!("reading {}", p.display()));
+    let tls = match (&a.tls_cert, &a.tls_key) {
+        (Some(cert), Some(key)) => Some(newsroles::service::TlsIdentity {
+            cert_pem: read(cert)?,
+            key_pem: read(key)?,
+        }),
+        _ => None,
     };
     let model = a.model.path();
+    let defaults = ServiceConfig::default();
     let config = ServiceConfig {
         max_documents_per_request: a.max_documents,
         max_text_bytes: a.max_text_bytes,
         max_message_bytes: a.max_message_bytes,
-        admin_token,
+        max_concurrent_analyses: a.max_concurrent.unwrap_or(defaults.max_concurrent_analyses),
+        max_waiting_requests: a.max_waiting,
+        auth_token: token(&a.auth_token_file, "auth")?,
+        admin_token: token(&a.admin_token_file, "admin")?,
         model_path: Some(model.clone()),
-        ..Default::default()
+        tls,
+        shutdown_grace: std::time::Duration::try_from_secs_f64(a.shutdown_grace)
+            .context("--shutdown-grace must be a non-negative number of seconds")?,
     };
+    // Analyses are bounded by the server's permits; the blocking pool only needs those
+    // plus a few threads for model loads and file reads.
     let rt = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
+        .max_blocking_threads(config.max_concurrent_analyses.max(1) + 4)
         .build()?;
     rt.block_on(newsroles::service::run(ServeOptions {
         addr: a.addr,
         model,
         config,
+        metrics_addr: a.metrics_addr,
     }))
 }

@@ -7,7 +7,7 @@ use crate::document::{
 };
 use crate::error::Result;
 use crate::features::Featurizer;
-use crate::model::{ModelFile, ModelMeta, RoleModel};
+use crate::model::{Decoder, ModelFile, ModelMeta, RoleModel};
 use crate::text::{Normalized, TextLayout};
 use std::ops::Range;
 use std::path::Path;
@@ -17,6 +17,7 @@ pub struct Pipeline {
     meta: ModelMeta,
     featurizer: Featurizer,
     roles: RoleModel,
+    decoder: Decoder,
     attributor: Attributor,
 }
 
@@ -67,6 +68,7 @@ impl Pipeline {
         Ok(Pipeline {
             featurizer: Featurizer::new(file.features.clone()),
             roles,
+            decoder: file.decoder,
             attributor: file.attribution,
             meta: file.meta,
         })
@@ -131,13 +133,16 @@ impl Pipeline {
                 Some(*m)
             })
             .collect();
+        // Document-level role probabilities: sentence scores plus role transitions.
+        let logits: Vec<[f32; 4]> = feats.iter().map(|x| self.roles.logits(x)).collect();
+        let decided = self.decoder.decode(&logits);
         let sentences = layout
             .sentences
             .iter()
-            .zip(feats)
-            .map(|(s, x)| {
-                let scores = self.roles.predict(x);
-                let (role, confidence) = scores.best();
+            .zip(decided)
+            .map(|(s, (k, p))| {
+                let scores = crate::document::RoleScores::from_array(p);
+                let (role, confidence) = (crate::Role::ALL[k], p[k]);
                 let (start, end, text) = map.span(&s.range);
                 // A quote sentence's speaker is that of the attributed quote covering most of it.
                 let speaker = if role == crate::Role::Quote {

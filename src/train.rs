@@ -1,6 +1,7 @@
-//! Training a model file from labelled corpora: role samples from our own
-//! segmentation aligned to gold sentences, a small search over the L2 penalty
-//! chosen on the dev split, the attribution model, and the model card.
+//! Training a model file from labelled corpora: the attribution model, role samples
+//! from our own segmentation aligned to gold sentences, an optional cross-validated
+//! search on the training split, the sequence decoder tuned on held-out training
+//! documents, one evaluation on dev, and the model card.
 
 use crate::attribution::Attributor;
 use crate::corpus::{read_labelled, LabelledDocument};
@@ -8,7 +9,10 @@ use crate::document::{CharIndex, Role, Span};
 use crate::error::{Error, Result};
 use crate::eval;
 use crate::features::{FeatureConfig, Featurizer, SparseVec};
-use crate::model::{fit_roles, ModelFile, ModelMeta, RoleModel, RoleParams, FORMAT_VERSION};
+use crate::model::tune::{confusion, ece, macro_f1, tune, ScoredDoc, TuneGrid};
+use crate::model::{
+    fit_roles, Decoder, ModelFile, ModelMeta, RoleModel, RoleParams, FORMAT_VERSION,
+};
 use crate::pipeline::Pipeline;
 use crate::text::TextLayout;
 use rayon::prelude::*;
@@ -22,12 +26,20 @@ pub struct TrainOptions {
     pub roles: Vec<PathBuf>,
     /// Labelled JSONL with a quote layer (speakers), for the attribution model.
     pub quotes: Vec<PathBuf>,
-    /// Dev files (either layer): used to choose hyper-parameters and report figures.
+    /// Dev files (either layer): evaluated once at the end, never used for choices.
     pub dev: Vec<PathBuf>,
     pub features: FeatureConfig,
-    /// L2 penalties to try; the best dev macro-F1 wins (the first when there is no dev).
+    /// L2 penalties: the first is used, unless `search` picks among them.
     pub alphas: Vec<f64>,
     pub params: RoleParams,
+    /// Run the cross-validated search over `alphas`, n-gram range and hash size first.
+    pub search: bool,
+    /// Folds of the cross-validated search.
+    pub folds: usize,
+    /// Decode sentence roles over the document with learned transitions.
+    pub decode: bool,
+    /// Take the attribution model from this model file instead of training one.
+    pub reuse_attribution: Option<PathBuf>,
     pub name: String,
     pub version: String,
     /// The command line, for the model card.
@@ -43,6 +55,10 @@ impl Default for TrainOptions {
             features: FeatureConfig::default(),
             alphas: vec![RoleParams::default().alpha],
             params: RoleParams::default(),
+            search: false,
+            folds: 3,
+            decode: true,
+            reuse_attribution: None,
             name: "newsroles-default".into(),
             version: env!("CARGO_PKG_VERSION").into(),
             command: String::new(),
@@ -55,41 +71,56 @@ pub struct TrainOutcome {
     pub model: ModelFile,
     /// Dev figures from raw text (our segmentation), as `score.py` computes them.
     pub dev_scores: Option<eval::Scores>,
+    /// Calibration on dev: ECE before (plain softmax) and after the decoder.
+    pub dev_ece: Option<(f64, f64)>,
     /// Human-readable log of the search and the dev figures.
     pub report: String,
 }
 
-/// Our sentences of one labelled document, each with the role of the gold sentence it
-/// overlaps most (sentences overlapping no labelled gold sentence, e.g. headlines, are
-/// left out).
-pub fn role_samples(
-    featurizer: &Featurizer,
-    attributor: &Attributor,
-    doc: &LabelledDocument,
-) -> Vec<(SparseVec, Role)> {
-    let Some(gold) = &doc.sentences else {
-        return vec![];
-    };
-    let layout = TextLayout::new(&doc.text);
-    let feats = featurizer.featurize(&layout, &attributor.attribute(&layout));
-    let chars = CharIndex::new(&doc.text);
-    layout
-        .sentences
-        .iter()
-        .zip(feats)
-        .filter_map(|(s, x)| {
-            let o = layout.norm.original_range(s.range.clone());
-            let span = chars.span(o.start, o.end);
-            gold.iter()
-                .filter_map(|g| {
-                    g.role
-                        .map(|r| (Span::new(g.start, g.end).overlap(&span), r))
-                })
-                .filter(|(ov, _)| *ov > 0)
-                .max_by_key(|(ov, _)| *ov)
-                .map(|(_, r)| (x, r))
-        })
-        .collect()
+/// One labelled document as the role model sees it: every sentence of our own
+/// segmentation (so the decoder sees whole documents), each with the role of the gold
+/// sentence it overlaps most, or `None` (e.g. a headline outside the labelled text).
+#[derive(Debug, Clone, Default)]
+pub struct RoleDoc {
+    pub feats: Vec<SparseVec>,
+    pub gold: Vec<Option<Role>>,
+}
+
+impl RoleDoc {
+    pub fn new(
+        featurizer: &Featurizer,
+        attributor: &Attributor,
+        doc: &LabelledDocument,
+    ) -> Option<RoleDoc> {
+        let gold = doc.sentences.as_ref()?;
+        let layout = TextLayout::new(&doc.text);
+        let feats = featurizer.featurize(&layout, &attributor.attribute(&layout));
+        let chars = CharIndex::new(&doc.text);
+        let gold = layout
+            .sentences
+            .iter()
+            .map(|s| {
+                let o = layout.norm.original_range(s.range.clone());
+                let span = chars.span(o.start, o.end);
+                gold.iter()
+                    .filter_map(|g| {
+                        g.role
+                            .map(|r| (Span::new(g.start, g.end).overlap(&span), r))
+                    })
+                    .filter(|(ov, _)| *ov > 0)
+                    .max_by_key(|(ov, _)| *ov)
+                    .map(|(_, r)| r)
+            })
+            .collect();
+        Some(RoleDoc { feats, gold })
+    }
+
+    fn scored(&self, model: &RoleModel) -> ScoredDoc {
+        ScoredDoc {
+            logits: self.feats.iter().map(|x| model.logits(x)).collect(),
+            gold: self.gold.clone(),
+        }
+    }
 }
 
 fn read_all(paths: &[PathBuf]) -> Result<Vec<LabelledDocument>> {
@@ -100,38 +131,142 @@ fn read_all(paths: &[PathBuf]) -> Result<Vec<LabelledDocument>> {
     Ok(out)
 }
 
-/// Macro-F1 over the four roles of aligned samples (for the quick search only; the
-/// reported figures come from [`eval::score`] on raw text).
-fn sample_macro_f1(model: &RoleModel, samples: &[(SparseVec, Role)]) -> f64 {
-    let mut conf = [[0usize; 4]; 4];
-    for (x, r) in samples {
-        conf[r.index()][model.predict_role(x).index()] += 1;
+fn featurize_all(
+    featurizer: &Featurizer,
+    attributor: &Attributor,
+    docs: &[LabelledDocument],
+) -> Vec<RoleDoc> {
+    docs.par_iter()
+        .filter_map(|d| RoleDoc::new(featurizer, attributor, d))
+        .collect()
+}
+
+/// Fits the role model on the labelled sentences of `docs`.
+fn fit_docs(params: &RoleParams, docs: &[&RoleDoc], buckets: usize) -> Result<RoleModel> {
+    let samples: Vec<(SparseVec, Role)> = docs
+        .iter()
+        .flat_map(|d| {
+            d.feats
+                .iter()
+                .zip(&d.gold)
+                .filter_map(|(x, g)| g.map(|g| (x.clone(), g)))
+        })
+        .collect();
+    if samples.is_empty() {
+        return Err(Error::Training(
+            "no labelled sentences in the --roles files".into(),
+        ));
     }
-    let mut sum = 0.0;
-    for (k, row) in conf.iter().enumerate() {
-        let tp = row[k] as f64;
-        let fp: usize = conf.iter().map(|g| g[k]).sum::<usize>() - row[k];
-        let fn_: usize = row.iter().sum::<usize>() - row[k];
-        let p = if tp + fp as f64 > 0.0 {
-            tp / (tp + fp as f64)
-        } else {
-            0.0
-        };
-        let r = if tp + fn_ as f64 > 0.0 {
-            tp / (tp + fn_ as f64)
-        } else {
-            0.0
-        };
-        sum += if p + r > 0.0 {
-            2.0 * p * r / (p + r)
-        } else {
-            0.0
-        };
+    let params = RoleParams {
+        balance: false,
+        ..params.clone()
     }
-    sum / 4.0
+    .check()?;
+    fit_roles(&params, &samples, buckets)
+}
+
+fn role_counts(docs: &[RoleDoc]) -> [usize; 4] {
+    let mut c = [0usize; 4];
+    for r in docs.iter().flat_map(|d| d.gold.iter().flatten()) {
+        c[r.index()] += 1;
+    }
+    c
+}
+
+/// Macro-F1 of `k`-fold cross-validation (folds by document) on `docs`, with
+/// sentences decided independently at the best of three prior corrections.
+fn cross_validate(params: &RoleParams, docs: &[RoleDoc], buckets: usize, k: usize) -> Result<f64> {
+    let mut scored = vec![ScoredDoc::default(); docs.len()];
+    for fold in 0..k {
+        let fit: Vec<&RoleDoc> = docs
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| i % k != fold)
+            .map(|(_, d)| d)
+            .collect();
+        let model = fit_docs(params, &fit, buckets)?;
+        for (i, d) in docs.iter().enumerate().filter(|(i, _)| i % k == fold) {
+            scored[i] = d.scored(&model);
+        }
+    }
+    let grid = TuneGrid {
+        weights: vec![0.0],
+        betas: vec![0.0, 0.5, 1.0],
+        temperatures: vec![1.0],
+    };
+    let (d, _) = tune([[0.0; 4]; 5], role_counts(docs), &scored, &grid);
+    Ok(macro_f1(&confusion(&d, &scored)))
+}
+
+/// The cross-validated search on the training split: L2 penalty first, then n-gram
+/// range and hash size at the best penalty. Returns the chosen alpha and features.
+fn search(
+    opts: &TrainOptions,
+    attributor: &Attributor,
+    train_docs: &[LabelledDocument],
+    base: &[RoleDoc],
+    log: &mut String,
+) -> Result<(f64, FeatureConfig)> {
+    let k = opts.folds.max(2);
+    *log += &format!(
+        "search: {k}-fold cross-validation on the training split (folds by document), macro-F1\n"
+    );
+    let try_one = |alpha: f64, features: &FeatureConfig, docs: &[RoleDoc], log: &mut String| {
+        let t = Instant::now();
+        let params = RoleParams {
+            alpha,
+            ..opts.params.clone()
+        };
+        let f1 = cross_validate(&params, docs, features.buckets(), k)?;
+        *log += &format!(
+            "  alpha {alpha:<5} n-grams 1–{} hash 2^{:<3} cv macro-F1 {f1:.4}  ({:.0}s)\n",
+            features.max_ngram,
+            features.buckets_log2,
+            t.elapsed().as_secs_f64()
+        );
+        Ok::<_, Error>((f1, alpha, features.clone()))
+    };
+    let mut tried = Vec::new();
+    for &alpha in &opts.alphas {
+        tried.push(try_one(alpha, &opts.features, base, log)?);
+    }
+    let best_of = |tried: &[(f64, f64, FeatureConfig)]| {
+        tried
+            .iter()
+            .cloned()
+            .fold(None, |b: Option<(f64, f64, FeatureConfig)>, t| match b {
+                Some(b) if b.0 >= t.0 => Some(b),
+                _ => Some(t),
+            })
+    };
+    let alpha = best_of(&tried).map_or(opts.alphas[0], |b| b.1);
+    for variant in [
+        FeatureConfig {
+            max_ngram: 1,
+            ..opts.features.clone()
+        },
+        FeatureConfig {
+            buckets_log2: 16,
+            ..opts.features.clone()
+        },
+    ] {
+        let docs = featurize_all(&Featurizer::new(variant.clone()), attributor, train_docs);
+        tried.push(try_one(alpha, &variant, &docs, log)?);
+    }
+    let best = best_of(&tried);
+    let (f1, alpha, features) = best.expect("at least one configuration was tried");
+    *log += &format!(
+        "chose alpha {alpha}, n-grams 1–{}, hash 2^{} (cv macro-F1 {f1:.4})\n",
+        features.max_ngram, features.buckets_log2
+    );
+    Ok((alpha, features))
 }
 
 /// Trains a model file.
+///
+/// Choices are made on the training split only (cross-validation, and a held-out
+/// fifth of the training documents for the decoder); the dev files are evaluated
+/// once at the end.
 ///
 /// # Errors
 /// [`Error::InvalidInput`] for unreadable or malformed corpora, [`Error::Training`]
@@ -139,7 +274,9 @@ fn sample_macro_f1(model: &RoleModel, samples: &[(SparseVec, Role)]) -> f64 {
 pub fn train(opts: &TrainOptions) -> Result<TrainOutcome> {
     let t0 = Instant::now();
     let mut log = String::new();
-    let featurizer = Featurizer::new(opts.features.clone());
+    if opts.alphas.is_empty() {
+        return Err(Error::Training("no alpha to try".into()));
+    }
     let train_docs = read_all(&opts.roles)?;
     let dev_docs = read_all(&opts.dev)?;
     // Attribution first: the role features use what it finds.
@@ -149,7 +286,10 @@ pub fn train(opts: &TrainOptions) -> Result<TrainOutcome> {
         .filter(|d| d.quotes.is_some())
         .cloned()
         .collect();
-    let attribution = if quote_docs.is_empty() {
+    let attribution = if let Some(p) = &opts.reuse_attribution {
+        log += &format!("attribution: taken from {}\n", p.display());
+        ModelFile::load(p)?.attribution
+    } else if quote_docs.is_empty() {
         log += "attribution: rules (no --quotes data)\n";
         Attributor::rules()
     } else {
@@ -163,56 +303,82 @@ pub fn train(opts: &TrainOptions) -> Result<TrainOutcome> {
         a
     };
 
-    let samples: Vec<(SparseVec, Role)> = train_docs
-        .par_iter()
-        .flat_map_iter(|d| role_samples(&featurizer, &attribution, d))
-        .collect();
-    if samples.is_empty() {
+    let mut features = opts.features.clone();
+    let mut docs = featurize_all(
+        &Featurizer::new(features.clone()),
+        &attribution,
+        &train_docs,
+    );
+    let n_sent: usize = docs.iter().map(|d| d.gold.iter().flatten().count()).sum();
+    if n_sent == 0 {
         return Err(Error::Training(
             "no labelled sentences in the --roles files".into(),
         ));
     }
-    let dev_role_docs: Vec<&LabelledDocument> =
-        dev_docs.iter().filter(|d| d.sentences.is_some()).collect();
-    let dev_samples: Vec<(SparseVec, Role)> = dev_role_docs
-        .par_iter()
-        .flat_map_iter(|d| role_samples(&featurizer, &attribution, d))
-        .collect();
     log += &format!(
-        "role training: {} documents, {} sentences; dev: {} documents, {} sentences\n",
-        train_docs.len(),
-        samples.len(),
-        dev_role_docs.len(),
-        dev_samples.len()
+        "role training: {} documents, {n_sent} labelled sentences\n",
+        docs.len()
     );
-
-    let mut best: Option<(f64, f64, RoleModel)> = None;
-    for &alpha in &opts.alphas {
+    let mut alpha = opts.alphas[0];
+    if opts.search {
         let t = Instant::now();
-        let params = RoleParams {
-            alpha,
-            ..opts.params.clone()
+        let (a, f) = search(opts, &attribution, &train_docs, &docs, &mut log)?;
+        if f != features {
+            docs = featurize_all(&Featurizer::new(f.clone()), &attribution, &train_docs);
         }
-        .check()?;
-        let model = fit_roles(&params, &samples, featurizer.config().buckets())?;
-        let f1 = if dev_samples.is_empty() {
-            0.0
+        alpha = a;
+        features = f;
+        log += &format!("search took {:.0}s\n", t.elapsed().as_secs_f64());
+    }
+    let params = RoleParams {
+        alpha,
+        ..opts.params.clone()
+    };
+    let buckets = features.buckets();
+
+    // Decoder: transitions from all gold sequences; weight, prior correction and
+    // temperature chosen on every fifth training document, scored by a model fitted
+    // on the other four fifths.
+    let transitions = Decoder::count_transitions(docs.iter().map(|d| d.gold.as_slice()));
+    let decoder = if opts.decode || opts.params.balance {
+        let t = Instant::now();
+        let fit: Vec<&RoleDoc> = docs
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| i % 5 != 4)
+            .map(|(_, d)| d)
+            .collect();
+        let model = fit_docs(&params, &fit, buckets)?;
+        let held: Vec<ScoredDoc> = docs
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| i % 5 == 4)
+            .map(|(_, d)| d.scored(&model))
+            .collect();
+        let grid = if opts.decode {
+            TuneGrid::default()
         } else {
-            sample_macro_f1(&model, &dev_samples)
+            TuneGrid {
+                weights: vec![0.0],
+                ..TuneGrid::default()
+            }
         };
+        let (d, rep) = tune(transitions, role_counts(&docs), &held, &grid);
         log += &format!(
-            "  alpha {alpha:<6} dev macro-F1 (aligned sentences) {f1:.4}  fit {:.1}s\n",
+            "{rep}decoder tuning (fit on 4/5 of train, scored on 1/5) took {:.1}s\n",
             t.elapsed().as_secs_f64()
         );
-        tracing::info!(alpha, f1, "fitted role model");
-        if best.as_ref().is_none_or(|b| f1 > b.0) {
-            best = Some((f1, alpha, model));
-        }
-    }
-    let Some((_, alpha, roles)) = best else {
-        return Err(Error::Training("no alpha to try".into()));
+        d
+    } else {
+        Decoder::default()
     };
-    log += &format!("chose alpha {alpha}\n");
+    let t = Instant::now();
+    let all: Vec<&RoleDoc> = docs.iter().collect();
+    let roles = fit_docs(&params, &all, buckets)?;
+    log += &format!(
+        "final fit on all training documents: {:.1}s\n",
+        t.elapsed().as_secs_f64()
+    );
     let search_log = log.clone();
 
     let meta = ModelMeta {
@@ -225,22 +391,36 @@ pub fn train(opts: &TrainOptions) -> Result<TrainOutcome> {
         trained_at: now_rfc3339(),
         card: String::new(),
         sha256: String::new(),
-        has_attribution_model: !quote_docs.is_empty(),
+        has_attribution_model: !quote_docs.is_empty() || opts.reuse_attribution.is_some(),
     };
     let mut model = ModelFile {
         meta,
-        features: opts.features.clone(),
+        features: features.clone(),
         labels: Role::ALL.iter().map(|r| r.to_string()).collect(),
         roles: roles.to_sparse(),
+        decoder: decoder.clone(),
         attribution,
     };
 
     // Dev figures from raw text, exactly as score.py computes them.
-    let dev_scores = if dev_docs.is_empty() {
-        None
+    let mut quote_types = None;
+    let (dev_scores, dev_ece) = if dev_docs.is_empty() {
+        (None, None)
     } else {
         let pipeline = Pipeline::from_model(model.clone(), Path::new("<in memory>"))?;
-        Some(eval::evaluate(&pipeline, &dev_docs))
+        let (scores, types) = eval::evaluate_detailed(&pipeline, &dev_docs);
+        if types.all.gold > 0 {
+            quote_types = Some(types);
+        }
+        let dev_roles = featurize_all(&Featurizer::new(features), &model.attribution, &dev_docs);
+        let scored: Vec<ScoredDoc> = dev_roles.iter().map(|d| d.scored(&roles)).collect();
+        let ece = (!scored.is_empty()).then(|| {
+            (
+                ece(&Decoder::default(), &scored, 10),
+                ece(&decoder, &scored, 10),
+            )
+        });
+        (Some(scores), ece)
     };
     if let Some(s) = &dev_scores {
         model.meta.metrics = eval::metrics_map(s);
@@ -249,12 +429,28 @@ pub fn train(opts: &TrainOptions) -> Result<TrainOutcome> {
             eval::render_text(s)
         );
     }
-    log += &format!("training took {:.1}s\n", t0.elapsed().as_secs_f64());
-    model.meta.card =
-        crate::model::card::render(&model, opts, alpha, &search_log, dev_scores.as_ref());
+    if let Some((before, after)) = dev_ece {
+        model.meta.metrics.insert("roles.ece".into(), after);
+        log += &format!("dev calibration (ECE, 10 bins, aligned sentences): {before:.4} plain softmax → {after:.4} decoded and calibrated\n");
+    }
+    let secs = t0.elapsed().as_secs_f64();
+    log += &format!("training took {secs:.1}s\n");
+    if let Some(t) = &quote_types {
+        log += &eval::render_quote_types(t);
+    }
+    model.meta.card = crate::model::card::render(
+        &model,
+        opts,
+        alpha,
+        &search_log,
+        dev_scores.as_ref(),
+        dev_ece,
+        quote_types.as_ref(),
+    );
     Ok(TrainOutcome {
         model,
         dev_scores,
+        dev_ece,
         report: log,
     })
 }

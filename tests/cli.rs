@@ -227,7 +227,10 @@ fn missing_or_corrupt_model_names_the_file() {
     assert!(String::from_utf8_lossy(&out.stderr).contains("nope.model"));
 
     let corrupt = dir.path().join("corrupt.model");
-    std::fs::write(&corrupt, b"NEWSROLE\x01\x00\x00\x00garbage").unwrap();
+    let mut bytes = b"NEWSROLE".to_vec();
+    bytes.extend(newsroles::model::FORMAT_VERSION.to_le_bytes());
+    bytes.extend(b"garbage");
+    std::fs::write(&corrupt, bytes).unwrap();
     let out = run(
         &["classify", "--model", corrupt.to_str().unwrap()],
         Some(b"{\"text\":\"x\"}\n"),

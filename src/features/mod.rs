@@ -18,11 +18,12 @@ pub use lexicon::{is_cue_word, CUE_PHRASES};
 ///
 /// | name | default | meaning |
 /// |---|---|---|
-/// | `version` | 2 | feature-extraction version; a model trained with another is refused |
+/// | `version` | 3 | feature-extraction version; a model trained with another is refused |
 /// | `buckets_log2` | 18 | hash space is `2^buckets_log2` buckets |
 /// | `max_ngram` | 2 | word n-grams from 1 to this |
 /// | `context` | true | add neighbour-sentence words and cues |
 /// | `attribution` | true | add what attribution found: a cue of a found quote in the sentence, and how much of it found quotes cover |
+/// | `discourse` | true | add tense, modality, temporal-expression, name-density and paragraph-shape cues, and the attribution facts of the sentences two away |
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct FeatureConfig {
     pub version: u32,
@@ -30,10 +31,11 @@ pub struct FeatureConfig {
     pub max_ngram: u32,
     pub context: bool,
     pub attribution: bool,
+    pub discourse: bool,
 }
 
 /// The feature-extraction version this build implements.
-pub const FEATURES_VERSION: u32 = 2;
+pub const FEATURES_VERSION: u32 = 3;
 
 impl Default for FeatureConfig {
     fn default() -> Self {
@@ -43,6 +45,7 @@ impl Default for FeatureConfig {
             max_ngram: 2,
             context: true,
             attribution: true,
+            discourse: true,
         }
     }
 }
@@ -68,6 +71,186 @@ struct SentenceFacts {
     /// What attribution found here: "none", or the kind of quote whose cue is in
     /// this sentence, or how much of it found quotes cover.
     attr: &'static str,
+    /// Tense, modality, time and name-density cues (see [`discourse_cues`]).
+    cues: DiscourseCues,
+}
+
+/// Cues of a sentence's discourse function that plain n-grams see only word by word:
+/// grouped here so that rare members of a group share one weight.
+#[derive(Debug, Clone, Copy, Default)]
+struct DiscourseCues {
+    /// "will", "expected to", "plans to": predictions and consequences (claims).
+    future: bool,
+    /// "could", "may", "might", "would", "likely": hedged judgement (claims).
+    hedge: bool,
+    /// "should", "must", "need to": evaluation (claims).
+    obligation: bool,
+    /// Past-tense verbs ("was", "-ed"): happenings (events, history).
+    past: bool,
+    /// "has been", "have risen": perfect aspect (background, recent context).
+    perfect: bool,
+    /// Present "is/are": general statements (background, claims).
+    present: bool,
+    /// A specific recent time: a weekday, "yesterday", "today", "last week".
+    recent_time: bool,
+    /// Distant time: "ago", "since", "in the 1990s", years.
+    distant_time: bool,
+    /// Share of words (after the first) that are capitalised: names, places, bodies.
+    caps: &'static str,
+}
+
+const FUTURE: &[&str] = &[
+    "will",
+    "won't",
+    "'ll",
+    "expected",
+    "expects",
+    "plans",
+    "planned",
+    "set",
+    "going",
+    "forecast",
+    "predicted",
+    "upcoming",
+    "next",
+];
+const HEDGE: &[&str] = &[
+    "could",
+    "may",
+    "might",
+    "would",
+    "likely",
+    "unlikely",
+    "possibly",
+    "perhaps",
+    "probably",
+    "potential",
+    "potentially",
+    "appears",
+    "seems",
+    "suggests",
+    "suggest",
+];
+const OBLIGATION: &[&str] = &[
+    "should",
+    "must",
+    "need",
+    "needs",
+    "ought",
+    "important",
+    "crucial",
+    "essential",
+    "necessary",
+];
+const PAST: &[&str] = &[
+    "was", "were", "had", "did", "came", "went", "took", "made", "won", "lost", "began", "fell",
+    "rose", "met", "held", "gave", "left", "killed", "sent",
+];
+const PRESENT: &[&str] = &[
+    "is", "are", "am", "does", "do", "remains", "remain", "has", "have",
+];
+const RECENT: &[&str] = &[
+    "monday",
+    "tuesday",
+    "wednesday",
+    "thursday",
+    "friday",
+    "saturday",
+    "sunday",
+    "yesterday",
+    "today",
+    "tonight",
+    "earlier",
+    "overnight",
+    "weekend",
+    "morning",
+    "afternoon",
+    "evening",
+];
+const DISTANT: &[&str] = &[
+    "ago",
+    "since",
+    "decades",
+    "decade",
+    "century",
+    "history",
+    "historically",
+    "former",
+    "formerly",
+    "previously",
+    "once",
+    "<year>",
+];
+
+const F_FUTURE: u8 = 1;
+const F_HEDGE: u8 = 2;
+const F_OBLIGATION: u8 = 4;
+const F_PAST: u8 = 8;
+const F_PRESENT: u8 = 16;
+const F_RECENT: u8 = 32;
+const F_DISTANT: u8 = 64;
+
+/// Every cue word with the groups it belongs to: one hash probe per word instead of a
+/// scan of each list.
+static CUE_GROUPS: std::sync::LazyLock<std::collections::HashMap<&'static str, u8>> =
+    std::sync::LazyLock::new(|| {
+        let mut m = std::collections::HashMap::new();
+        for (list, bit) in [
+            (FUTURE, F_FUTURE),
+            (HEDGE, F_HEDGE),
+            (OBLIGATION, F_OBLIGATION),
+            (PAST, F_PAST),
+            (PRESENT, F_PRESENT),
+            (RECENT, F_RECENT),
+            (DISTANT, F_DISTANT),
+        ] {
+            for w in list {
+                *m.entry(*w).or_insert(0) |= bit;
+            }
+        }
+        m
+    });
+
+fn discourse_cues(words: &[String], raw: &[&str]) -> DiscourseCues {
+    let groups = words.iter().fold(0u8, |acc, w| {
+        acc | CUE_GROUPS.get(w.as_str()).copied().unwrap_or(0)
+    });
+    let has = |bit: u8| groups & bit != 0;
+    let past = has(F_PAST) || words.iter().any(|w| w.len() > 4 && w.ends_with("ed"));
+    let perfect = words.windows(2).any(|p| {
+        matches!(p[0].as_str(), "has" | "have" | "had")
+            && (p[1] == "been"
+                || (p[1].len() > 3 && (p[1].ends_with("ed") || p[1].ends_with("en"))))
+    });
+    let recent_time = has(F_RECENT)
+        || words.windows(2).any(|p| {
+            p[0] == "last" && matches!(p[1].as_str(), "week" | "month" | "night" | "year")
+        });
+    let caps_n = raw
+        .iter()
+        .skip(1)
+        .filter(|w| w.chars().next().is_some_and(char::is_uppercase))
+        .count();
+    let frac = caps_n as f32 / raw.len().saturating_sub(1).max(1) as f32;
+    DiscourseCues {
+        future: has(F_FUTURE),
+        hedge: has(F_HEDGE),
+        obligation: has(F_OBLIGATION),
+        past,
+        perfect,
+        present: has(F_PRESENT),
+        recent_time,
+        distant_time: has(F_DISTANT),
+        caps: if caps_n == 0 {
+            "0"
+        } else if frac < 0.15 {
+            "lo"
+        } else if frac < 0.35 {
+            "mid"
+        } else {
+            "hi"
+        },
+    }
 }
 
 /// Turns the sentences of a [`TextLayout`] into sparse vectors.
@@ -220,6 +403,12 @@ impl Featurizer {
                     })
                     .collect();
                 let cue = words.iter().any(|w| is_cue_word(w));
+                let raw: Vec<&str> = toks
+                    .iter()
+                    .filter(|t| t.kind == TokenKind::Word)
+                    .map(|t| t.text)
+                    .collect();
+                let cues = discourse_cues(&words, &raw);
                 let according = st.to_ascii_lowercase().contains("according to");
                 // Share of the sentence inside paired quotation marks.
                 while qi < layout.quotes.len() && layout.quotes[qi].content.end <= s.range.start {
@@ -244,6 +433,7 @@ impl Featurizer {
                     quote_frac,
                     has_mark,
                     attr: attr_fact,
+                    cues,
                 }
             })
             .collect()
@@ -262,6 +452,12 @@ impl Featurizer {
             .filter(|w| w.len() >= 4)
             .map(|w| w.as_str())
             .collect();
+        // Sentences per paragraph: one-sentence paragraphs are typical of wire copy's
+        // quotes and events.
+        let mut para_len = vec![0usize; layout.sentences.last().map_or(0, |s| s.paragraph + 1)];
+        for s in &layout.sentences {
+            para_len[s.paragraph] += 1;
+        }
         let mut out = Vec::with_capacity(n);
         for (i, (s, f)) in layout.sentences.iter().zip(&facts).enumerate() {
             let mut v = SparseVec::with_capacity(8 * f.words.len() + 32);
@@ -306,6 +502,47 @@ impl Featurizer {
                     "hi"
                 };
                 flag("lead_overlap", b);
+            }
+            if self.config.discourse {
+                let c = &f.cues;
+                for (name, on) in [
+                    ("future", c.future),
+                    ("hedge", c.hedge),
+                    ("oblig", c.obligation),
+                    ("past", c.past),
+                    ("perfect", c.perfect),
+                    ("present", c.present),
+                    ("recent_time", c.recent_time),
+                    ("distant_time", c.distant_time),
+                ] {
+                    if on {
+                        flag(name, "1");
+                    }
+                }
+                flag(
+                    "tense",
+                    match (c.past, c.present) {
+                        (true, false) => "past",
+                        (false, true) => "present",
+                        (true, true) => "mixed",
+                        (false, false) => "none",
+                    },
+                );
+                flag("caps", c.caps);
+                flag("para_len", &para_len[s.paragraph].min(4).to_string());
+                flag(
+                    "first_in_para+pos",
+                    &format!("{}:{}", s.index_in_paragraph == 0, (4 * i) / n.max(1)),
+                );
+                for (off, name) in [(-2i64, "prev2_attr"), (2, "next2_attr")] {
+                    let j = i as i64 + off;
+                    let v = if j < 0 || j >= n as i64 {
+                        "none"
+                    } else {
+                        facts[j as usize].attr
+                    };
+                    flag(name, v);
+                }
             }
             if self.config.context {
                 for (off, name) in [(-1i64, "prev"), (1, "next")] {

@@ -15,6 +15,8 @@ pub fn render(
     alpha: f64,
     search: &str,
     dev: Option<&Scores>,
+    dev_ece: Option<(f64, f64)>,
+    quote_types: Option<&crate::eval::QuoteTypeTable>,
 ) -> String {
     let m = &model.meta;
     let mut s = String::new();
@@ -25,10 +27,11 @@ pub fn render(
     let _ = writeln!(s, "- training data: {}", m.training_data);
     let _ = writeln!(
         s,
-        "- features: hashed word 1–{}-grams into 2^{} buckets, cue-verb, quotation-mark, position and lead-overlap features{}{}",
+        "- features: hashed word 1–{}-grams into 2^{} buckets, cue-verb, quotation-mark, position and lead-overlap features{}{}{}",
         model.features.max_ngram,
         model.features.buckets_log2,
         if model.features.context { ", neighbour-sentence words and cues" } else { "" },
+        if model.features.discourse { ", tense/modality/time/name-density and paragraph-shape cues" } else { "" },
         if model.features.attribution {
             ", and what attribution found in the sentence (a quote's cue, quote coverage)"
         } else {
@@ -37,9 +40,17 @@ pub fn render(
     );
     let _ = writeln!(
         s,
-        "- role classifier: multinomial logistic regression (linfa-logistic, L-BFGS), alpha {alpha} chosen on dev from {:?}; {} weight rows",
-        opts.alphas,
+        "- role classifier: multinomial logistic regression (linfa-logistic, L-BFGS), alpha {alpha}{}; {} weight rows",
+        if opts.search { format!(" chosen by cross-validation on train from {:?}", opts.alphas) } else { String::new() },
         model.roles.rows.len()
+    );
+    let d = &model.decoder;
+    let _ = writeln!(
+        s,
+        "- document decoding: forward–backward over role transitions counted on train (weight {}), temperature {}, prior-correction offsets {:?}, chosen on a held-out fifth of the training documents",
+        d.weight,
+        d.temperature,
+        d.offsets.map(|o| (o * 1000.0).round() / 1000.0)
     );
     let _ = writeln!(
         s,
@@ -58,8 +69,9 @@ Role mapping: Speech → quote; Main, Main_Consequence, Cause_Specific, Distant_
 Cause_General, Distant_Historical, NA → background; Distant_Evaluation, Distant_Expectations_Consequences → claim.\n\
 - **PolNeAR** (quote attribution): Newell, Margolin & Ruths, \"An Attribution Relations Corpus for \
 Political News\", LREC 2018. Research use.\n\n\
-Split: trained on the `train` files, hyper-parameters chosen on the `dev` files, figures below on `dev`. \
-The test splits are withheld, so these are estimates.\n\n";
+Split: trained and tuned on the `train` files only (cross-validation by document for the search, \
+every fifth training document held out for the decoder); the `dev` files are scored once, at the end. \
+The test splits are withheld, so the dev figures are estimates.\n\n";
     let _ = writeln!(s, "## Search\n\n```\n{}```\n", search);
     if let Some(d) = dev {
         s += "## Against the anchors (dev)\n\n| figure | this model | anchor |\n|---|---|---|\n";
@@ -87,9 +99,20 @@ The test splits are withheld, so these are estimates.\n\n";
             }
         }
         s += "\n";
+        if let Some((before, after)) = dev_ece {
+            let _ = writeln!(
+                s,
+                "Calibration on dev (expected calibration error of the reported `confidence`, 10 bins, sentences aligned to gold): {before:.3} with plain per-sentence softmax, {after:.3} decoded and calibrated.\n"
+            );
+        }
         s += "## Dev figures (raw text, own segmentation, as `score.py` computes them)\n\n```\n";
         s += &crate::eval::render_text(d);
         s += "```\n";
+        if let Some(t) = quote_types {
+            s += "\n## Attribution errors by quote type (PolNeAR dev)\n\n```\n";
+            s += &crate::eval::render_quote_types(t);
+            s += "```\n";
+        }
     }
     s
 }

@@ -4,9 +4,12 @@
 //! model and its card.
 
 pub mod card;
+pub mod decode;
 mod fit;
 pub mod persist;
+pub mod tune;
 
+pub use decode::Decoder;
 pub use fit::{fit_roles, RoleParams, ValidRoleParams};
 pub use persist::{ModelFile, FORMAT_VERSION};
 

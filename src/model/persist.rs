@@ -6,7 +6,7 @@
 //! role weights, attribution model). The checksum turns a truncated or damaged file
 //! into a clear error instead of a model that silently predicts nonsense.
 
-use super::{ModelMeta, RoleModel, SparseWeights};
+use super::{Decoder, ModelMeta, RoleModel, SparseWeights};
 use crate::attribution::Attributor;
 use crate::document::Role;
 use crate::error::{Error, Result};
@@ -16,7 +16,7 @@ use sha2::{Digest, Sha256};
 use std::path::Path;
 
 /// The format this build writes and the newest it reads.
-pub const FORMAT_VERSION: u32 = 1;
+pub const FORMAT_VERSION: u32 = 2;
 const MAGIC: &[u8; 8] = b"NEWSROLE";
 const HEADER: usize = 8 + 4 + 32;
 
@@ -28,6 +28,8 @@ pub struct ModelFile {
     /// Role labels in weight-column order; must be quote, claim, event, background.
     pub labels: Vec<String>,
     pub roles: SparseWeights,
+    /// How sentence scores become document-level role probabilities.
+    pub decoder: Decoder,
     pub attribution: Attributor,
 }
 
@@ -80,6 +82,11 @@ impl ModelFile {
                 "model format {version}, this build reads format {FORMAT_VERSION}; use a newsroles release that matches the model"
             )));
         }
+        if version < FORMAT_VERSION {
+            return Err(bad(format!(
+                "model format {version} is older than this build's format {FORMAT_VERSION}; retrain it with `newsroles train`"
+            )));
+        }
         if bytes.len() < HEADER {
             return Err(bad(format!(
                 "truncated: {} bytes, shorter than the header",
@@ -112,6 +119,7 @@ impl ModelFile {
                 m.features.buckets()
             )));
         }
+        m.decoder.check().map_err(bad)?;
         m.meta.sha256 = hex(&Sha256::digest(bytes));
         m.meta.format_version = version;
         Ok(m)
@@ -167,6 +175,7 @@ mod tests {
             features,
             labels: Role::ALL.iter().map(|r| r.to_string()).collect(),
             roles: roles.to_sparse(),
+            decoder: Decoder::default(),
             attribution: Attributor::rules(),
         }
     }
@@ -223,6 +232,14 @@ mod tests {
             e.contains(&format!("model format {}", FORMAT_VERSION + 1)),
             "{e}"
         );
+    }
+
+    #[test]
+    fn older_format_asks_for_a_retrain() {
+        let mut b = tiny().to_bytes().unwrap();
+        b[8..12].copy_from_slice(&(FORMAT_VERSION - 1).to_le_bytes());
+        let e = err_of(&b);
+        assert!(e.contains("older") && e.contains("retrain"), "{e}");
     }
 
     #[test]
