@@ -23,6 +23,12 @@
 //! `tests/fixtures/articles.jsonl` joined (with a printed note).
 
 use newsroles::service::pb::{self, news_roles_client::NewsRolesClient};
+
+// The same allocator as the `newsroles` binary, so the in-process server measures
+// what `newsroles serve` runs.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 use newsroles::service::{serve, ServiceConfig};
 use newsroles::{Document, Pipeline};
 use std::net::SocketAddr;

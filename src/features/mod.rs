@@ -8,7 +8,7 @@
 
 mod lexicon;
 
-use crate::attribution::DocAttribution;
+use crate::attribution::{DocAttribution, FastMap, FastSet};
 use crate::text::{tokenize, SentenceSpan, TextLayout, TokenKind};
 use serde::{Deserialize, Serialize};
 
@@ -192,9 +192,9 @@ const F_DISTANT: u8 = 64;
 
 /// Every cue word with the groups it belongs to: one hash probe per word instead of a
 /// scan of each list.
-static CUE_GROUPS: std::sync::LazyLock<std::collections::HashMap<&'static str, u8>> =
+static CUE_GROUPS: std::sync::LazyLock<FastMap<&'static str, u8>> =
     std::sync::LazyLock::new(|| {
-        let mut m = std::collections::HashMap::new();
+        let mut m = FastMap::default();
         for (list, bit) in [
             (FUTURE, F_FUTURE),
             (HEDGE, F_HEDGE),
@@ -445,7 +445,7 @@ impl Featurizer {
         let facts = self.facts(layout, attr);
         let n = facts.len();
         // Words of the headline and lead: sentences about the main event reuse them.
-        let lead: std::collections::HashSet<&str> = facts
+        let lead: FastSet<&str> = facts
             .iter()
             .take(2)
             .flat_map(|f| f.words.iter())
