@@ -134,6 +134,12 @@ struct TrainArgs {
     /// Decide each sentence alone (no role transitions over the document).
     #[arg(long)]
     no_decode: bool,
+    /// Word n-grams from 1 to N, N = 1 or 2 (what --search calls the n-gram range).
+    #[arg(long, default_value_t = 2, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=2))]
+    max_ngram: u32,
+    /// Hash space of 2^B feature buckets.
+    #[arg(long, default_value_t = 18, value_name = "B", value_parser = clap::value_parser!(u32).range(8..=24))]
+    hash_bits: u32,
     /// Leave out neighbour-sentence features (for ablations).
     #[arg(long)]
     no_context: bool,
@@ -378,6 +384,8 @@ fn train_cmd(a: TrainArgs) -> Result<()> {
             context: !a.no_context,
             discourse: !a.no_discourse,
             attribution: !a.no_attribution_features,
+            max_ngram: a.max_ngram,
+            buckets_log2: a.hash_bits,
             ..Default::default()
         },
         name: a.name,

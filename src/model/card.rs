@@ -71,6 +71,7 @@ Cause_General, Distant_Historical, NA → background; Distant_Evaluation, Distan
 Political News\", LREC 2018. Research use.\n\n\
 Split: trained and tuned on the `train` files only (cross-validation by document for the search, \
 every fifth training document held out for the decoder); the `dev` files are scored once, at the end. \
+One exception: the speaker ranker's \"no speaker\" threshold is tuned on the PolNeAR `dev` file (see the log below). \
 The test splits are withheld, so the dev figures are estimates.\n\n";
     let _ = writeln!(s, "## Search\n\n```\n{}```\n", search);
     if let Some(d) = dev {
