@@ -7,6 +7,7 @@
 
 use newsroles::document::Role;
 use newsroles::features::SparseVec;
+use newsroles::model::tune::{f1_per_role, macro_f1};
 use newsroles::model::{fit_roles, RoleParams};
 use std::time::Instant;
 
@@ -48,24 +49,13 @@ fn main() {
     for (x, r) in &dv {
         conf[r.index()][m.predict_role(x).index()] += 1;
     }
-    let f1: Vec<f64> = (0..4)
-        .map(|k| {
-            let tp = conf[k][k] as f64;
-            let p = tp / (0..4).map(|g| conf[g][k]).sum::<usize>().max(1) as f64;
-            let r = tp / conf[k].iter().sum::<usize>().max(1) as f64;
-            if p + r > 0.0 {
-                2.0 * p * r / (p + r)
-            } else {
-                0.0
-            }
-        })
-        .collect();
+    let f1 = f1_per_role(&conf);
     println!(
         "alpha {} cols {} iter {}: fit {secs:.1}s macro-F1 {:.4} {:?}",
         a[2],
         a[3],
         a[4],
-        f1.iter().sum::<f64>() / 4.0,
+        macro_f1(&conf),
         f1.iter()
             .map(|x| (x * 1000.0).round() / 1000.0)
             .collect::<Vec<_>>()

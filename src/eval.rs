@@ -683,7 +683,8 @@ fn covered_length(span: Sp, parts: &[Sp]) -> Pos {
     total
 }
 
-fn f1(p: f64, r: f64) -> f64 {
+/// Harmonic mean of precision and recall (0 when both are 0).
+pub fn f1(p: f64, r: f64) -> f64 {
     if p + r == 0.0 {
         0.0
     } else {

@@ -2,37 +2,13 @@
 //! compression, standard input, resume after a kill or a cut-off line, and bad
 //! records, each answered by one line in place.
 
+use crate::util::{bin, run};
 use serde_json::Value;
 use std::io::Write;
 use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 use std::time::{Duration, Instant};
-
-fn bin() -> Command {
-    let mut c = Command::new(env!("CARGO_BIN_EXE_newsroles"));
-    c.env("NEWSROLES_LOG", "warn");
-    c
-}
-
-fn run(args: &[&str], stdin: Option<&[u8]>) -> Output {
-    let mut child = bin()
-        .args(args)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("spawn newsroles");
-    if let Some(input) = stdin {
-        // A process that fails early exits without reading; that pipe error is expected.
-        match child.stdin.take().expect("stdin").write_all(input) {
-            Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => {}
-            other => other.expect("write stdin"),
-        }
-    }
-    drop(child.stdin.take());
-    child.wait_with_output().expect("wait newsroles")
-}
 
 /// Runs and expects exit status `code`, with stderr in the message otherwise.
 fn run_ok(args: &[&str], stdin: Option<&[u8]>, code: i32) -> Output {

@@ -1,34 +1,8 @@
 //! Runs the built `newsroles` binary the way users do.
 
-use crate::util;
+use crate::util::{self, run};
 use serde_json::Value;
-use std::io::Write;
-use std::process::{Command, Output, Stdio};
-
-fn bin() -> Command {
-    let mut c = Command::new(env!("CARGO_BIN_EXE_newsroles"));
-    c.env("NEWSROLES_LOG", "warn");
-    c
-}
-
-fn run(args: &[&str], stdin: Option<&[u8]>) -> Output {
-    let mut c = bin();
-    c.args(args)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped());
-    let mut child = c.spawn().expect("spawn newsroles");
-    if let Some(input) = stdin {
-        // A process that fails early (a missing model) exits without reading its
-        // input; the broken pipe that causes is expected, not a test failure.
-        match child.stdin.take().expect("stdin").write_all(input) {
-            Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => {}
-            other => other.expect("write stdin"),
-        }
-    }
-    drop(child.stdin.take());
-    child.wait_with_output().expect("wait newsroles")
-}
+use std::process::{Command, Output};
 
 fn lines(out: &Output) -> Vec<Value> {
     String::from_utf8_lossy(&out.stdout)

@@ -1,7 +1,9 @@
 //! Shared test helpers.
 #![allow(dead_code)]
 
+use std::io::Write;
 use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
 
 /// The repository root.
 pub fn root() -> PathBuf {
@@ -33,4 +35,31 @@ pub fn fixture(name: &str) -> PathBuf {
 
 pub fn exists(p: &Path) -> bool {
     p.exists()
+}
+
+/// The built `newsroles` binary, quiet logs.
+pub fn bin() -> Command {
+    let mut c = Command::new(env!("CARGO_BIN_EXE_newsroles"));
+    c.env("NEWSROLES_LOG", "warn");
+    c
+}
+
+/// Runs the binary with `args` and optional standard input, to completion.
+pub fn run(args: &[&str], stdin: Option<&[u8]>) -> Output {
+    let mut c = bin();
+    c.args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    let mut child = c.spawn().expect("spawn newsroles");
+    if let Some(input) = stdin {
+        // A process that fails early (a missing model) exits without reading its
+        // input; the broken pipe that causes is expected, not a test failure.
+        match child.stdin.take().expect("stdin").write_all(input) {
+            Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => {}
+            other => other.expect("write stdin"),
+        }
+    }
+    drop(child.stdin.take());
+    child.wait_with_output().expect("wait newsroles")
 }

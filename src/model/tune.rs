@@ -41,11 +41,7 @@ pub fn f1_per_role(c: &[[usize; 4]; 4]) -> [f64; 4] {
         let pred: usize = (0..4).map(|g| c[g][k]).sum();
         let gold: usize = c[k].iter().sum();
         let (p, r) = (tp / pred.max(1) as f64, tp / gold.max(1) as f64);
-        out[k] = if p + r > 0.0 {
-            2.0 * p * r / (p + r)
-        } else {
-            0.0
-        };
+        out[k] = crate::eval::f1(p, r);
     }
     out
 }
