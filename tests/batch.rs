@@ -475,3 +475,50 @@ fn gunzip_prefix(b: &[u8]) -> Vec<u8> {
         }
     }
 }
+
+/// `classify -` as a pipe stage (Spark's RDD.pipe, Hadoop streaming): each record
+/// written to standard input is answered on standard output before the next one is
+/// sent, so a writer that waits for answers never deadlocks with a filling chunk.
+#[test]
+fn a_pipe_is_answered_record_by_record() {
+    let mut child = bin()
+        .args(["classify", "-q", "-"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("start newsroles");
+    let mut stdin = child.stdin.take().unwrap();
+    let stdout = child.stdout.take().unwrap();
+    // Read answers on a thread so a missing flush fails the test instead of hanging it.
+    let (tx, rx) = std::sync::mpsc::channel();
+    let reader = std::thread::spawn(move || {
+        use std::io::BufRead;
+        for line in std::io::BufReader::new(stdout).lines() {
+            if tx.send(line.unwrap()).is_err() {
+                break;
+            }
+        }
+    });
+    for i in 0..3 {
+        let rec = serde_json::json!({
+            "id": format!("doc{i}"),
+            "text": "The minister said the plan would work. Prices rose sharply on Monday.",
+        });
+        writeln!(stdin, "{rec}").unwrap();
+        stdin.flush().unwrap();
+        let answer = rx
+            .recv_timeout(Duration::from_secs(60))
+            .unwrap_or_else(|_| panic!("no answer to record {i} while the pipe stays open"));
+        let v: Value = serde_json::from_str(&answer).unwrap();
+        assert_eq!(v["id"], format!("doc{i}"));
+        assert_eq!(v["sentences"].as_array().unwrap().len(), 2, "{answer}");
+    }
+    drop(stdin);
+    assert!(child.wait().unwrap().success());
+    reader.join().unwrap();
+    assert!(
+        rx.try_recv().is_err(),
+        "no extra lines after the last record"
+    );
+}

@@ -123,6 +123,33 @@ pub(crate) trait RecordSource {
     fn position(&self) -> u64 {
         0
     }
+
+    /// Whether the next record can be read without waiting on a writer: only a
+    /// pipe on standard input can say no, so the run loop answers what it has
+    /// before it blocks. Files are always ready.
+    fn ready(&self) -> bool {
+        true
+    }
+}
+
+/// Whether standard input has bytes (or its end) to read now, without blocking.
+#[cfg(unix)]
+fn stdin_ready() -> bool {
+    let mut fd = libc::pollfd {
+        fd: 0,
+        events: libc::POLLIN,
+        revents: 0,
+    };
+    // SAFETY: one valid pollfd, a zero timeout; poll only writes `revents`.
+    let n = unsafe { libc::poll(&mut fd, 1, 0) };
+    // On a poll failure, claim readiness: the caller then blocks, as it would
+    // without this check.
+    n != 0
+}
+
+#[cfg(not(unix))]
+fn stdin_ready() -> bool {
+    true
 }
 
 /// Counts the bytes read from the underlying files (compressed bytes for compressed
@@ -528,6 +555,8 @@ impl RecordSource for TarSource {
 pub struct Inputs {
     pending: VecDeque<(PathBuf, Format)>,
     current: Option<Box<dyn RecordSource>>,
+    /// The current input is standard input (see [`RecordSource::ready`]).
+    current_stdin: bool,
     max_text_bytes: usize,
     count: Arc<AtomicU64>,
     total_bytes: Option<u64>,
@@ -573,6 +602,7 @@ impl Inputs {
         Ok(Inputs {
             pending,
             current: None,
+            current_stdin: false,
             max_text_bytes,
             count: Arc::new(AtomicU64::new(0)),
             total_bytes: total,
@@ -616,6 +646,10 @@ impl RecordSource for Inputs {
         self.count.load(Ordering::Relaxed)
     }
 
+    fn ready(&self) -> bool {
+        !(self.current.is_some() && self.current_stdin) || stdin_ready()
+    }
+
     fn next_record(&mut self) -> Result<Option<RawRecord>> {
         loop {
             if let Some(src) = &mut self.current {
@@ -627,6 +661,7 @@ impl RecordSource for Inputs {
             let Some((path, format)) = self.pending.pop_front() else {
                 return Ok(None);
             };
+            self.current_stdin = path == Path::new("-");
             self.current = Some(self.open(&path, format)?);
         }
     }

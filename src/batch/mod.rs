@@ -244,6 +244,11 @@ fn read_chunk(src: &mut dyn RecordSource, opts: &BatchOptions) -> Result<(Vec<Ra
     let mut v = Vec::new();
     let mut bytes = 0usize;
     while v.len() < opts.chunk.max(1) && bytes < opts.chunk_bytes.max(1) {
+        // A pipe with nothing more to read yet closes the chunk early, so a record
+        // written to standard input is answered without waiting for a full chunk.
+        if !v.is_empty() && !src.ready() {
+            break;
+        }
         match src.next_record()? {
             Some(r) => {
                 bytes += r.weight();
@@ -283,6 +288,10 @@ fn skip_done(src: &mut dyn RecordSource, resume: &ResumePoint) -> Result<()> {
 
 type Lines = Vec<(Vec<u8>, Summary)>;
 
+fn flush(out: &mut dyn Write, name: &str) -> Result<()> {
+    out.flush().map_err(|e| Error::io(name, e))
+}
+
 fn write_lines(out: &mut dyn Write, name: &str, lines: Lines, total: &mut Summary) -> Result<()> {
     for (line, s) in lines {
         out.write_all(&line)
@@ -319,6 +328,7 @@ fn run_source(
                 .map(|r| process(pipeline, r, opts))
                 .collect();
             write_lines(out, out_name, lines, &mut total)?;
+            flush(out, out_name)?;
             on_chunk(&total, position);
             if eof {
                 break;
@@ -329,6 +339,18 @@ fn run_source(
             let mut pending: VecDeque<(mpsc::Receiver<Lines>, u64)> = VecDeque::new();
             let mut eof = false;
             while !eof || !pending.is_empty() {
+                // Before blocking on an input that has nothing ready (a pipe whose
+                // writer waits for answers), write out everything analysed so far.
+                if !eof && !pending.is_empty() && !src.ready() {
+                    while let Some((rx, position)) = pending.pop_front() {
+                        let lines = rx.recv().map_err(|_| {
+                            Error::invalid("internal error: an analysis worker stopped")
+                        })?;
+                        write_lines(out, out_name, lines, &mut total)?;
+                        on_chunk(&total, position);
+                    }
+                    flush(out, out_name)?;
+                }
                 if !eof {
                     let (chunk, end) = read_chunk(src, opts)?;
                     let position = src.position();
@@ -352,6 +374,10 @@ fn run_source(
                             Error::invalid("internal error: an analysis worker stopped")
                         })?;
                         write_lines(out, out_name, lines, &mut total)?;
+                        // Every chunk reaches the output as it is done: a pipe reader
+                        // (Spark's RDD.pipe, Hadoop streaming) sees lines as they come,
+                        // and a killed run loses at most the chunks in flight.
+                        flush(out, out_name)?;
                         on_chunk(&total, position);
                     }
                 }
