@@ -194,6 +194,7 @@ async fn drive(
                     documents: vec![pb::Document {
                         id: format!("c{c}"),
                         text: text.to_string(),
+                        options: None,
                     }],
                     options: None,
                 };

@@ -139,6 +139,7 @@ fn doc(id: &str, text: &str) -> pb::Document {
     pb::Document {
         id: id.into(),
         text: text.into(),
+        ..Default::default()
     }
 }
 
@@ -296,6 +297,38 @@ async fn classify_without_include_text_gives_spans_only() -> TestResult {
         .quotes
         .iter()
         .all(|q| q.text.is_empty() && q.span.is_some()));
+    server.stop().await
+}
+
+#[tokio::test]
+async fn classify_stream_honours_each_documents_options() -> TestResult {
+    let server = Server::start(ServiceConfig::default()).await?;
+    let with_text = pb::Document {
+        options: Some(pb::ClassifyOptions { include_text: true }),
+        ..doc("text", ARTICLE)
+    };
+    let docs = vec![doc("spans", ARTICLE), with_text];
+    let mut stream = server
+        .client()
+        .classify_stream(tokio_stream::iter(docs))
+        .await?
+        .into_inner();
+    let (plain, texted) = (
+        stream.message().await?.expect("first answer"),
+        stream.message().await?.expect("second answer"),
+    );
+    assert!(plain.sentences.iter().all(|s| s.text.is_empty()));
+    assert!(!texted.sentences.is_empty());
+    // The text is the code-point slice of the document at the sentence's span.
+    let chars: Vec<char> = ARTICLE.chars().collect();
+    for s in &texted.sentences {
+        let span = s.span.as_ref().expect("span");
+        let slice: String = chars[span.start as usize..span.end as usize]
+            .iter()
+            .collect();
+        assert_eq!(s.text, slice);
+    }
+    assert!(texted.quotes.iter().all(|q| !q.text.is_empty()));
     server.stop().await
 }
 

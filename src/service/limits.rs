@@ -247,6 +247,7 @@ mod tests {
         pb::Document {
             id: id.into(),
             text: text.into(),
+            ..Default::default()
         }
     }
 

@@ -41,6 +41,7 @@ impl From<dom::Document> for Document {
         Document {
             id: d.id,
             text: d.text,
+            options: None,
         }
     }
 }

@@ -604,6 +604,11 @@ impl Drop for CancelOnDrop {
     }
 }
 
+/// The document's own `include_text` option (ClassifyStream's only way to ask).
+fn wants_text(doc: &pb::Document) -> bool {
+    doc.options.as_ref().is_some_and(|o| o.include_text)
+}
+
 fn sentence_count(analyses: &[pb::Analysis]) -> usize {
     analyses.iter().map(|a| a.sentences.len()).sum()
 }
@@ -745,6 +750,7 @@ impl NewsRolesService {
         let work = tokio::task::spawn_blocking(move || {
             let _permit = permit; // held until the CPU work is really done
             analyze_all(documents, &cancelled, |doc| {
+                let include_text = include_text || wants_text(&doc);
                 analyze_one(&pipeline, doc, include_text)
             })
         });
@@ -790,8 +796,9 @@ impl NewsRolesService {
                     let id = doc.id.clone();
                     let work = tokio::task::spawn_blocking(move || {
                         let _permit = permit;
+                        let include_text = wants_text(&doc);
                         (!cancelled.load(Ordering::Relaxed))
-                            .then(|| analyze_one(&pipeline, doc, false))
+                            .then(|| analyze_one(&pipeline, doc, include_text))
                     });
                     match work.await {
                         Ok(Some(analysis)) => Ok(analysis),
@@ -922,6 +929,7 @@ mod tests {
         pb::Document {
             id: id.into(),
             text: text.into(),
+            ..Default::default()
         }
     }
 
