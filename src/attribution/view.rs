@@ -292,13 +292,18 @@ fn mk(text: &str, r: Range<usize>, kind: Kind) -> Tok {
 /// Pushes a token, splitting a trailing possessive `'s` / `'` off words.
 fn push_split(text: &str, out: &mut Vec<Tok>, r: Range<usize>, s: &str, kind: Kind) {
     if kind == Kind::Word {
-        let lower = s.to_lowercase();
-        if lower == "'s" {
+        // Only `S` lowercases to `s`, so the suffix test needs no lowercase copy.
+        let ends_with_ci = |suffix: &str| {
+            s.len() >= suffix.len()
+                && s.is_char_boundary(s.len() - suffix.len())
+                && s[s.len() - suffix.len()..].eq_ignore_ascii_case(suffix)
+        };
+        if s.len() == 2 && ends_with_ci("'s") {
             out.push(mk(text, r, Kind::Possessive));
             return;
         }
         for suffix in ["'s", "\u{2019}s"] {
-            if lower.ends_with(suffix) && s.len() > suffix.len() {
+            if ends_with_ci(suffix) && s.len() > suffix.len() {
                 let cut = r.end - suffix.len();
                 out.push(mk(text, r.start..cut, Kind::Word));
                 out.push(mk(text, cut..r.end, Kind::Possessive));
