@@ -66,15 +66,18 @@ impl ModelArg {
 #[derive(Args)]
 struct ClassifyArgs {
     /// Inputs: JSON Lines (.jsonl, also .gz/.zst), one .txt document, a directory tree
-    /// of .txt files, or a .tar/.tar.gz/.tar.zst of .txt files; `-` or nothing reads
-    /// standard input (JSON Lines, compressed or not).
+    /// of .txt (and .html) files, a .tar/.tar.gz/.tar.zst of .txt files, a WARC web
+    /// archive (.warc, .warc.gz), or one .html page; `-` or nothing reads standard
+    /// input (JSON Lines or WARC, compressed or not).
     #[arg(value_name = "INPUT")]
     inputs: Vec<PathBuf>,
     /// Output file, compressed by its extension (.gz, .zst) [default: standard output]
     #[arg(short, long, value_name = "OUT.jsonl")]
     output: Option<PathBuf>,
-    /// Input format for every input: jsonl, text, dir or tar [default: from each path:
-    /// a directory is dir, .tar[.gz|.zst] is tar, .txt is text, anything else jsonl]
+    /// Input format for every input: jsonl, text, dir, tar, warc or html [default: from
+    /// each path: a directory is dir, .tar[.gz|.zst] is tar, .warc[.gz|.zst] is warc,
+    /// .html/.htm is html, .txt is text, anything else jsonl (or warc if it starts
+    /// with `WARC/1.`)]; html on a directory reads only its .html/.htm pages
     #[arg(long, value_name = "FORMAT", value_parser = parse_format)]
     format: Option<batch::Format>,
     /// Same as --format text: each input is one plain-text document (id = file name).

@@ -6,6 +6,7 @@
 //! - `grpc`: the real server on a loopback port, called by a real tonic client
 //! - `python_client`: the Python grpcio client tests, against the built binary
 //! - `eval`: `newsroles eval` figures agree with ../shared/tools/score.py
+//! - `web`: `classify` on WARC archives (one written by warcio) and HTML pages
 
 mod batch;
 mod cli;
@@ -13,3 +14,4 @@ mod eval;
 mod grpc;
 mod python_client;
 mod util;
+mod web;

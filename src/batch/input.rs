@@ -1,16 +1,18 @@
 //! Record sources: every input format (JSON Lines, plain or compressed; one text
-//! file; a directory tree of `.txt` files; a tar archive of them; standard input)
-//! read lazily as one stream of raw records, in input order. Parsing and checks that
+//! file; a directory tree of `.txt` (and `.html`) files; a tar archive of `.txt`
+//! files; HTML pages; WARC web archives, in [`super::warc`]; standard input) read
+//! lazily as one stream of raw records, in input order. Parsing and checks that
 //! cost CPU happen later, in parallel; a record that cannot even be read (an
 //! unreadable file, an over-long line) becomes a [`Body::Failed`] in its place.
 
+use super::warc::WarcSource;
 use crate::error::{Error, Result};
 use std::collections::VecDeque;
 use std::fs::File;
 use std::io::{BufRead, BufReader, Read};
 use std::path::{Path, PathBuf};
 use std::str::FromStr;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::{mpsc, Arc};
 
 /// How an input is read.
@@ -24,11 +26,17 @@ pub enum Format {
     Dir,
     /// A tar archive (plain, gzip or zstd) of `.txt` files (id = path in the archive).
     Tar,
+    /// A WARC web archive (plain, gzip or zstd): one record per `response` (id = URI).
+    Warc,
+    /// One HTML page, or a directory tree of `.html`/`.htm` pages (id = relative path).
+    Html,
 }
 
 impl Format {
     /// The format a path implies: a directory, `.tar`/`.tar.gz`/`.tgz`/`.tar.zst`,
-    /// `.txt`, else JSON Lines (also for `-`, standard input).
+    /// `.warc`/`.warc.gz`/`.warc.zst`, `.html`/`.htm`, `.txt`, else JSON Lines (also
+    /// for `-`, standard input; a JSON Lines input that starts with `WARC/1.` once
+    /// decompressed is read as WARC, see [`Inputs`]).
     pub fn detect(path: &Path) -> Format {
         if path == Path::new("-") {
             return Format::Jsonl;
@@ -45,6 +53,13 @@ impl Format {
             .any(|e| name.ends_with(e))
         {
             Format::Tar
+        } else if [".warc", ".warc.gz", ".warc.zst"]
+            .iter()
+            .any(|e| name.ends_with(e))
+        {
+            Format::Warc
+        } else if name.ends_with(".html") || name.ends_with(".htm") {
+            Format::Html
         } else if name.ends_with(".txt") {
             Format::Text
         } else {
@@ -61,8 +76,11 @@ impl FromStr for Format {
             "text" => Ok(Format::Text),
             "dir" => Ok(Format::Dir),
             "tar" => Ok(Format::Tar),
+            "warc" => Ok(Format::Warc),
+            "html" => Ok(Format::Html),
             other => Err(format!(
-                "unknown input format `{other}` (expected jsonl, text, dir or tar)"
+                "unknown input format `{other}` (expected jsonl, text, dir or tar; \
+                 warc or html for web pages)"
             )),
         }
     }
@@ -92,6 +110,21 @@ pub(crate) enum Body {
     Json(Vec<u8>),
     /// A whole text document.
     Text { id: String, bytes: Vec<u8> },
+    /// A web page: an HTTP response from a WARC record (`http`), or an HTML file.
+    /// Parsed and extracted by the workers ([`super::html`]).
+    Web {
+        id: String,
+        url: Option<String>,
+        bytes: Vec<u8>,
+        http: bool,
+    },
+    /// A record that is not a document (a WARC response of another protocol); it
+    /// gets a `skipped` line in its place.
+    Skipped {
+        id: String,
+        url: Option<String>,
+        reason: String,
+    },
     /// A record that could not be read; it still gets its line in the output.
     Failed { id: String, error: String },
 }
@@ -105,8 +138,9 @@ impl RawRecord {
     /// Raw size, to bound the memory of a chunk.
     pub fn weight(&self) -> usize {
         match &self.body {
-            Body::Json(b) | Body::Text { bytes: b, .. } => b.len(),
+            Body::Json(b) | Body::Text { bytes: b, .. } | Body::Web { bytes: b, .. } => b.len(),
             Body::Failed { error, .. } => error.len(),
+            Body::Skipped { reason, .. } => reason.len(),
         }
     }
 }
@@ -129,6 +163,11 @@ pub(crate) trait RecordSource {
     /// before it blocks. Files are always ready.
     fn ready(&self) -> bool {
         true
+    }
+
+    /// Records read that give no output line (WARC records other than responses).
+    fn other_records(&self) -> usize {
+        0
     }
 }
 
@@ -299,28 +338,48 @@ impl<R: BufRead> RecordSource for JsonlSource<R> {
     }
 }
 
-/// Reads a whole document from `r`, refusing more than `max` bytes without reading
-/// them all (the record's error says so).
-fn read_doc(r: impl Read, id: &str, place: &Place, max: usize) -> std::io::Result<Body> {
+/// Longest accepted web page (an HTML file or a WARC record's payload): markup makes
+/// a page several times its text, so the same allowance as a JSON line.
+pub(crate) fn page_limit(max_text_bytes: usize) -> usize {
+    line_limit(max_text_bytes)
+}
+
+/// Reads a whole document from `r` (an HTML page when `html`), refusing more than
+/// `max` bytes of text (or [`page_limit`] bytes of HTML) without reading them all.
+fn read_doc(
+    r: impl Read,
+    id: &str,
+    place: &Place,
+    max: usize,
+    html: bool,
+) -> std::io::Result<Body> {
+    let limit = if html { page_limit(max) } else { max };
     let mut bytes = Vec::new();
-    r.take(max as u64 + 1).read_to_end(&mut bytes)?;
-    Ok(if bytes.len() > max {
+    r.take(limit as u64 + 1).read_to_end(&mut bytes)?;
+    let id = id.to_string();
+    Ok(if bytes.len() > limit {
+        let what = if html { "page" } else { "text" };
         Body::Failed {
-            id: id.to_string(),
-            error: format!("{place}: text is over the limit of {max} bytes"),
+            id,
+            error: format!("{place}: {what} is over the limit of {limit} bytes"),
+        }
+    } else if html {
+        Body::Web {
+            id,
+            url: None,
+            bytes,
+            http: false,
         }
     } else {
-        Body::Text {
-            id: id.to_string(),
-            bytes,
-        }
+        Body::Text { id, bytes }
     })
 }
 
-/// One file (or standard input) as one document.
+/// One file (or standard input) as one document (an HTML page when `html`).
 struct TextSource {
     path: PathBuf,
     max: usize,
+    html: bool,
     count: Arc<AtomicU64>,
     done: bool,
 }
@@ -351,14 +410,16 @@ impl RecordSource for TextSource {
             inner: raw,
             count: self.count.clone(),
         };
-        let body = read_doc(r, &id, &place, self.max).map_err(|e| Error::io(&name, e))?;
+        let body =
+            read_doc(r, &id, &place, self.max, self.html).map_err(|e| Error::io(&name, e))?;
         Ok(Some(RawRecord { place, body }))
     }
 }
 
-/// Walks a directory tree depth-first in name order, yielding `.txt` files. Only the
-/// listings of the directories on the current path are held, so a tree of millions
-/// of files streams. Symbolic links to directories are not followed (no cycles).
+/// Walks a directory tree depth-first in name order, yielding `.txt` files and
+/// `.html`/`.htm` pages (only pages with `html_only`). Only the listings of the
+/// directories on the current path are held, so a tree of millions of files streams.
+/// Symbolic links to directories are not followed (no cycles).
 struct DirSource {
     root: PathBuf,
     root_name: Arc<str>,
@@ -368,10 +429,11 @@ struct DirSource {
     count: Arc<AtomicU64>,
     skipped: usize,
     started: bool,
+    html_only: bool,
 }
 
 impl DirSource {
-    fn new(root: &Path, max: usize, count: Arc<AtomicU64>) -> DirSource {
+    fn new(root: &Path, max: usize, count: Arc<AtomicU64>, html_only: bool) -> DirSource {
         DirSource {
             root: root.to_path_buf(),
             root_name: super::display_name(root).into(),
@@ -380,6 +442,7 @@ impl DirSource {
             count,
             skipped: 0,
             started: false,
+            html_only,
         }
     }
 
@@ -438,8 +501,13 @@ impl RecordSource for DirSource {
         loop {
             let Some(level) = self.stack.last_mut() else {
                 if self.skipped > 0 {
+                    let kinds = if self.html_only {
+                        "*.html or *.htm"
+                    } else {
+                        "*.txt, *.html or *.htm"
+                    };
                     tracing::warn!(
-                        "{}: skipped {} files not named *.txt",
+                        "{}: skipped {} files not named {kinds}",
                         self.root_name,
                         self.skipped
                     );
@@ -458,10 +526,9 @@ impl RecordSource for DirSource {
                 }
                 continue;
             }
-            let is_txt = rel
-                .extension()
-                .is_some_and(|x| x.eq_ignore_ascii_case("txt"));
-            if !is_txt {
+            let ext = |e: &str| rel.extension().is_some_and(|x| x.eq_ignore_ascii_case(e));
+            let html = ext("html") || ext("htm");
+            if !(html || ext("txt") && !self.html_only) {
                 self.skipped += 1;
                 continue;
             }
@@ -476,7 +543,7 @@ impl RecordSource for DirSource {
                         inner: f,
                         count: self.count.clone(),
                     };
-                    match read_doc(r, &id, &place, self.max) {
+                    match read_doc(r, &id, &place, self.max, html) {
                         Ok(body) => RawRecord { place, body },
                         Err(e) => self.failed(&rel, "read", &e),
                     }
@@ -530,7 +597,7 @@ fn tar_entries(
             source: format!("{name}:{id}").into(),
             line: 0,
         };
-        let body = match read_doc(entry, &id, &place, max) {
+        let body = match read_doc(entry, &id, &place, max, false) {
             Ok(b) => b,
             // The entry's bytes are the archive's: a failure here ends the archive.
             Err(e) => return Err(io(e)),
@@ -553,12 +620,16 @@ impl RecordSource for TarSource {
 
 /// The inputs of one run, opened one after another as the stream reaches them.
 pub struct Inputs {
-    pending: VecDeque<(PathBuf, Format)>,
+    /// Each input, its format, and whether the format was guessed from the name (a
+    /// guessed JSON Lines input is sniffed for WARC).
+    pending: VecDeque<(PathBuf, Format, bool)>,
     current: Option<Box<dyn RecordSource>>,
     /// The current input is standard input (see [`RecordSource::ready`]).
     current_stdin: bool,
     max_text_bytes: usize,
     count: Arc<AtomicU64>,
+    /// WARC records that give no output line, over all inputs.
+    other: Arc<AtomicUsize>,
     total_bytes: Option<u64>,
     names: Vec<String>,
 }
@@ -575,18 +646,19 @@ impl Inputs {
         let mut names = Vec::new();
         for p in paths {
             let f = format.unwrap_or_else(|| Format::detect(p));
+            // `--format html` on a directory walks its pages.
+            let walks = matches!(f, Format::Dir | Format::Html);
             names.push(super::display_name(p));
             if p == Path::new("-") {
                 total = None;
             } else {
                 let m = std::fs::metadata(p).map_err(|e| Error::io(p, e))?;
-                if f == Format::Dir {
-                    if !m.is_dir() {
-                        return Err(Error::invalid(format!(
-                            "{}: --format dir needs a directory",
-                            p.display()
-                        )));
-                    }
+                if f == Format::Dir && !m.is_dir() {
+                    return Err(Error::invalid(format!(
+                        "{}: --format dir needs a directory",
+                        p.display()
+                    )));
+                } else if walks && m.is_dir() {
                     total = None; // unknown without walking the tree twice
                 } else if m.is_dir() {
                     return Err(Error::invalid(format!(
@@ -597,7 +669,7 @@ impl Inputs {
                     total = total.map(|t| t + m.len());
                 }
             }
-            pending.push_back((p.clone(), f));
+            pending.push_back((p.clone(), f, format.is_none()));
         }
         Ok(Inputs {
             pending,
@@ -605,6 +677,7 @@ impl Inputs {
             current_stdin: false,
             max_text_bytes,
             count: Arc::new(AtomicU64::new(0)),
+            other: Arc::new(AtomicUsize::new(0)),
             total_bytes: total,
             names,
         })
@@ -620,22 +693,45 @@ impl Inputs {
         &self.names
     }
 
-    fn open(&self, path: &Path, format: Format) -> Result<Box<dyn RecordSource>> {
+    fn open(&self, path: &Path, format: Format, guessed: bool) -> Result<Box<dyn RecordSource>> {
         let max = self.max_text_bytes;
         let name = super::display_name(path);
-        Ok(match format {
-            Format::Jsonl => Box::new(JsonlSource::new(
-                open_stream(path, &self.count)?,
+        let warc = |stream| -> Box<dyn RecordSource> {
+            Box::new(WarcSource::new(
+                stream,
                 &name,
-                max,
-            )),
-            Format::Text => Box::new(TextSource {
+                page_limit(max),
+                self.other.clone(),
+            ))
+        };
+        Ok(match format {
+            Format::Jsonl => {
+                let mut stream = open_stream(path, &self.count)?;
+                // A web archive without a .warc name (a CC-NEWS download renamed, a
+                // pipe): its decompressed content starts with the WARC version line.
+                let is_warc = guessed
+                    && stream
+                        .fill_buf()
+                        .map_err(|e| Error::io(&name, e))?
+                        .starts_with(b"WARC/1.");
+                if is_warc {
+                    warc(stream)
+                } else {
+                    Box::new(JsonlSource::new(stream, &name, max))
+                }
+            }
+            Format::Warc => warc(open_stream(path, &self.count)?),
+            Format::Html if path != Path::new("-") && path.is_dir() => {
+                Box::new(DirSource::new(path, max, self.count.clone(), true))
+            }
+            Format::Text | Format::Html => Box::new(TextSource {
                 path: path.to_path_buf(),
                 max,
+                html: format == Format::Html,
                 count: self.count.clone(),
                 done: false,
             }),
-            Format::Dir => Box::new(DirSource::new(path, max, self.count.clone())),
+            Format::Dir => Box::new(DirSource::new(path, max, self.count.clone(), false)),
             Format::Tar => Box::new(TarSource::new(open_stream(path, &self.count)?, name, max)),
         })
     }
@@ -644,6 +740,10 @@ impl Inputs {
 impl RecordSource for Inputs {
     fn position(&self) -> u64 {
         self.count.load(Ordering::Relaxed)
+    }
+
+    fn other_records(&self) -> usize {
+        self.other.load(Ordering::Relaxed)
     }
 
     fn ready(&self) -> bool {
@@ -658,11 +758,11 @@ impl RecordSource for Inputs {
                 }
                 self.current = None;
             }
-            let Some((path, format)) = self.pending.pop_front() else {
+            let Some((path, format, guessed)) = self.pending.pop_front() else {
                 return Ok(None);
             };
             self.current_stdin = path == Path::new("-");
-            self.current = Some(self.open(&path, format)?);
+            self.current = Some(self.open(&path, format, guessed)?);
         }
     }
 }
@@ -682,10 +782,18 @@ mod tests {
             ("X.TGZ", Format::Tar),
             ("x.tar.zst", Format::Tar),
             ("story.txt", Format::Text),
+            ("cc-news.warc", Format::Warc),
+            ("CC-NEWS-2024.warc.gz", Format::Warc),
+            ("a.warc.zst", Format::Warc),
+            ("page.html", Format::Html),
+            ("PAGE.HTM", Format::Html),
+            ("a.html.gz", Format::Jsonl),
         ] {
             assert_eq!(Format::detect(Path::new(p)), f, "{p}");
         }
         assert_eq!("dir".parse::<Format>(), Ok(Format::Dir));
+        assert_eq!("warc".parse::<Format>(), Ok(Format::Warc));
+        assert_eq!("html".parse::<Format>(), Ok(Format::Html));
         assert!("xml".parse::<Format>().unwrap_err().contains("`xml`"));
     }
 
@@ -695,7 +803,7 @@ mod tests {
             v.push(match r.body {
                 Body::Json(b) => format!("{}={}", r.place, String::from_utf8(b).unwrap()),
                 Body::Failed { id, .. } => format!("{}=failed {id}", r.place),
-                Body::Text { id, .. } => id,
+                Body::Text { id, .. } | Body::Web { id, .. } | Body::Skipped { id, .. } => id,
             });
         }
         v

@@ -1,8 +1,11 @@
 //! Classifying archives in bulk: records in (JSON Lines plain or compressed, text
-//! files, directory trees, tar archives, standard input), one output line per input
-//! record, in input order, errors in place (DESIGN.md §4).
+//! files, directory trees, tar archives, HTML pages, WARC web archives, standard
+//! input), one output line per input record, in input order, errors in place
+//! (DESIGN.md §4).
 //!
-//! - [`input`]: the formats, read lazily as one stream of raw records;
+//! - [`input`]: the formats, read lazily as one stream of raw records ([`warc`]:
+//!   web archives);
+//! - [`html`]: web pages to article text, run by the workers with the analysis;
 //! - this module: the run loop. Records are gathered into chunks bounded in count
 //!   and bytes; each chunk is analysed in parallel on the rayon pool while the
 //!   calling thread reads the next one and writes finished ones in order. At most
@@ -11,10 +14,12 @@
 //! - [`resume`]: continuing an interrupted run from its output;
 //! - [`progress`]: progress snapshots and the final report.
 
+mod html;
 pub mod input;
 pub mod output;
 pub mod progress;
 pub mod resume;
+mod warc;
 
 pub use input::{Format, Inputs};
 pub use output::{Compression, Output};
@@ -27,7 +32,7 @@ use crate::pipeline::Pipeline;
 use input::{Body, JsonlSource, Place, RawRecord, RecordSource};
 use rayon::prelude::*;
 use serde::Serialize;
-use std::collections::VecDeque;
+use std::collections::{BTreeMap, VecDeque};
 use std::io::{BufRead, Write};
 use std::path::Path;
 use std::sync::mpsc;
@@ -61,10 +66,18 @@ impl Default for BatchOptions {
 /// Counts of a finished run.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct Summary {
+    /// Output lines (analyses, error lines and skipped lines).
     pub records: usize,
     pub errors: usize,
     pub sentences: usize,
     pub quotes: usize,
+    /// Web records that are not articles (`skipped` lines): not errors.
+    pub skipped: usize,
+    /// The skipped records by reason (`HTTP 404`, `content type application/pdf` …).
+    pub skipped_reasons: BTreeMap<String, usize>,
+    /// WARC records other than responses (warcinfo, request, metadata, revisit):
+    /// read and counted, no output line.
+    pub other_warc_records: usize,
 }
 
 impl Summary {
@@ -73,6 +86,17 @@ impl Summary {
         self.errors += o.errors;
         self.sentences += o.sentences;
         self.quotes += o.quotes;
+        self.skipped += o.skipped;
+        for (reason, n) in &o.skipped_reasons {
+            *self.skipped_reasons.entry(reason.clone()).or_default() += n;
+        }
+        self.other_warc_records += o.other_warc_records;
+    }
+
+    /// Counts one skipped record.
+    pub fn skip(&mut self, reason: &str) {
+        self.skipped += 1;
+        *self.skipped_reasons.entry(reason.to_string()).or_default() += 1;
     }
 }
 
@@ -80,6 +104,62 @@ impl Summary {
 struct ErrorLine<'a> {
     id: &'a str,
     error: &'a str,
+}
+
+/// The line of a web record that is not an article.
+#[derive(Serialize)]
+struct SkipLine<'a> {
+    id: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    url: Option<&'a str>,
+    skipped: &'a str,
+}
+
+/// Where a web page's analysis came from: carried beside the document, so the
+/// output line can say it (and give the text its offsets index into).
+struct WebMeta {
+    url: Option<String>,
+    title: Option<String>,
+    date: Option<String>,
+}
+
+/// The output line of a web page: the analysis, plus the page's URL, title, date
+/// and extracted `text` (which every `start`/`end` indexes, in code points).
+#[derive(Serialize)]
+struct WebLine<'a> {
+    id: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    url: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    title: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    date: Option<&'a str>,
+    sentences: &'a [crate::document::Sentence],
+    quotes: &'a [crate::document::Quote],
+    speakers: &'a [crate::document::SpeakerEntity],
+    text: &'a str,
+}
+
+impl<'a> WebLine<'a> {
+    fn new(a: &'a crate::document::Analysis, meta: &'a WebMeta, text: &'a str) -> Self {
+        // Destructured so that a new Analysis field cannot be forgotten here.
+        let crate::document::Analysis {
+            id,
+            sentences,
+            quotes,
+            speakers,
+        } = a;
+        WebLine {
+            id,
+            url: meta.url.as_deref(),
+            title: meta.title.as_deref(),
+            date: meta.date.as_deref(),
+            sentences,
+            quotes,
+            speakers,
+            text,
+        }
+    }
 }
 
 /// The id a JSON record reports: its `id` (string or number) or `line N`.
@@ -165,7 +245,10 @@ fn record_id(r: &RawRecord) -> String {
             let v: Option<serde_json::Value> = serde_json::from_slice(bytes).ok();
             json_id(v.as_ref(), r.place.line)
         }
-        Body::Text { id, .. } | Body::Failed { id, .. } => id.clone(),
+        Body::Text { id, .. }
+        | Body::Failed { id, .. }
+        | Body::Web { id, .. }
+        | Body::Skipped { id, .. } => id.clone(),
     }
 }
 
@@ -183,8 +266,47 @@ fn process(pipeline: &Pipeline, r: RawRecord, opts: &BatchOptions) -> (Vec<u8>, 
         ..Default::default()
     };
     let place = r.place;
+    let mut web = None;
     let doc = match r.body {
         Body::Json(bytes) => parse_json(&bytes, &place, opts),
+        Body::Web {
+            id,
+            url,
+            bytes,
+            http,
+        } => {
+            let limit = input::page_limit(opts.max_text_bytes);
+            // Extraction parses untrusted HTML: a panic there costs one record too.
+            let page =
+                std::panic::catch_unwind(|| html::extract(&bytes, http, url.as_deref(), limit));
+            drop(bytes);
+            match page {
+                Ok(Ok(page)) => {
+                    web = Some(WebMeta {
+                        url,
+                        title: page.title,
+                        date: page.date,
+                    });
+                    check_size(
+                        Document {
+                            id,
+                            text: page.text,
+                        },
+                        &place,
+                        opts,
+                    )
+                }
+                Ok(Err(html::Skip(reason))) => return skipped(&id, url.as_deref(), &reason, s),
+                Err(p) => Err((
+                    id,
+                    format!(
+                        "{place}: internal error: the page extraction panicked: {}",
+                        panic_message(&*p)
+                    ),
+                )),
+            }
+        }
+        Body::Skipped { id, url, reason } => return skipped(&id, url.as_deref(), &reason, s),
         Body::Text { id, bytes } => match String::from_utf8(bytes) {
             Ok(text) => check_size(Document { id, text }, &place, opts),
             Err(e) => {
@@ -203,7 +325,10 @@ fn process(pipeline: &Pipeline, r: RawRecord, opts: &BatchOptions) -> (Vec<u8>, 
                 Ok(Ok(a)) => {
                     s.sentences = a.sentences.len();
                     s.quotes = a.quotes.len();
-                    serde_json::to_vec(&a)
+                    match &web {
+                        None => serde_json::to_vec(&a),
+                        Some(meta) => serde_json::to_vec(&WebLine::new(&a, meta, &doc.text)),
+                    }
                 }
                 Ok(Err(e)) => {
                     s.errors = 1;
@@ -235,6 +360,20 @@ fn process(pipeline: &Pipeline, r: RawRecord, opts: &BatchOptions) -> (Vec<u8>, 
     // Serialising our own types cannot fail; keep the line count right regardless.
     (
         out.unwrap_or_else(|e| format!("{{\"error\":\"internal: {e}\"}}").into_bytes()),
+        s,
+    )
+}
+
+/// The line of a record that is not an article, counted under its reason.
+fn skipped(id: &str, url: Option<&str>, reason: &str, mut s: Summary) -> (Vec<u8>, Summary) {
+    s.skip(reason);
+    let line = serde_json::to_vec(&SkipLine {
+        id,
+        url,
+        skipped: reason,
+    });
+    (
+        line.unwrap_or_else(|e| format!("{{\"error\":\"internal: {e}\"}}").into_bytes()),
         s,
     )
 }
@@ -386,6 +525,8 @@ fn run_source(
         })?;
     }
     out.flush().map_err(|e| Error::io(out_name, e))?;
+    // Over the whole input, the records skipped by a resume included.
+    total.other_warc_records = src.other_records();
     Ok(total)
 }
 

@@ -5,6 +5,7 @@
 use super::resume::ResumePoint;
 use super::Summary;
 use serde::Serialize;
+use std::collections::BTreeMap;
 use std::time::Duration;
 
 /// A snapshot of a running batch.
@@ -48,6 +49,11 @@ pub struct Report {
     /// Of which kept from an earlier, interrupted run.
     pub resumed: usize,
     pub errors: usize,
+    /// Web records that are not articles (`skipped` lines), and by reason.
+    pub skipped: usize,
+    pub skipped_reasons: BTreeMap<String, usize>,
+    /// WARC records other than responses: read, no output line.
+    pub other_warc_records: usize,
     pub sentences: usize,
     pub quotes: usize,
     pub seconds: f64,
@@ -71,6 +77,9 @@ impl Report {
             records: all.records,
             resumed: resume.done,
             errors: all.errors,
+            skipped: all.skipped,
+            skipped_reasons: all.skipped_reasons,
+            other_warc_records: all.other_warc_records,
             sentences: all.sentences,
             quotes: all.quotes,
             seconds: elapsed.as_secs_f64(),
@@ -86,10 +95,26 @@ impl std::fmt::Display for Report {
         if self.resumed > 0 {
             write!(f, " ({} resumed from the earlier run)", self.resumed)?;
         }
+        write!(f, ", {} errors", self.errors)?;
+        // Only web inputs skip records or have other records: other runs read as before.
+        if self.skipped > 0 {
+            let reasons: Vec<String> = self
+                .skipped_reasons
+                .iter()
+                .map(|(r, n)| format!("{r}: {n}"))
+                .collect();
+            write!(f, ", {} skipped ({})", self.skipped, reasons.join(", "))?;
+        }
+        if self.other_warc_records > 0 {
+            write!(
+                f,
+                ", {} other WARC records (no line)",
+                self.other_warc_records
+            )?;
+        }
         write!(
             f,
-            ", {} errors, {} sentences, {} quotes in {:.2} s ({:.0} records/s, {:.0} sentences/s)",
-            self.errors,
+            ", {} sentences, {} quotes in {:.2} s ({:.0} records/s, {:.0} sentences/s)",
             self.sentences,
             self.quotes,
             self.seconds,

@@ -63,6 +63,9 @@ struct Prior {
     id: Option<serde_json::Value>,
     #[serde(default)]
     error: Option<IgnoredAny>,
+    /// A web record that is not an article, and why.
+    #[serde(default)]
+    skipped: Option<String>,
     #[serde(default)]
     sentences: Count,
     #[serde(default)]
@@ -113,6 +116,9 @@ fn scan(
         kept += buf.len() as u64;
         p.prior.records += 1;
         p.prior.errors += usize::from(line.error.is_some());
+        if let Some(reason) = &line.skipped {
+            p.prior.skip(reason);
+        }
         p.prior.sentences += line.sentences.0;
         p.prior.quotes += line.quotes.0;
         p.last_id = line.id.map(|v| match v {
@@ -191,6 +197,7 @@ mod tests {
             "{\"id\":\"a\",\"sentences\":[{},{}],\"quotes\":[{}],\"speakers\":[]}\n",
             "{\"id\":\"line 2\",\"error\":\"x: not JSON\"}\n",
             "{\"id\":7,\"sentences\":[],\"quotes\":[]}\n",
+            "{\"id\":\"https://x/\",\"url\":\"https://x/\",\"skipped\":\"HTTP 404\"}\n",
             "{\"id\":\"d\",\"sente"
         );
         let mut kept_lines = 0;
@@ -199,16 +206,19 @@ mod tests {
             Ok(())
         })
         .unwrap();
-        assert_eq!(kept_lines, 3);
-        assert_eq!(p.done, 3);
-        assert_eq!(p.last_id.as_deref(), Some("7"));
+        assert_eq!(kept_lines, 4);
+        assert_eq!(p.done, 4);
+        assert_eq!(p.last_id.as_deref(), Some("https://x/"));
         assert_eq!(p.dropped_bytes, 16);
         assert_eq!(kept as usize, data.len() - 16);
         let want = Summary {
-            records: 3,
+            records: 4,
             errors: 1,
             sentences: 2,
             quotes: 1,
+            skipped: 1,
+            skipped_reasons: [("HTTP 404".to_string(), 1)].into(),
+            other_warc_records: 0,
         };
         assert_eq!(p.prior, want);
     }
