@@ -13,7 +13,7 @@ fn python_grpcio_client() {
     let probe = Command::new("python3")
         .args([
             "-c",
-            "import grpc, grpc_tools, grpc_health, grpc_reflection, pytest",
+            "import grpc, grpc_tools, grpc_health, grpc_reflection, pytest, yaml",
         ])
         .output();
     match probe {
