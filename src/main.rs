@@ -213,6 +213,11 @@ struct ServeArgs {
     /// On SIGTERM/Ctrl-C, seconds in-flight calls may take before the server stops anyway.
     #[arg(long, value_name = "SECS", default_value_t = ServiceConfig::default().shutdown_grace.as_secs_f64())]
     shutdown_grace: f64,
+    /// Ask each client connection to reconnect after this many seconds (HTTP/2
+    /// GOAWAY; calls in flight finish first), so clients balancing over DNS
+    /// (`dns:///`, round_robin) spread onto replicas added since they connected.
+    #[arg(long, value_name = "SECS")]
+    max_connection_age: Option<f64>,
     /// Serve Prometheus metrics at http://ADDR/metrics (e.g. 127.0.0.1:9090).
     #[arg(long, value_name = "ADDR")]
     metrics_addr: Option<SocketAddr>,
@@ -482,6 +487,15 @@ fn serve(a: ServeArgs) -> Result<()> {
         tls,
         shutdown_grace: std::time::Duration::try_from_secs_f64(a.shutdown_grace)
             .context("--shutdown-grace must be a non-negative number of seconds")?,
+        max_connection_age: a
+            .max_connection_age
+            .map(|s| {
+                std::time::Duration::try_from_secs_f64(s)
+                    .ok()
+                    .filter(|d| !d.is_zero())
+                    .context("--max-connection-age must be a positive number of seconds")
+            })
+            .transpose()?,
     };
     // Analyses are bounded by the server's permits; the blocking pool only needs those
     // plus a few threads for model loads and file reads.

@@ -300,6 +300,33 @@ async fn classify_without_include_text_gives_spans_only() -> TestResult {
     server.stop().await
 }
 
+/// Opens a bare HTTP/2 connection that sends nothing, and says whether the server
+/// closed it within `wait`.
+async fn closed_within(addr: SocketAddr, wait: Duration) -> Result<bool, BoxError> {
+    let tcp = tokio::net::TcpStream::connect(addr).await?;
+    let (_send, connection) = h2::client::handshake(tcp).await?;
+    Ok(tokio::time::timeout(wait, connection).await.is_ok())
+}
+
+#[tokio::test]
+async fn an_old_connection_is_asked_to_reconnect() -> TestResult {
+    // Without a maximum age an idle connection stays open.
+    let server = Server::start(ServiceConfig::default()).await?;
+    assert!(!closed_within(server.addr, Duration::from_millis(1500)).await?);
+    server.stop().await?;
+    // With one, the server sends GOAWAY and closes it, so DNS-balancing clients
+    // reconnect and spread over replicas added since.
+    let config = ServiceConfig {
+        max_connection_age: Some(Duration::from_millis(300)),
+        ..Default::default()
+    };
+    let server = Server::start(config).await?;
+    assert!(closed_within(server.addr, Duration::from_secs(10)).await?);
+    // (That clients reconnect without failing a call is tested with grpcio, whose
+    // channels handle GOAWAY: tests/python/test_deploy.py.)
+    server.stop().await
+}
+
 #[tokio::test]
 async fn classify_stream_honours_each_documents_options() -> TestResult {
     let server = Server::start(ServiceConfig::default()).await?;

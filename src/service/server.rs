@@ -47,6 +47,7 @@ use tracing::Instrument;
 /// | `model_path` | none | the file `ReloadModel` and SIGHUP read when the request names none |
 /// | `tls` | none | certificate and key (PEM): serve TLS only |
 /// | `shutdown_grace` | 30 s | after a shutdown signal, how long in-flight calls may take before the server stops anyway |
+/// | `max_connection_age` | none | a client connection older than this is asked to reconnect (HTTP/2 GOAWAY; calls in flight finish), so `dns:///` clients find new replicas |
 #[derive(Clone)]
 pub struct ServiceConfig {
     pub max_documents_per_request: usize,
@@ -59,6 +60,7 @@ pub struct ServiceConfig {
     pub model_path: Option<PathBuf>,
     pub tls: Option<TlsIdentity>,
     pub shutdown_grace: Duration,
+    pub max_connection_age: Option<Duration>,
 }
 
 impl Default for ServiceConfig {
@@ -74,6 +76,7 @@ impl Default for ServiceConfig {
             model_path: None,
             tls: None,
             shutdown_grace: Duration::from_secs(30),
+            max_connection_age: None,
         }
     }
 }
@@ -93,6 +96,7 @@ impl std::fmt::Debug for ServiceConfig {
             .field("model_path", &self.model_path)
             .field("tls", &self.tls)
             .field("shutdown_grace", &self.shutdown_grace)
+            .field("max_connection_age", &self.max_connection_age)
             .finish()
     }
 }
@@ -301,6 +305,7 @@ async fn serve_inner(
     let max_message = config.max_message_bytes;
     let tls = config.tls.clone();
     let grace = config.shutdown_grace;
+    let max_connection_age = config.max_connection_age;
     let service = NewsRolesService::new(pipeline, config, Arc::clone(&metrics));
     let news =
         compressed!(NewsRolesServer::new(service.clone())).max_decoding_message_size(max_message);
@@ -325,6 +330,11 @@ async fn serve_inner(
         .map_err(|e| transport_error(e.into()))?);
 
     let mut builder = tonic::transport::Server::builder();
+    if let Some(age) = max_connection_age {
+        // Not with `max_connection_age_grace`: tonic 0.14 then skips the GOAWAY and
+        // cuts the connection at age + grace, failing calls in flight.
+        builder = builder.max_connection_age(age);
+    }
     if let Some(tls) = tls {
         let identity = Identity::from_pem(tls.cert_pem, tls.key_pem);
         builder = builder

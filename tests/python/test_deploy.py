@@ -8,6 +8,7 @@ user, ports and model path agree. Schema validation is kubernetes-validate in .c
 import os
 import re
 import subprocess
+import time
 from pathlib import Path
 
 import grpc
@@ -169,4 +170,29 @@ def test_manifest_args_start_the_real_server_and_probes_pass(tmp_path):
         if proc.poll() is None:
             proc.kill()
             proc.wait()
+        proc.stdout.close()
+
+
+def test_clients_reconnect_when_a_connection_is_aged_out(tmp_path):
+    """--max-connection-age (the Deployment sets it so DNS-balancing clients find new
+    replicas): the server sends GOAWAY to old connections, and a grpcio channel moves
+    to a new connection without failing a call."""
+    assert float(_flag("--max-connection-age")) > 0
+    log = tmp_path / "stderr.log"
+    with open(log, "wb") as err:
+        proc = subprocess.Popen(
+            [str(BINARY), "serve", "--addr", "127.0.0.1:0", "--model", str(MODEL),
+             "--max-connection-age", "0.3"],
+            stdout=subprocess.PIPE, stderr=err, stdin=subprocess.DEVNULL, cwd=tmp_path)
+    try:
+        addr = _read_address(proc, log)
+        with grpc.insecure_channel(addr) as ch:
+            health = health_pb2_grpc.HealthStub(ch)
+            for _ in range(10):  # 2.5 s: about eight connection lifetimes
+                resp = health.Check(health_pb2.HealthCheckRequest(), timeout=10)
+                assert resp.status == health_pb2.HealthCheckResponse.SERVING
+                time.sleep(0.25)
+    finally:
+        proc.terminate()
+        proc.wait(timeout=30)
         proc.stdout.close()
