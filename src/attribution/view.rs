@@ -144,13 +144,21 @@ impl<'a> View<'a> {
             paras.push(0..n);
         }
         // Assign tokens to sentences: the last sentence starting at or before the token.
-        for (i, t) in toks.iter_mut().enumerate() {
-            let si = sents
-                .partition_point(|s| s.range.start <= t.range.start)
-                .saturating_sub(1);
+        // Tokens come in text order, so one forward walk over the sentences does it;
+        // a token before the current sentence (out of order) falls back to a search.
+        let mut si = 0usize;
+        for t in toks.iter_mut() {
+            let start = t.range.start;
+            if sents.get(si).is_some_and(|s| s.range.start > start) {
+                si = sents
+                    .partition_point(|s| s.range.start <= start)
+                    .saturating_sub(1);
+            }
+            while sents.get(si + 1).is_some_and(|s| s.range.start <= start) {
+                si += 1;
+            }
             t.sent = si;
             t.para = sents.get(si).map(|s| s.para).unwrap_or(0);
-            let _ = i;
         }
         for (si, s) in sents.iter_mut().enumerate() {
             let a = toks.partition_point(|t| t.sent < si);

@@ -11,6 +11,7 @@ mod lexicon;
 use crate::attribution::{DocAttribution, FastMap, FastSet};
 use crate::text::{tokenize, SentenceSpan, TextLayout, TokenKind};
 use serde::{Deserialize, Serialize};
+use std::borrow::Cow;
 
 pub use lexicon::{is_cue_word, CUE_PHRASES};
 
@@ -62,8 +63,9 @@ pub type SparseVec = Vec<(u32, f32)>;
 /// Per-sentence facts computed once per document and shared with the neighbours'
 /// feature sets.
 #[derive(Debug, Clone, Default)]
-struct SentenceFacts {
-    words: Vec<String>,
+struct SentenceFacts<'a> {
+    /// Lowercase words (borrowed from the text when already lowercase, which most are).
+    words: Vec<Cow<'a, str>>,
     cue: bool,
     according: bool,
     quote_frac: f32,
@@ -211,20 +213,20 @@ static CUE_GROUPS: std::sync::LazyLock<FastMap<&'static str, u8>> =
         m
     });
 
-fn discourse_cues(words: &[String], raw: &[&str]) -> DiscourseCues {
+fn discourse_cues(words: &[Cow<'_, str>], raw: &[&str]) -> DiscourseCues {
     let groups = words.iter().fold(0u8, |acc, w| {
-        acc | CUE_GROUPS.get(w.as_str()).copied().unwrap_or(0)
+        acc | CUE_GROUPS.get(w.as_ref()).copied().unwrap_or(0)
     });
     let has = |bit: u8| groups & bit != 0;
     let past = has(F_PAST) || words.iter().any(|w| w.len() > 4 && w.ends_with("ed"));
     let perfect = words.windows(2).any(|p| {
-        matches!(p[0].as_str(), "has" | "have" | "had")
+        matches!(p[0].as_ref(), "has" | "have" | "had")
             && (p[1] == "been"
                 || (p[1].len() > 3 && (p[1].ends_with("ed") || p[1].ends_with("en"))))
     });
     let recent_time = has(F_RECENT)
         || words.windows(2).any(|p| {
-            p[0] == "last" && matches!(p[1].as_str(), "week" | "month" | "night" | "year")
+            p[0] == "last" && matches!(p[1].as_ref(), "week" | "month" | "night" | "year")
         });
     let caps_n = raw
         .iter()
@@ -339,6 +341,14 @@ fn attr_facts(attr: &DocAttribution, sents: &[SentenceSpan]) -> Vec<&'static str
         .collect()
 }
 
+/// Whether `hay` contains `needle` (ASCII lowercase) ignoring ASCII case, without a
+/// lowercase copy of `hay`.
+fn contains_ascii_ci(hay: &str, needle: &[u8]) -> bool {
+    hay.as_bytes()
+        .windows(needle.len())
+        .any(|w| w.eq_ignore_ascii_case(needle))
+}
+
 fn bucket_of(len: usize) -> &'static str {
     match len {
         0..=5 => "0-5",
@@ -371,7 +381,7 @@ impl Featurizer {
         out.push(((h as u32) & self.mask, v));
     }
 
-    fn facts(&self, layout: &TextLayout, attr: &DocAttribution) -> Vec<SentenceFacts> {
+    fn facts<'a>(&self, layout: &'a TextLayout, attr: &DocAttribution) -> Vec<SentenceFacts<'a>> {
         let text = layout.norm.as_str();
         let mut qi = 0;
         let attr_of = if self.config.attribution {
@@ -386,7 +396,7 @@ impl Featurizer {
             .map(|(s, attr_fact)| {
                 let st = &text[s.range.clone()];
                 let toks = tokenize(st);
-                let words: Vec<String> = toks
+                let words: Vec<Cow<'a, str>> = toks
                     .iter()
                     .filter(|t| {
                         t.kind != TokenKind::Punct || matches!(t.text, "\"" | ":" | "?" | "!")
@@ -396,9 +406,16 @@ impl Featurizer {
                             // Years mark history; other numbers are statistics.
                             let is_year = t.text.len() == 4
                                 && (t.text.starts_with("19") || t.text.starts_with("20"));
-                            if is_year { "<year>" } else { "<num>" }.to_string()
+                            Cow::Borrowed(if is_year { "<year>" } else { "<num>" })
+                        } else if t
+                            .text
+                            .bytes()
+                            .all(|b| b.is_ascii() && !b.is_ascii_uppercase())
+                        {
+                            // Already lowercase: to_lowercase would copy it unchanged.
+                            Cow::Borrowed(t.text)
                         } else {
-                            t.text.to_lowercase()
+                            Cow::Owned(t.text.to_lowercase())
                         }
                     })
                     .collect();
@@ -409,7 +426,7 @@ impl Featurizer {
                     .map(|t| t.text)
                     .collect();
                 let cues = discourse_cues(&words, &raw);
-                let according = st.to_ascii_lowercase().contains("according to");
+                let according = contains_ascii_ci(st, b"according to");
                 // Share of the sentence inside paired quotation marks.
                 while qi < layout.quotes.len() && layout.quotes[qi].content.end <= s.range.start {
                     qi += 1;
@@ -450,7 +467,7 @@ impl Featurizer {
             .take(2)
             .flat_map(|f| f.words.iter())
             .filter(|w| w.len() >= 4)
-            .map(|w| w.as_str())
+            .map(|w| w.as_ref())
             .collect();
         // Sentences per paragraph: one-sentence paragraphs are typical of wire copy's
         // quotes and events.
@@ -489,8 +506,8 @@ impl Featurizer {
             flag("len", bucket_of(f.words.len()));
             flag("last", if i + 1 == n { "1" } else { "0" });
             if i >= 2 {
-                let content: Vec<&String> = f.words.iter().filter(|w| w.len() >= 4).collect();
-                let shared = content.iter().filter(|w| lead.contains(w.as_str())).count();
+                let content: Vec<&Cow<str>> = f.words.iter().filter(|w| w.len() >= 4).collect();
+                let shared = content.iter().filter(|w| lead.contains(w.as_ref())).count();
                 let frac = shared as f32 / content.len().max(1) as f32;
                 let b = if shared == 0 {
                     "0"
@@ -581,12 +598,12 @@ impl Featurizer {
 
     /// Word n-grams (1..=max) with sentence-boundary markers, L2-normalised as a block
     /// scaled by `weight`, so long sentences do not drown the structural features.
-    fn ngrams(&self, v: &mut SparseVec, ns: &str, words: &[String], max: usize, weight: f32) {
+    fn ngrams(&self, v: &mut SparseVec, ns: &str, words: &[Cow<'_, str>], max: usize, weight: f32) {
         let start = v.len();
         for (i, w) in words.iter().enumerate() {
             self.push(v, ns, w, 1.0);
             if max >= 2 {
-                let prev = if i == 0 { "<s>" } else { words[i - 1].as_str() };
+                let prev = if i == 0 { "<s>" } else { words[i - 1].as_ref() };
                 let h = fnv1a(&[ns.as_bytes(), b"2", prev.as_bytes(), w.as_bytes()]);
                 v.push(((h as u32) & self.mask, 1.0));
             }
