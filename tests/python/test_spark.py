@@ -173,6 +173,19 @@ def test_jsonl_directory_matches_direct_classify(spark, job, tmp_path):
     assert [Path(h).name for h in hadoop] == [p.name for p in inputs]
 
 
+def test_rdd_pipe_drives_classify_per_partition(spark, tmp_path):
+    """Spark's own RDD.pipe (what Hadoop streaming does too): one `classify -` process
+    per partition, one output line per input line, in order."""
+    records = _records()
+    lines = [json.dumps(r, ensure_ascii=False) for r in records]
+    cmd = f"{BINARY} classify --quiet --jobs 1 --model {MODEL} -"
+    piped = spark.sparkContext.parallelize(lines, 3).pipe(cmd, checkCode=True).collect()
+    assert [json.loads(line)["id"] for line in piped] == [r["id"] for r in records]
+    src = tmp_path / "all.jsonl"
+    src.write_text("".join(line + "\n" for line in lines), encoding="utf-8")
+    assert "\n".join(piped).encode() + b"\n" == _direct([src])
+
+
 def test_error_records_are_kept_and_counted(spark, job, tmp_path):
     src = tmp_path / "in"
     src.mkdir()
