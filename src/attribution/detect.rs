@@ -215,7 +215,7 @@ fn adhoc(v: &View, toks: Range<usize>, head: usize, kind: MentionKind) -> Mentio
     let desc = toks
         .clone()
         .filter(|&k| v.toks[k].is_word() && !lexicon::is_determiner(&v.toks[k].lower))
-        .map(|k| v.toks[k].lower.clone())
+        .map(|k| v.toks[k].lower.to_string())
         .collect();
     Mention {
         toks,

@@ -5,7 +5,7 @@
 use super::lexicon::{self, Pronoun};
 use super::mentions::{is_role, Gender, Mention, MentionKind};
 use super::view::{Kind, View};
-use std::collections::HashSet;
+use super::FastSet as HashSet;
 
 /// Levenshtein distance over chars.
 pub(crate) fn edit_distance(a: &str, b: &str) -> usize {
@@ -112,6 +112,9 @@ fn long_word(w: &str) -> bool {
 pub(crate) struct Cluster {
     /// Name token lists (lowercase, honorifics and "the" stripped), one per form seen.
     forms: Vec<Vec<String>>,
+    /// Index in `forms` of the last of the longest forms (the surname's form), kept
+    /// up to date by [`Cluster::add_form`] so that lookups need no scan.
+    longest: usize,
     /// Display names (original spelling) with their token counts.
     display: Vec<(usize, String)>,
     honorific: Option<String>,
@@ -124,12 +127,24 @@ pub(crate) struct Cluster {
 }
 
 impl Cluster {
+    /// The last word of the last of the longest forms.
     fn surname(&self) -> Option<&str> {
         self.forms
-            .iter()
-            .max_by_key(|f| f.len())
+            .get(self.longest)
             .and_then(|f| f.last())
             .map(|s| s.as_str())
+    }
+
+    fn add_form(&mut self, key: Vec<String>) {
+        // `max_by_key` keeps the last of equals: a new form as long as the longest wins.
+        if self
+            .forms
+            .get(self.longest)
+            .is_none_or(|f| key.len() >= f.len())
+        {
+            self.longest = self.forms.len();
+        }
+        self.forms.push(key);
     }
 
     /// The canonical name: the longest proper name, with its honorific when it is a
@@ -206,7 +221,7 @@ fn context_desc(v: &View, m: &Mention) -> Vec<String> {
             break;
         }
         if t.is_word() {
-            out.push(t.lower.clone());
+            out.push(t.lower.to_string());
         }
         k -= 1;
         n += 1;
@@ -221,7 +236,7 @@ fn context_desc(v: &View, m: &Mention) -> Vec<String> {
             && v.toks[j].sent == m.sent
         {
             if v.toks[j].is_word() {
-                out.push(v.toks[j].lower.clone());
+                out.push(v.toks[j].lower.to_string());
             }
             j += 1;
         }
@@ -291,18 +306,18 @@ fn assign_name(v: &View, m: &Mention, ents: &mut Entities) -> Option<usize> {
         return None;
     }
     let key: Vec<String> = words.iter().map(|w| w.0.clone()).collect();
-    let sur = key.last()?.clone();
-    let first = key.first()?.clone();
+    let sur = key.last()?.as_str();
+    let first = key.first()?.as_str();
     let mut best: Option<(usize, usize)> = None; // (score, cluster)
     for (ci, c) in ents.clusters.iter().enumerate() {
         let score = if c.forms.contains(&key) {
             4
-        } else if c.surname().is_some_and(|s| similar(s, &sur)) {
+        } else if c.surname().is_some_and(|s| similar(s, sur)) {
             // First names must agree where both are given.
             let compatible = key.len() == 1
                 || c.forms
                     .iter()
-                    .all(|f| f.len() == 1 || similar(&f[0], &first) || f[0] == first);
+                    .all(|f| f.len() == 1 || similar(&f[0], first) || f[0] == first);
             if compatible {
                 3
             } else {
@@ -311,7 +326,7 @@ fn assign_name(v: &View, m: &Mention, ents: &mut Entities) -> Option<usize> {
         } else if key.len() == 1
             && c.forms.iter().any(|f| f.len() >= 2 && f[0] == first)
             && lexicon::in_list(
-                &first,
+                first,
                 lexicon::list::FEMALE_NAMES | lexicon::list::MALE_NAMES,
             )
         {
@@ -319,7 +334,7 @@ fn assign_name(v: &View, m: &Mention, ents: &mut Entities) -> Option<usize> {
             2
         } else if key.len() >= 2
             && c.forms.iter().all(|f| f.len() == 1)
-            && c.forms.iter().any(|f| similar(&f[0], &sur))
+            && c.forms.iter().any(|f| similar(&f[0], sur))
         {
             3
         } else {
@@ -356,21 +371,23 @@ fn assign_name(v: &View, m: &Mention, ents: &mut Entities) -> Option<usize> {
         None => {
             ents.clusters.push(Cluster {
                 forms: Vec::new(),
+                longest: 0,
                 display: Vec::new(),
                 honorific: None,
                 person: false,
                 gender: Gender::Unknown,
-                desc: HashSet::new(),
+                desc: HashSet::default(),
                 last: m.toks.start,
             });
             ents.clusters.len() - 1
         }
     };
     let c = &mut ents.clusters[ci];
+    let key_len = key.len();
     if !c.forms.contains(&key) {
-        c.forms.push(key.clone());
+        c.add_form(key);
     }
-    c.display.push((key.len(), display));
+    c.display.push((key_len, display));
     if c.honorific.is_none() {
         c.honorific = hon;
     }
@@ -391,7 +408,7 @@ fn assign_nominal(v: &View, m: &Mention, ents: &Entities) -> Option<usize> {
     if !definite {
         return None;
     }
-    let head = v.toks[m.head].lower.clone();
+    let head = v.toks[m.head].lower.as_str();
     let words: Vec<&str> = m
         .desc
         .iter()
@@ -404,7 +421,7 @@ fn assign_nominal(v: &View, m: &Mention, ents: &Entities) -> Option<usize> {
             continue;
         }
         let mut score = 0;
-        if c.desc.contains(&head) {
+        if c.desc.contains(head) {
             score += 2;
         }
         score += words.iter().filter(|w| c.desc.contains(**w)).count();
@@ -422,7 +439,7 @@ fn assign_nominal(v: &View, m: &Mention, ents: &Entities) -> Option<usize> {
     if let Some((_, c)) = best {
         return Some(c);
     }
-    if !is_role(&head) {
+    if !is_role(head) {
         return None;
     }
     ents.clusters

@@ -3,7 +3,7 @@
 //! Subject noun phrases found next to a cue are added later by `detect`.
 
 use super::lexicon::{self, Pronoun};
-use super::view::{Kind, View};
+use super::view::{Kind, Tok, View};
 use super::FastSet as HashSet;
 use std::ops::Range;
 
@@ -214,6 +214,29 @@ pub(crate) fn is_role(lower: &str) -> bool {
     lexicon::in_list(lower, lexicon::list::ROLE_WORDS) || lexicon::is_honorific(lower)
 }
 
+/// [`is_role`] of a token's lowercase form, from the list flags it was given when
+/// the view was built (the same answer, without hashing the word again).
+fn tok_is_role(t: &Tok) -> bool {
+    if t.kind == Kind::Word {
+        t.is(lexicon::list::ROLE_WORDS | lexicon::list::HONORIFICS)
+    } else {
+        is_role(&t.lower)
+    }
+}
+
+/// [`first_name_gender`] of a token, from its list flags.
+fn tok_first_name_gender(t: &Tok) -> Gender {
+    if t.kind != Kind::Word {
+        first_name_gender(&t.lower)
+    } else if t.is(lexicon::list::FEMALE_NAMES) {
+        Gender::Female
+    } else if t.is(lexicon::list::MALE_NAMES) {
+        Gender::Male
+    } else {
+        Gender::Unknown
+    }
+}
+
 fn is_connector(lower: &str) -> bool {
     matches!(
         lower,
@@ -248,13 +271,36 @@ fn first_name_gender(lower: &str) -> Gender {
 pub(crate) fn extract(v: &View) -> Vec<Mention> {
     // Lowercase forms seen in lowercase somewhere: a capitalised sentence opener with
     // such a form ("Receiving", "Meanwhile") is an ordinary word, not a name.
-    let mut lowercase_seen: HashSet<&str> = HashSet::default();
-    for t in &v.toks {
-        if t.is_word() && !t.cap {
-            lowercase_seen.insert(t.lower.as_str());
+    // Only the forms of capitalised sentence openers are ever asked about, so only
+    // those are collected (a length mask skips most words without hashing them).
+    let n = v.toks.len();
+    let mut asked: HashSet<&str> = HashSet::default();
+    // Bit `len` of `asked_keys[first byte % 64]`: some asked form has that shape.
+    let mut asked_keys = [0u64; 64];
+    let shape = |w: &str| (usize::from(w.as_bytes()[0] & 63), w.len().min(63));
+    for (i, t) in v.toks.iter().enumerate() {
+        if t.is_word() && t.cap && first_of_sentence(v, i) && !t.lower.is_empty() {
+            asked.insert(t.lower.as_str());
+            let (b, l) = shape(&t.lower);
+            asked_keys[b] |= 1 << l;
         }
     }
-    let n = v.toks.len();
+    let mut lowercase_seen: HashSet<&str> = HashSet::default();
+    if !asked.is_empty() {
+        for t in &v.toks {
+            if t.is_word()
+                && !t.cap
+                && !t.lower.is_empty()
+                && {
+                    let (b, l) = shape(&t.lower);
+                    asked_keys[b] >> l & 1 != 0
+                }
+                && asked.contains(t.lower.as_str())
+            {
+                lowercase_seen.insert(t.lower.as_str());
+            }
+        }
+    }
     let mut out: Vec<Mention> = Vec::new();
     let mut covered = vec![false; n];
     let mut i = 0;
@@ -388,7 +434,7 @@ pub(crate) fn extract(v: &View) -> Vec<Mention> {
         for k in s..=h {
             let w = &v.toks[k].lower;
             if v.toks[k].is_word() && !lexicon::is_determiner(w) {
-                desc.push(w.clone());
+                desc.push(w.to_string());
             }
         }
         for k in absorbed {
@@ -399,7 +445,7 @@ pub(crate) fn extract(v: &View) -> Vec<Mention> {
         } else {
             MentionKind::Nominal
         };
-        let person = is_role(&v.toks[h].lower);
+        let person = tok_is_role(&v.toks[h]);
         if let Some(l) = starting.get_mut(s) {
             l.push(out.len());
         }
@@ -447,7 +493,7 @@ fn merge_titled_nominals(v: &View, ms: Vec<Mention>) -> Vec<Mention> {
     while i < ms.len() {
         let m = &ms[i];
         let role_nominal =
-            m.kind == MentionKind::Nominal && m.person && is_role(&v.toks[m.head].lower);
+            m.kind == MentionKind::Nominal && m.person && tok_is_role(&v.toks[m.head]);
         if role_nominal {
             // The next name within 8 tokens, joined by "of …" only.
             let name = next_name[i + 1].map(|j| j - (i + 1));
@@ -470,7 +516,7 @@ fn merge_titled_nominals(v: &View, ms: Vec<Mention>) -> Vec<Mention> {
                     let mut desc = m.desc.clone();
                     for k in gap {
                         if v.toks[k].is_word() && v.toks[k].lower != "of" {
-                            desc.push(v.toks[k].lower.clone());
+                            desc.push(v.toks[k].lower.to_string());
                         }
                     }
                     desc.extend(n.desc.iter().cloned());
@@ -513,16 +559,22 @@ fn simple(v: &View, i: usize, kind: MentionKind) -> Mention {
     }
 }
 
+/// Token `i` opens a sentence, a quotation or a clause after ":", "(" or a dash.
+fn first_of_sentence(v: &View, i: usize) -> bool {
+    let t = &v.toks[i];
+    v.sents.get(t.sent).is_some_and(|s| s.toks.start == i)
+        || (i > 0
+            && (v.toks[i - 1].mark
+                || matches!(v.toks[i - 1].lower.as_str(), ":" | "(" | "-" | "—")))
+}
+
 /// Builds a mention of a capitalised run starting at token `i`, if there is one.
 fn name_at(v: &View, i: usize, lowercase_seen: &HashSet<&str>) -> Option<Mention> {
     let t = &v.toks[i];
     if !t.is_word() || !t.cap || lexicon::pronoun(&t.lower).is_some() {
         return None;
     }
-    let first_of_sentence = v.sents.get(t.sent).is_some_and(|s| s.toks.start == i)
-        || (i > 0
-            && (v.toks[i - 1].mark
-                || matches!(v.toks[i - 1].lower.as_str(), ":" | "(" | "-" | "—")));
+    let first_of_sentence = first_of_sentence(v, i);
     let is_name_word = |k: usize, at_start: bool| -> bool {
         let u = &v.toks[k];
         if !u.is_word() || !u.cap || u.sent != t.sent || u.quote != t.quote {
@@ -604,7 +656,7 @@ fn name_at(v: &View, i: usize, lowercase_seen: &HashSet<&str>) -> Option<Mention
     // Split description and name: the name follows the last role or connector word.
     let last_role = (0..words.len())
         .rev()
-        .find(|&k| is_role(words[k]) || is_connector(words[k]));
+        .find(|&k| tok_is_role(&v.toks[s + k]) || is_connector(words[k]));
     let (name, honorific, desc_end) = match last_role {
         None => (Some(toks.clone()), None, s),
         Some(j) => {
@@ -613,14 +665,15 @@ fn name_at(v: &View, i: usize, lowercase_seen: &HashSet<&str>) -> Option<Mention
                 (None, None, e)
             } else if is_connector(words[j]) {
                 let r: Vec<&str> = words[rest.clone()].to_vec();
-                let has_role = (0..j).any(|k| is_role(words[k]));
+                let has_role = (0..j).any(|k| tok_is_role(&v.toks[s + k]));
                 if !has_role {
                     // An organisation: "Department of Revenue Services".
                     (Some(toks.clone()), None, s)
                 } else if lexicon::in_list(r.last().unwrap_or(&""), lexicon::list::COMPLEMENT) {
                     (None, None, e)
                 } else {
-                    let first_name = r.len() == 2 && first_name_gender(r[0]) != Gender::Unknown;
+                    let first_name = r.len() == 2
+                        && tok_first_name_gender(&v.toks[s + j + 1]) != Gender::Unknown;
                     let take = if r.len() >= 3 || first_name { 2 } else { 1 };
                     let a = s + words.len() - take;
                     (Some(a..e), None, a)
@@ -641,7 +694,7 @@ fn name_at(v: &View, i: usize, lowercase_seen: &HashSet<&str>) -> Option<Mention
     let mut gender = gender_of_words(desc.iter().map(|s| s.as_str()));
     if let Some(r) = &name {
         if gender == Gender::Unknown && r.end - r.start >= 2 {
-            gender = first_name_gender(&v.toks[r.start].lower);
+            gender = tok_first_name_gender(&v.toks[r.start]);
         }
     }
     let person = gender != Gender::Unknown
@@ -649,7 +702,7 @@ fn name_at(v: &View, i: usize, lowercase_seen: &HashSet<&str>) -> Option<Mention
         || name.as_ref().is_some_and(|r| {
             r.end - r.start >= 2
                 && (r.clone()).all(|k| !v.toks[k].is(lexicon::list::COMPLEMENT))
-                && first_name_gender(&v.toks[r.start].lower) != Gender::Unknown
+                && tok_first_name_gender(&v.toks[r.start]) != Gender::Unknown
         });
     let kind = if name.is_some() {
         MentionKind::Name
@@ -689,14 +742,14 @@ fn merge_bridges(v: &View, ms: Vec<Mention>) -> Vec<Mention> {
                 if !p.is_word() || p.cap || p.sent != m.sent || lexicon::is_np_break(&p.lower) {
                     break;
                 }
-                if p.cue.is_some() && !is_role(&p.lower) {
+                if p.cue.is_some() && !tok_is_role(p) {
                     break;
                 }
-                roles.push(p.lower.clone());
+                roles.push(p.lower.to_string());
                 k -= 1;
             }
             // Only if the word right before the name is a role.
-            let role_next = k < s && is_role(&v.toks[s - 1].lower);
+            let role_next = k < s && tok_is_role(&v.toks[s - 1]);
             if role_next {
                 // Keep lowercase words back to the first role-ish or adjective word.
                 let mut merged = m.clone();
@@ -708,7 +761,7 @@ fn merge_bridges(v: &View, ms: Vec<Mention>) -> Vec<Mention> {
                         let prev = out.pop().unwrap_or_else(|| m.clone());
                         merged.toks.start = prev.toks.start;
                         let mut d: Vec<String> = (prev.toks.clone())
-                            .map(|j| v.toks[j].lower.clone())
+                            .map(|j| v.toks[j].lower.to_string())
                             .filter(|w| !is_connector(w))
                             .collect();
                         d.append(&mut desc);

@@ -264,7 +264,9 @@ impl Attributor {
     pub(crate) fn attribute_view(&self, v: View<'_>) -> DocAttribution {
         let a = analyse(v);
         let picks = self.choose(&a);
-        build_output(&a, &picks)
+        let out = build_output(&a, &picks);
+        view::recycle(a.v.toks);
+        out
     }
 
     /// The chosen speaker mention and its probability, per quote.
@@ -280,15 +282,26 @@ impl Attributor {
             rules = ranker::rule_weights();
             (&rules, 0.5)
         };
+        // Rows are mostly zeros: with finite weights the sparse sum is exact.
+        let finite = w.iter().all(|x| x.is_finite());
+        let score = |row: &[f64], nonzero: &[u8]| {
+            if finite {
+                ranker::score_terms(w, row, nonzero)
+            } else {
+                ranker::score(w, row)
+            }
+        };
+        let mut c = ranker::Candidates::new();
         (0..a.quotes.len())
             .map(|qi| {
-                let c = ranker::candidates(&cx, qi);
-                let best = c
-                    .mentions
-                    .iter()
-                    .zip(&c.rows)
-                    .map(|(&m, row)| (m, ranker::score(w, row)))
-                    .max_by(|x, y| x.1.total_cmp(&y.1));
+                ranker::candidates_into(&cx, qi, &mut c);
+                let scored = || {
+                    c.mentions
+                        .iter()
+                        .zip(c.rows.iter().zip(&c.nonzero))
+                        .map(|(&m, (row, nz))| (m, score(row, nz)))
+                };
+                let best = scored().max_by(|x, y| x.1.total_cmp(&y.1));
                 match best {
                     Some((m, p)) if p >= threshold => Some((m, p)),
                     // "claim: Speaker" headlines are rare in the training news, so the
@@ -296,12 +309,7 @@ impl Attributor {
                     // recur in the document, so its pick stands.
                     _ if a.quotes[qi].structure == Structure::Headline => {
                         let r = a.rule_idx[qi]?;
-                        let p = c
-                            .mentions
-                            .iter()
-                            .zip(&c.rows)
-                            .find(|(&m, _)| m == r)
-                            .map_or(threshold, |(_, row)| ranker::score(w, row));
+                        let p = scored().find(|&(m, _)| m == r).map_or(threshold, |x| x.1);
                         Some((r, p.max(threshold)))
                     }
                     _ => None,
@@ -314,8 +322,7 @@ impl Attributor {
 fn build_output(a: &Analysed, picks: &[Option<(usize, f64)>]) -> DocAttribution {
     let v = &a.v;
     let mut quotes = Vec::with_capacity(a.quotes.len());
-    let mut quote_count: std::collections::HashMap<String, usize> =
-        std::collections::HashMap::new();
+    let mut quote_count: FastMap<String, usize> = FastMap::default();
     let mut name = a.ents.namer(v, &a.ms);
     for (q, pick) in a.quotes.iter().zip(picks) {
         let speaker = pick.map(|(m, p)| {
@@ -336,7 +343,7 @@ fn build_output(a: &Analysed, picks: &[Option<(usize, f64)>]) -> DocAttribution 
     }
     quotes.sort_by_key(|q| (q.content.start, q.content.end));
     // Entities: named clusters that are persons or quoted, and quoted unnamed sources.
-    let mut mentions: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
+    let mut mentions: FastMap<String, usize> = FastMap::default();
     let mut listed: Vec<String> = Vec::new();
     for (i, m) in a.ms.iter().enumerate() {
         let cluster = a.ents.of.get(i).copied().flatten();

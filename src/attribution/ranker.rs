@@ -22,6 +22,18 @@ pub(crate) const FEATURES_VERSION: u32 = 2;
 pub(crate) struct Candidates {
     pub mentions: Vec<usize>,
     pub rows: Vec<Vec<f64>>,
+    /// Per row, the indices of its nonzero features, ascending (for [`score_terms`]).
+    pub nonzero: Vec<Vec<u8>>,
+}
+
+impl Candidates {
+    pub fn new() -> Candidates {
+        Candidates {
+            mentions: Vec::new(),
+            rows: Vec::new(),
+            nonzero: Vec::new(),
+        }
+    }
 }
 
 /// Context shared by all quotes of a document.
@@ -155,8 +167,25 @@ fn bucket_dist(d: usize) -> usize {
     }
 }
 
+/// `ln(1 + d)` of a count, from a table for small counts (the same values: the
+/// table is filled by the same function).
+fn ln_1p_count(d: usize) -> f64 {
+    const N: usize = 128;
+    static TABLE: std::sync::OnceLock<[f64; N]> = std::sync::OnceLock::new();
+    let t = TABLE.get_or_init(|| std::array::from_fn(|i| (i as f64).ln_1p()));
+    t.get(d).copied().unwrap_or_else(|| (d as f64).ln_1p())
+}
+
 /// Builds the candidates and features of quote `qi`.
 pub(crate) fn candidates(cx: &DocContext, qi: usize) -> Candidates {
+    let mut c = Candidates::new();
+    candidates_into(cx, qi, &mut c);
+    c
+}
+
+/// [`candidates`] into `out`, reusing its buffers (one per document instead of one
+/// row allocation per candidate per quote).
+pub(crate) fn candidates_into(cx: &DocContext, qi: usize, out: &mut Candidates) {
     let v = cx.v;
     let q = &cx.quotes[qi];
     let rule = cx.rule_idx.get(qi).copied().flatten();
@@ -175,7 +204,9 @@ pub(crate) fn candidates(cx: &DocContext, qi: usize) -> Candidates {
     let prev_cluster = prev_rule.and_then(|r| cx.cluster.get(r).copied().flatten());
     let rule_cluster = rule.and_then(|r| cx.cluster.get(r).copied().flatten());
     // The window's mentions and the rule pick, in document order.
-    let mut idx: Vec<usize> = cx.in_sentences(first_sent, last_sent).to_vec();
+    let idx = &mut out.mentions;
+    idx.clear();
+    idx.extend_from_slice(cx.in_sentences(first_sent, last_sent));
     if let Some(r) = rule.filter(|&r| r < cx.ms.len() && !idx.contains(&r)) {
         idx.push(r);
     }
@@ -207,13 +238,30 @@ pub(crate) fn candidates(cx: &DocContext, qi: usize) -> Candidates {
             .get(cx.ms[i].sent)
             .is_none_or(|&first| first >= i)
     };
-    let mut rows = Vec::with_capacity(idx.len());
-    for &i in &idx {
+    // Quote-level values, computed once rather than per row.
+    let log_cands = (n_cands as f64).ln_1p();
+    let log_content = (content_words as f64).ln_1p();
+    let log_same = (same_sentence_quotes as f64).ln_1p();
+    let rows = &mut out.rows;
+    rows.truncate(n_cands);
+    for row in rows.iter_mut() {
+        row.clear();
+        row.resize(N_FEATURES, 0.0);
+    }
+    while rows.len() < n_cands {
+        rows.push(vec![0.0; N_FEATURES]);
+    }
+    let nonzero = &mut out.nonzero;
+    nonzero.resize_with(n_cands, Vec::new);
+    for (&i, (f, nz)) in idx.iter().zip(rows.iter_mut().zip(nonzero.iter_mut())) {
+        nz.clear();
         let m = &cx.ms[i];
-        let mut f = vec![0.0; N_FEATURES];
         let mut set = |k: usize, x: f64| {
             if let Some(s) = f.get_mut(k) {
                 *s = x;
+                if x != 0.0 {
+                    nz.push(k as u8);
+                }
             }
         };
         let is_rule = Some(i) == rule;
@@ -316,8 +364,8 @@ pub(crate) fn candidates(cx: &DocContext, qi: usize) -> Candidates {
             );
         set(62, f64::from(u8::from(prep)));
         // 63: log candidates; 64: log token distance to cue
-        set(63, (n_cands as f64).ln_1p());
-        set(64, (cue_dist as f64).ln_1p());
+        set(63, log_cands);
+        set(64, ln_1p_count(cue_dist));
         // 65..75: structure × no rule at all (quote-level prior, 10)
         if rule.is_none() {
             set(65 + st, 1.0);
@@ -353,6 +401,9 @@ pub(crate) fn candidates(cx: &DocContext, qi: usize) -> Candidates {
         let mut setq = |k: usize, x: f64| {
             if let Some(s) = f.get_mut(k) {
                 *s = x;
+                if x != 0.0 {
+                    nz.push(k as u8);
+                }
             }
         };
         setq(96 + q.structure.index(), 1.0);
@@ -361,22 +412,38 @@ pub(crate) fn candidates(cx: &DocContext, qi: usize) -> Candidates {
         // 118: direct; 119: content length; 120: cue prior; 121: headline sentence;
         // 122: multi-word cue; 123: quotes sharing the sentence
         setq(118, f64::from(u8::from(q.direct)));
-        setq(119, (content_words as f64).ln_1p());
+        setq(119, log_content);
         setq(120, prior);
         setq(121, f64::from(u8::from(in_headline)));
         setq(122, f64::from(u8::from(multiword)));
-        setq(123, (same_sentence_quotes as f64).ln_1p());
-        rows.push(f);
-    }
-    Candidates {
-        mentions: idx,
-        rows,
+        setq(123, log_same);
+        // Features are set in ascending order, each once; sort in case that changes.
+        if !nz.windows(2).all(|w| w[0] < w[1]) {
+            nz.sort_unstable();
+            nz.dedup();
+        }
     }
 }
 
 /// A linear scorer.
 pub(crate) fn score(w: &[f64], row: &[f64]) -> f64 {
     let z: f64 = w.iter().zip(row).map(|(a, b)| a * b).sum();
+    1.0 / (1.0 + (-z).exp())
+}
+
+/// [`score`] adding only the nonzero features `nonzero` (ascending) of `row`, in the
+/// same order (rows are mostly zeros). With finite weights a skipped term is a
+/// signed zero, which leaves a sum unchanged except for the sign of a zero sum, and
+/// `exp(-z)` is 1 for either zero: the result is bit for bit [`score`]'s. Callers
+/// check that `w` is finite.
+pub(crate) fn score_terms(w: &[f64], row: &[f64], nonzero: &[u8]) -> f64 {
+    let mut z = -0.0f64;
+    for &k in nonzero {
+        let k = usize::from(k);
+        if let (Some(a), Some(b)) = (w.get(k), row.get(k)) {
+            z += a * b;
+        }
+    }
     1.0 / (1.0 + (-z).exp())
 }
 

@@ -14,11 +14,65 @@ pub(crate) enum Kind {
     Possessive,
 }
 
+/// A token's lowercase text: the text itself when it has no uppercase (most
+/// tokens, so they cost no allocation), else an owned lowercase copy.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum Lower<'a> {
+    Text(&'a str),
+    Owned(Box<str>),
+}
+
+impl<'a> Lower<'a> {
+    /// The lowercase form of `s`.
+    fn of(s: &'a str) -> Lower<'a> {
+        if s.is_ascii() {
+            if s.bytes().any(|b| b.is_ascii_uppercase()) {
+                Lower::Owned(s.to_ascii_lowercase().into_boxed_str())
+            } else {
+                Lower::Text(s)
+            }
+        } else {
+            let l = s.to_lowercase();
+            if l == s {
+                Lower::Text(s)
+            } else {
+                Lower::Owned(l.into_boxed_str())
+            }
+        }
+    }
+
+    pub fn as_str(&self) -> &str {
+        match self {
+            Lower::Text(s) => s,
+            Lower::Owned(s) => s,
+        }
+    }
+}
+
+impl std::ops::Deref for Lower<'_> {
+    type Target = str;
+    fn deref(&self) -> &str {
+        self.as_str()
+    }
+}
+
+impl PartialEq<str> for Lower<'_> {
+    fn eq(&self, other: &str) -> bool {
+        self.as_str() == other
+    }
+}
+
+impl PartialEq<&str> for Lower<'_> {
+    fn eq(&self, other: &&str) -> bool {
+        self.as_str() == *other
+    }
+}
+
 #[derive(Debug, Clone)]
-pub(crate) struct Tok {
+pub(crate) struct Tok<'a> {
     pub range: Range<usize>,
     /// Lowercase text without a trailing abbreviation dot.
-    pub lower: String,
+    pub lower: Lower<'a>,
     pub kind: Kind,
     /// First character is uppercase.
     pub cap: bool,
@@ -34,7 +88,7 @@ pub(crate) struct Tok {
     pub cue: Option<lexicon::CueWord>,
 }
 
-impl Tok {
+impl Tok<'_> {
     pub fn is_word(&self) -> bool {
         self.kind == Kind::Word
     }
@@ -69,7 +123,7 @@ pub(crate) struct Mark {
 #[derive(Debug, Clone)]
 pub(crate) struct View<'a> {
     pub text: &'a str,
-    pub toks: Vec<Tok>,
+    pub toks: Vec<Tok<'a>>,
     pub sents: Vec<Sent>,
     pub paras: Vec<Range<usize>>,
     pub marks: Vec<Mark>,
@@ -100,7 +154,7 @@ impl<'a> View<'a> {
         let text = raw.text;
         let n = text.len();
         let ok = |r: &Range<usize>| text.is_char_boundary(r.start) && text.is_char_boundary(r.end);
-        let mut toks: Vec<Tok> = Vec::with_capacity(raw.tokens.len() + 16);
+        let mut toks: Vec<Tok<'a>> = take_buffer(raw.tokens.len() + 16);
         for (r, is_word, is_num) in raw.tokens {
             let r = clamp(&r, n);
             if r.is_empty() || !ok(&r) {
@@ -248,12 +302,43 @@ impl<'a> View<'a> {
         self.toks.partition_point(|t| t.range.start < b)
     }
 
-    pub fn get(&self, i: usize) -> Option<&Tok> {
+    pub fn get(&self, i: usize) -> Option<&Tok<'a>> {
         self.toks.get(i)
     }
 
     pub fn lower(&self, i: usize) -> &str {
         self.toks.get(i).map(|t| t.lower.as_str()).unwrap_or("")
+    }
+}
+
+thread_local! {
+    /// The token buffer of the thread's previous document: a fresh buffer per
+    /// document showed in profiles as page faults on first touch.
+    static SPARE: std::cell::Cell<Vec<Tok<'static>>> = const { std::cell::Cell::new(Vec::new()) };
+}
+
+/// Buffers larger than this many tokens are not kept.
+const SPARE_MAX: usize = 1 << 16;
+
+/// Empties a token vector and gives it another lifetime. The empty vector is
+/// collected in place, which keeps its allocation (else it is just a new vector).
+fn emptied<'b>(mut v: Vec<Tok<'_>>) -> Vec<Tok<'b>> {
+    v.clear();
+    v.into_iter().map(|_| unreachable!("emptied")).collect()
+}
+
+/// An empty token vector for `cap` tokens, reusing the thread's spare buffer.
+fn take_buffer<'a>(cap: usize) -> Vec<Tok<'a>> {
+    let mut v = emptied(SPARE.with(|s| s.take()));
+    v.reserve(cap);
+    v
+}
+
+/// Keeps a view's token buffer for the thread's next document.
+pub(crate) fn recycle(toks: Vec<Tok<'_>>) {
+    if toks.capacity() <= SPARE_MAX {
+        let v = emptied(toks);
+        SPARE.with(|s| s.set(v));
     }
 }
 
@@ -270,13 +355,9 @@ fn is_title_case(toks: &[Tok]) -> bool {
     long >= 4 && cap * 10 >= long * 9
 }
 
-fn mk(text: &str, r: Range<usize>, kind: Kind) -> Tok {
+fn mk(text: &str, r: Range<usize>, kind: Kind) -> Tok<'_> {
     let s = &text[r.clone()];
-    let lower = if s.is_ascii() {
-        s.to_ascii_lowercase()
-    } else {
-        s.to_lowercase()
-    };
+    let lower = Lower::of(s);
     // Only words are in the word lists or cues.
     let (lists, cue) = if kind == Kind::Word {
         lexicon::word_info(&lower)
@@ -298,7 +379,7 @@ fn mk(text: &str, r: Range<usize>, kind: Kind) -> Tok {
 }
 
 /// Pushes a token, splitting a trailing possessive `'s` / `'` off words.
-fn push_split(text: &str, out: &mut Vec<Tok>, r: Range<usize>, s: &str, kind: Kind) {
+fn push_split<'a>(text: &'a str, out: &mut Vec<Tok<'a>>, r: Range<usize>, s: &str, kind: Kind) {
     if kind == Kind::Word {
         // Only `S` lowercases to `s`, so the suffix test needs no lowercase copy.
         let ends_with_ci = |suffix: &str| {
@@ -342,7 +423,7 @@ fn push_split(text: &str, out: &mut Vec<Tok>, r: Range<usize>, s: &str, kind: Ki
             if prev.range.end == r.start && (prev.lower == "'" || prev.lower == "\u{2019}") {
                 // "'" + "s" split by the tokenizer: one possessive token.
                 prev.range.end = r.end;
-                prev.lower = "'s".into();
+                prev.lower = Lower::Text("'s");
                 (prev.lists, prev.cue) = lexicon::word_info(&prev.lower);
                 prev.kind = Kind::Possessive;
                 return;
@@ -359,12 +440,12 @@ const STATE_ABBREVIATIONS: &[&str] = &[
     "tenn", "tex", "va", "vt", "wash", "wis", "wyo",
 ];
 
-/// Joins "Sen" + "." and single initials "J" + "." into one token.
-fn join_abbreviations(text: &str, toks: &mut Vec<Tok>) {
-    let mut out: Vec<Tok> = Vec::with_capacity(toks.len());
-    for t in toks.drain(..) {
+/// Joins "Sen" + "." and single initials "J" + "." into one token (in place: a
+/// joined dot is dropped and the token before it, the last one kept, extended).
+fn join_abbreviations(text: &str, toks: &mut Vec<Tok<'_>>) {
+    toks.dedup_by(|t, prev| {
         if t.lower == "." {
-            if let Some(prev) = out.last_mut() {
+            {
                 let glued = prev.range.end == t.range.start;
                 let ptext = &text[prev.range.clone()];
                 let initial = ptext.chars().count() == 1 && prev.cap;
@@ -399,13 +480,12 @@ fn join_abbreviations(text: &str, toks: &mut Vec<Tok>) {
                     && (continues && !state || inside && (suffix || state || initial))
                 {
                     prev.range.end = t.range.end;
-                    continue;
+                    return true;
                 }
             }
         }
-        out.push(t);
-    }
-    *toks = out;
+        false
+    });
 }
 
 #[cfg(test)]
