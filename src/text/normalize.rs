@@ -30,6 +30,16 @@ impl Normalized {
         let mut glue = GlueState::default();
         let mut chars = original.char_indices().peekable();
         while let Some((o, c)) = chars.next() {
+            // Plain ASCII (nearly all of an English article) is never replaced: only
+            // the glued-word check applies, and that only before an uppercase letter.
+            if c.is_ascii() && !matches!(c, '\r' | '\'' | '`' | '\u{000B}' | '\u{000C}') {
+                if c.is_ascii_uppercase() && glue.should_split(original, o, c) {
+                    b.insert_space(o);
+                }
+                glue.push(o, c);
+                b.emit(c, o, 1);
+                continue;
+            }
             let replaced = match c {
                 '\r' => {
                     let len = if original.as_bytes().get(o + 1) == Some(&b'\n') {
