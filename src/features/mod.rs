@@ -349,6 +349,41 @@ fn contains_ascii_ci(hay: &str, needle: &[u8]) -> bool {
         .any(|w| w.eq_ignore_ascii_case(needle))
 }
 
+/// A sentence's structural features, as buckets.
+struct Flags<'f> {
+    buckets: Vec<u32>,
+    fz: &'f Featurizer,
+}
+
+impl Flags<'_> {
+    fn add(&mut self, name: &str, val: &str) {
+        self.buckets.push(self.fz.flag_bucket(name, val));
+    }
+
+    fn add_parts(&mut self, parts: &[&[u8]]) {
+        self.buckets.push(self.fz.flag_bucket_parts(parts));
+    }
+}
+
+/// How `format!` writes a bool, for feature names fixed in model files.
+fn bool_str(b: bool) -> &'static str {
+    if b {
+        "true"
+    } else {
+        "false"
+    }
+}
+
+/// `k.to_string()`, without allocating for the small numbers features use.
+fn small_number(k: usize) -> Cow<'static, str> {
+    const SMALL: [&str; 13] = [
+        "0", "1", "2", "3", "4", "5", "6", "7", "8", "9", "10", "11", "12",
+    ];
+    SMALL
+        .get(k)
+        .map_or_else(|| Cow::Owned(k.to_string()), |s| Cow::Borrowed(*s))
+}
+
 fn bucket_of(len: usize) -> &'static str {
     match len {
         0..=5 => "0-5",
@@ -372,8 +407,13 @@ impl Featurizer {
     /// Bucket of structural feature `name=val` in namespace "s": the same bucket as
     /// hashing the joined string, without allocating it per sentence.
     fn flag_bucket(&self, name: &str, val: &str) -> u32 {
-        let h = fnv1a_joined(&[b"s"], &[name.as_bytes(), b"=", val.as_bytes()]);
-        (h as u32) & self.mask
+        self.flag_bucket_parts(&[name.as_bytes(), b"=", val.as_bytes()])
+    }
+
+    /// [`Self::flag_bucket`] of the concatenation of `parts` (`name`, `=`, value
+    /// pieces), for names and values built per sentence, without a `format!`.
+    fn flag_bucket_parts(&self, parts: &[&[u8]]) -> u32 {
+        (fnv1a_joined(&[b"s"], parts) as u32) & self.mask
     }
 
     fn push(&self, out: &mut SparseVec, ns: &str, feat: &str, v: f32) {
@@ -480,11 +520,13 @@ impl Featurizer {
             let mut v = SparseVec::with_capacity(8 * f.words.len() + 32);
             self.ngrams(&mut v, "w", &f.words, self.config.max_ngram as usize, 1.0);
             // Structure: the feature names say what they are.
-            let mut flags: Vec<u32> = Vec::with_capacity(24);
-            let mut flag = |name: &str, val: &str| flags.push(self.flag_bucket(name, val));
-            flag("bias", "1");
-            flag("cue", if f.cue { "1" } else { "0" });
-            flag("according", if f.according { "1" } else { "0" });
+            let mut flags = Flags {
+                buckets: Vec::with_capacity(32),
+                fz: self,
+            };
+            flags.add("bias", "1");
+            flags.add("cue", if f.cue { "1" } else { "0" });
+            flags.add("according", if f.according { "1" } else { "0" });
             let qf = if f.quote_frac <= 0.0 {
                 if f.has_mark {
                     "mark"
@@ -496,15 +538,20 @@ impl Featurizer {
             } else {
                 "most"
             };
-            flag("quoted", qf);
-            flag("quoted+cue", &format!("{qf}:{}", f.cue));
-            flag("attr", f.attr);
-            flag("sent_idx", &i.min(12).to_string());
-            flag("rel_pos", &((10 * i) / n.max(1)).to_string());
-            flag("para_idx", &s.paragraph.min(10).to_string());
-            flag("idx_in_para", &s.index_in_paragraph.min(4).to_string());
-            flag("len", bucket_of(f.words.len()));
-            flag("last", if i + 1 == n { "1" } else { "0" });
+            flags.add("quoted", qf);
+            flags.add_parts(&[
+                b"quoted+cue=",
+                qf.as_bytes(),
+                b":",
+                bool_str(f.cue).as_bytes(),
+            ]);
+            flags.add("attr", f.attr);
+            flags.add("sent_idx", &small_number(i.min(12)));
+            flags.add("rel_pos", &small_number((10 * i) / n.max(1)));
+            flags.add("para_idx", &small_number(s.paragraph.min(10)));
+            flags.add("idx_in_para", &small_number(s.index_in_paragraph.min(4)));
+            flags.add("len", bucket_of(f.words.len()));
+            flags.add("last", if i + 1 == n { "1" } else { "0" });
             if i >= 2 {
                 let content: Vec<&Cow<str>> = f.words.iter().filter(|w| w.len() >= 4).collect();
                 let shared = content.iter().filter(|w| lead.contains(w.as_ref())).count();
@@ -518,7 +565,7 @@ impl Featurizer {
                 } else {
                     "hi"
                 };
-                flag("lead_overlap", b);
+                flags.add("lead_overlap", b);
             }
             if self.config.discourse {
                 let c = &f.cues;
@@ -533,10 +580,10 @@ impl Featurizer {
                     ("distant_time", c.distant_time),
                 ] {
                     if on {
-                        flag(name, "1");
+                        flags.add(name, "1");
                     }
                 }
-                flag(
+                flags.add(
                     "tense",
                     match (c.past, c.present) {
                         (true, false) => "past",
@@ -545,12 +592,14 @@ impl Featurizer {
                         (false, false) => "none",
                     },
                 );
-                flag("caps", c.caps);
-                flag("para_len", &para_len[s.paragraph].min(4).to_string());
-                flag(
-                    "first_in_para+pos",
-                    &format!("{}:{}", s.index_in_paragraph == 0, (4 * i) / n.max(1)),
-                );
+                flags.add("caps", c.caps);
+                flags.add("para_len", &small_number(para_len[s.paragraph].min(4)));
+                flags.add_parts(&[
+                    b"first_in_para+pos=",
+                    bool_str(s.index_in_paragraph == 0).as_bytes(),
+                    b":",
+                    small_number((4 * i) / n.max(1)).as_bytes(),
+                ]);
                 for (off, name) in [(-2i64, "prev2_attr"), (2, "next2_attr")] {
                     let j = i as i64 + off;
                     let v = if j < 0 || j >= n as i64 {
@@ -558,31 +607,30 @@ impl Featurizer {
                     } else {
                         facts[j as usize].attr
                     };
-                    flag(name, v);
+                    flags.add(name, v);
                 }
             }
             if self.config.context {
                 for (off, name) in [(-1i64, "prev"), (1, "next")] {
                     let j = i as i64 + off;
                     if j < 0 || j >= n as i64 {
-                        flag(name, "none");
+                        flags.add(name, "none");
                         continue;
                     }
                     let g = &facts[j as usize];
-                    flag(&format!("{name}_cue"), if g.cue { "1" } else { "0" });
-                    flag(&format!("{name}_attr"), g.attr);
-                    flag(
-                        &format!("{name}_quoted"),
-                        if g.quote_frac >= 0.5 { "1" } else { "0" },
-                    );
                     let same_para = layout.sentences[j as usize].paragraph == s.paragraph;
-                    flag(
-                        &format!("{name}_same_para"),
-                        if same_para { "1" } else { "0" },
-                    );
+                    let name = name.as_bytes();
+                    for (suffix, val) in [
+                        (&b"_cue="[..], if g.cue { "1" } else { "0" }),
+                        (b"_attr=", g.attr),
+                        (b"_quoted=", if g.quote_frac >= 0.5 { "1" } else { "0" }),
+                        (b"_same_para=", if same_para { "1" } else { "0" }),
+                    ] {
+                        flags.add_parts(&[name, suffix, val.as_bytes()]);
+                    }
                 }
             }
-            v.extend(flags.iter().map(|&b| (b, 1.0)));
+            v.extend(flags.buckets.iter().map(|&b| (b, 1.0)));
             if self.config.context {
                 for (off, ns) in [(-1i64, "pw"), (1, "nw")] {
                     let j = i as i64 + off;
