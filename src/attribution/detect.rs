@@ -134,7 +134,7 @@ impl<'a> Ms<'a> {
             heads: list.iter().map(|m| m.head).collect(),
             sorted: list.iter().all(|m| m.toks.start <= m.toks.end)
                 && list.windows(2).all(|w| w[0].toks.start <= w[1].toks.start),
-            sents_monotone: v.toks.windows(2).all(|w| w[0].sent <= w[1].sent),
+            sents_monotone: v.toks.windows(2).all(|w| w[0].sent() <= w[1].sent()),
             para_sents,
             paras_monotone: v
                 .paras
@@ -226,8 +226,8 @@ fn adhoc(v: &View, toks: Range<usize>, head: usize, kind: MentionKind) -> Mentio
         desc,
         gender: Gender::Unknown,
         possessive: false,
-        in_quote: t.quote.is_some(),
-        sent: t.sent,
+        in_quote: t.quote().is_some(),
+        sent: t.sent(),
         person: false,
     }
 }
@@ -241,7 +241,7 @@ fn np_ending(v: &View, ms: &Ms, p: usize) -> Option<Mention> {
         }
         return Some(m.clone());
     }
-    if !t.is_word() || t.quote.is_some() {
+    if !t.is_word() || t.quote().is_some() {
         return None;
     }
     let l = t.lower.as_str();
@@ -272,12 +272,12 @@ fn np_ending(v: &View, ms: &Ms, p: usize) -> Option<Mention> {
     {
         return None;
     }
-    let sent = t.sent;
+    let sent = t.sent();
     let mut s = p;
     let mut steps = 0;
     while s > 0 && steps < 5 {
         let q = &v.toks[s - 1];
-        if q.sent != sent || q.quote.is_some() {
+        if q.sent() != sent || q.quote().is_some() {
             break;
         }
         if q.kind == Kind::Possessive {
@@ -316,7 +316,7 @@ fn np_ending(v: &View, ms: &Ms, p: usize) -> Option<Mention> {
 /// A noun phrase starting at token `k` ("said John Smith", "according to the report").
 fn np_starting(v: &View, ms: &Ms, k: usize) -> Option<Mention> {
     let t = v.get(k)?;
-    if t.quote.is_some() {
+    if t.quote().is_some() {
         return None;
     }
     if let Some(m) = mention_starting(ms, k) {
@@ -343,7 +343,7 @@ fn np_starting(v: &View, ms: &Ms, k: usize) -> Option<Mention> {
     let mut e = k + 1;
     while e < v.toks.len() && e < k + 6 {
         let u = &v.toks[e];
-        if u.sent != t.sent || !(u.is_word() || u.kind == Kind::Number) {
+        if u.sent() != t.sent() || !(u.is_word() || u.kind == Kind::Number) {
             break;
         }
         if lexicon::is_np_break(&u.lower) && u.lower != "of" {
@@ -454,7 +454,7 @@ fn skip_fillers(v: &View, mut k: usize, limit: usize) -> usize {
 /// where its clause starts (the subject's first token).
 pub(crate) fn subject_before(v: &View, ms: &Ms, c: usize) -> Option<(Mention, bool)> {
     let t = v.get(c)?;
-    let s0 = v.sents.get(t.sent)?.toks.start;
+    let s0 = v.sents.get(t.sent())?.toks.start;
     let mut k = c;
     let mut skips = 0;
     let mut aux = false;
@@ -689,7 +689,7 @@ fn apposition_like(v: &View, r: std::ops::Range<usize>) -> bool {
 
 /// The subject after a cue whose last token is `ce - 1` ("…, said John Smith").
 fn subject_after(v: &View, ms: &Ms, ce: usize) -> Option<Mention> {
-    let sent = v.get(ce.checked_sub(1)?)?.sent;
+    let sent = v.get(ce.checked_sub(1)?)?.sent();
     let end = v.sents.get(sent)?.toks.end;
     let k = skip_fillers(v, ce, end);
     let m = np_starting(v, ms, k)?;
@@ -712,7 +712,7 @@ fn subject_after(v: &View, ms: &Ms, ce: usize) -> Option<Mention> {
 /// The cue starting at token `i`, if any: class, form and token range.
 fn cue_at(v: &View, i: usize) -> Option<Cue> {
     let t = v.get(i)?;
-    if !t.is_word() || t.quote.is_some() {
+    if !t.is_word() || t.quote().is_some() {
         return None;
     }
     if t.lower == "according" && v.lower(i + 1) == "to" {
@@ -730,7 +730,7 @@ fn cue_at(v: &View, i: usize) -> Option<Cue> {
         let title_speech = w.class == CueClass::Speech
             && matches!(w.form, CueForm::Third | CueForm::Past)
             && v.sents
-                .get(t.sent)
+                .get(t.sent())
                 .is_some_and(|s| s.title && s.toks.start < i);
         if !title_speech {
             return None;
@@ -766,7 +766,7 @@ fn cue_at(v: &View, i: usize) -> Option<Cue> {
 }
 
 fn sent_of(v: &View, i: usize) -> usize {
-    v.get(i).map(|t| t.sent).unwrap_or(0)
+    v.get(i).map(|t| t.sent()).unwrap_or(0)
 }
 
 /// Content end within a sentence: before final punctuation and closing marks.
@@ -998,7 +998,7 @@ pub(crate) fn detect(v: &View, ms: &[Mention]) -> Vec<Detected> {
                 && matches!(prev.structure, Structure::DirectAfter)
                 && prev.cue.as_ref().is_some_and(|c| {
                     let open = v.tok_at(d.content.start).saturating_sub(1);
-                    v.toks.get(c.toks.start).map(|t| t.sent) == v.toks.get(open).map(|t| t.sent)
+                    v.toks.get(c.toks.start).map(|t| t.sent()) == v.toks.get(open).map(|t| t.sent())
                         && open > c.toks.start
                         && open - c.toks.start < 40
                 });
@@ -1257,7 +1257,7 @@ fn direct_quote(
                 break;
             }
             if sp.is_none() && cue.form == CueForm::Ing {
-                let s0 = v.sents.get(t.sent).map(|s| s.toks.start).unwrap_or(0);
+                let s0 = v.sents.get(t.sent()).map(|s| s.toks.start).unwrap_or(0);
                 sp = ms
                     .starting_within(s0, c)
                     .iter()
@@ -1359,14 +1359,14 @@ fn reported_at(v: &View, ms: &Ms, cue: &Cue, prev: &[(usize, Detected)]) -> Opti
     let c = cue.toks.start;
     let ce = cue.toks.end;
     let t = &v.toks[c];
-    let sent = t.sent;
+    let sent = t.sent();
     let s0 = v.sents[sent].toks.start;
     let send = sentence_content_end(v, sent);
     let prev_tok = if c > s0 { v.lower(c - 1) } else { "" };
     // "Noting that …, Tester added": the content runs to the comma, the speaker is
     // the main clause's subject after it.
     if c == s0 && cue.form == CueForm::Ing && cue.class != CueClass::According {
-        let comma = (ce..send).find(|&k| v.lower(k) == "," && v.toks[k].quote.is_none())?;
+        let comma = (ce..send).find(|&k| v.lower(k) == "," && v.toks[k].quote().is_none())?;
         let sp = np_starting(v, ms, comma + 1)?;
         if words_in(v, ce..comma) < 2 {
             return None;
@@ -1657,14 +1657,14 @@ fn forward_content(
 
 /// The main clause's subject for a participle cue at `c`.
 fn main_subject(v: &View, ms: &Ms, prev: &[(usize, Detected)], c: usize) -> Option<Mention> {
-    let sent = v.toks[c].sent;
+    let sent = v.toks[c].sent();
     // The speaker of an earlier cue in the same sentence.
     for (pc, d) in prev.iter().rev() {
-        if v.toks[*pc].sent == sent && *pc < c {
+        if v.toks[*pc].sent() == sent && *pc < c {
             return d.rule.clone();
         }
         // Earlier cues are in earlier sentences only.
-        if ms.sents_monotone && *pc < c && v.toks[*pc].sent < sent {
+        if ms.sents_monotone && *pc < c && v.toks[*pc].sent() < sent {
             break;
         }
     }

@@ -168,6 +168,161 @@ impl Cluster {
 pub(crate) struct Entities {
     pub clusters: Vec<Cluster>,
     pub of: Vec<Option<usize>>,
+    /// The clusters by the words of their forms (see [`NameIndex`]).
+    index: NameIndex,
+}
+
+/// One word of the [`NameIndex`]: its byte mask (ASCII only), length and clusters.
+#[derive(Debug, Clone)]
+struct IndexedWord {
+    word: String,
+    ascii: bool,
+    /// `within_two_edits`' byte mask, for a quick rejection.
+    mask: u64,
+    /// The clusters having a form that starts or ends with this word, ascending.
+    clusters: Vec<usize>,
+    /// Positions in `NameIndex::words` of the other words [`similar`] to this one
+    /// (empty unless it is a [`long_word`]).
+    similar: Vec<usize>,
+}
+
+/// Clusters by the last words of their forms (with their spelling variants) and
+/// by the first words of their multi-word forms (exactly), so that a name is
+/// scored only against clusters that can match it (see [`NameIndex::candidates`]).
+#[derive(Debug, Clone, Default)]
+struct NameIndex {
+    /// The last words of forms.
+    words: Vec<IndexedWord>,
+    /// The first word of a multi-word form → the clusters having one, ascending.
+    first_words: super::FastMap<String, Vec<usize>>,
+    /// Word → position in `words`.
+    by_word: super::FastMap<String, usize>,
+    /// Character count → positions in `words` of the long words ([`long_word`]) of
+    /// that length.
+    long_by_len: Vec<Vec<usize>>,
+}
+
+/// Inserts `ci` into the ascending list `cs` unless it is there.
+fn insert_sorted(cs: &mut Vec<usize>, ci: usize) {
+    // Clusters come mostly in ascending order, a cluster's own words repeatedly.
+    if cs.last() != Some(&ci) {
+        let at = cs.partition_point(|&c| c < ci);
+        if cs.get(at) != Some(&ci) {
+            cs.insert(at, ci);
+        }
+    }
+}
+
+fn byte_mask(w: &[u8]) -> u64 {
+    w.iter().fold(0u64, |m, &c| m | 1 << (c & 63))
+}
+
+impl NameIndex {
+    /// Records that cluster `ci` has the form `key`.
+    fn add_form(&mut self, key: &[String], ci: usize) {
+        let Some(last) = key.last() else { return };
+        self.add_last(last, ci);
+        if let (Some(first), true) = (key.first(), key.len() >= 2) {
+            let cs = self.first_words.entry(first.clone()).or_default();
+            insert_sorted(cs, ci);
+        }
+    }
+
+    /// Records that cluster `ci` has a form ending with `w`.
+    fn add_last(&mut self, w: &str, ci: usize) {
+        let wi = match self.by_word.get(w) {
+            Some(&wi) => wi,
+            None => {
+                let wi = self.words.len();
+                let ascii = w.is_ascii();
+                // Similarity is symmetric (an edit distance), so a new word's
+                // similar words are found once, and it joins their lists.
+                let mut similar = Vec::new();
+                self.scan_similar(w, |x| similar.push(x));
+                for &x in &similar {
+                    self.words[x].similar.push(wi);
+                }
+                self.words.push(IndexedWord {
+                    word: w.to_string(),
+                    ascii,
+                    mask: if ascii { byte_mask(w.as_bytes()) } else { 0 },
+                    clusters: Vec::new(),
+                    similar,
+                });
+                self.by_word.insert(w.to_string(), wi);
+                if long_word(w) {
+                    let len = w.chars().count();
+                    if self.long_by_len.len() <= len {
+                        self.long_by_len.resize(len + 1, Vec::new());
+                    }
+                    self.long_by_len[len].push(wi);
+                }
+                wi
+            }
+        };
+        insert_sorted(&mut self.words[wi].clusters, ci);
+    }
+
+    /// Calls `f` with the position of every indexed word other than `sur` that is
+    /// [`similar`] to it (none unless `sur` is a [`long_word`]). The length
+    /// difference (in characters) and, for ASCII words, the byte masks are lower
+    /// bounds of the edit distance (as in [`within_two_edits`]), so words failing
+    /// them are skipped without changing the result.
+    fn scan_similar(&self, sur: &str, mut f: impl FnMut(usize)) {
+        if !long_word(sur) {
+            return;
+        }
+        let len = sur.chars().count();
+        let sur_ascii = sur.is_ascii();
+        let sm = if sur_ascii {
+            byte_mask(sur.as_bytes())
+        } else {
+            0
+        };
+        let lo = len.saturating_sub(2);
+        let hi = (len + 2).min(self.long_by_len.len().saturating_sub(1));
+        for l in lo..=hi {
+            let Some(ws) = self.long_by_len.get(l) else {
+                continue;
+            };
+            for &wi in ws {
+                let w = &self.words[wi];
+                if w.ascii
+                    && sur_ascii
+                    && ((w.mask & !sm).count_ones() > 2 || (sm & !w.mask).count_ones() > 2)
+                {
+                    continue;
+                }
+                if w.word != sur && within_two_edits(&w.word, sur) {
+                    f(wi);
+                }
+            }
+        }
+    }
+
+    /// Into `out` (sorted, without duplicates): the clusters having a form whose
+    /// last word is [`similar`] to `sur`, and for a single-word name (`single`)
+    /// those having a multi-word form starting with `sur`. An indexed `sur` has its
+    /// similar words listed; another is compared with the indexed words.
+    fn candidates(&self, sur: &str, single: bool, out: &mut Vec<usize>) {
+        out.clear();
+        if single {
+            if let Some(cs) = self.first_words.get(sur) {
+                out.extend_from_slice(cs);
+            }
+        }
+        if let Some(&wi) = self.by_word.get(sur) {
+            let w = &self.words[wi];
+            out.extend_from_slice(&w.clusters);
+            for &x in &w.similar {
+                out.extend_from_slice(&self.words[x].clusters);
+            }
+        } else {
+            self.scan_similar(sur, |x| out.extend_from_slice(&self.words[x].clusters));
+        }
+        out.sort_unstable();
+        out.dedup();
+    }
 }
 
 impl Entities {
@@ -208,7 +363,7 @@ fn context_desc(v: &View, m: &Mention) -> Vec<String> {
     let mut n = 0;
     while k > 0 && n < 10 {
         let t = &v.toks[k - 1];
-        if t.sent != m.sent || t.quote != v.toks[s].quote {
+        if t.sent() != m.sent || t.quote() != v.toks[s].quote() {
             break;
         }
         if t.kind == Kind::Punct {
@@ -233,7 +388,7 @@ fn context_desc(v: &View, m: &Mention) -> Vec<String> {
         while j < v.toks.len()
             && j < e + 12
             && v.toks[j].kind != Kind::Punct
-            && v.toks[j].sent == m.sent
+            && v.toks[j].sent() == m.sent
         {
             if v.toks[j].is_word() {
                 out.push(v.toks[j].lower.to_string());
@@ -250,6 +405,7 @@ pub(crate) fn resolve(v: &View, ms: &[Mention]) -> Entities {
     let mut ents = Entities {
         clusters: Vec::new(),
         of: vec![None; ms.len()],
+        index: NameIndex::default(),
     };
     // Per token end, the mentions ending there that are not possessives, ascending.
     let mut ending: super::FastMap<usize, Vec<usize>> = Default::default();
@@ -300,17 +456,21 @@ pub(crate) fn resolve(v: &View, ms: &[Mention]) -> Entities {
     ents
 }
 
-fn assign_name(v: &View, m: &Mention, ents: &mut Entities) -> Option<usize> {
-    let words = name_words(v, m);
-    if words.is_empty() {
+/// The best of clusters `cands` (ascending) for the name `key`: the highest score,
+/// among equals the most recent, among those the first; `None` if all score 0.
+fn best_cluster(
+    clusters: &[Cluster],
+    cands: impl Iterator<Item = usize>,
+    key: &[String],
+) -> Option<(usize, usize)> {
+    let (Some(sur), Some(first)) = (key.last(), key.first()) else {
         return None;
-    }
-    let key: Vec<String> = words.iter().map(|w| w.0.clone()).collect();
-    let sur = key.last()?.as_str();
-    let first = key.first()?.as_str();
+    };
+    let (sur, first) = (sur.as_str(), first.as_str());
     let mut best: Option<(usize, usize)> = None; // (score, cluster)
-    for (ci, c) in ents.clusters.iter().enumerate() {
-        let score = if c.forms.contains(&key) {
+    for ci in cands {
+        let c = &clusters[ci];
+        let score = if c.forms.iter().any(|f| f == key) {
             4
         } else if c.surname().is_some_and(|s| similar(s, sur)) {
             // First names must agree where both are given.
@@ -344,15 +504,39 @@ fn assign_name(v: &View, m: &Mention, ents: &mut Entities) -> Option<usize> {
             // Most recent among equals.
             let better = match best {
                 None => true,
-                Some((bs, bc)) => score > bs || (score == bs && c.last > ents.clusters[bc].last),
+                Some((bs, bc)) => score > bs || (score == bs && c.last > clusters[bc].last),
             };
             if better {
                 best = Some((score, ci));
             }
         }
     }
+    best
+}
+
+fn assign_name(v: &View, m: &Mention, ents: &mut Entities) -> Option<usize> {
+    let words = name_words(v, m);
+    if words.is_empty() {
+        return None;
+    }
     let display_start = words.first().map(|w| w.1).unwrap_or(m.head);
     let display_end = words.last().map(|w| w.1 + 1).unwrap_or(m.head + 1);
+    let key: Vec<String> = words.into_iter().map(|w| w.0).collect();
+    let sur = key.last()?.as_str();
+    // Only the index's candidates are scored. Every cluster scoring above 0 is one:
+    // - 4: `key` is one of its forms, whose last word is `sur` itself;
+    // - 3 (surname): its surname, the last word of a form, is similar to `sur`;
+    // - 2: a single-word `key` (so `first == sur`) is the first word of a form of
+    //   two or more words;
+    // - 3 (single-word forms): a form's only word, so its last, is similar to `sur`;
+    // and the index holds the last words of all forms of all clusters with their
+    // similar words, and the first words of all their multi-word forms.
+    // Clusters not scored would score 0, which `best_cluster` skips anyway, and
+    // the candidates come in ascending order as in a scan of all clusters, so the
+    // best cluster, ties included, is the same. (`index_picks_as_scan` tests this.)
+    let mut cands = Vec::new();
+    ents.index.candidates(sur, key.len() == 1, &mut cands);
+    let best = best_cluster(&ents.clusters, cands.iter().copied(), &key);
     let display = v
         .text
         .get(v.span(&(display_start..display_end)))
@@ -385,6 +569,7 @@ fn assign_name(v: &View, m: &Mention, ents: &mut Entities) -> Option<usize> {
     let c = &mut ents.clusters[ci];
     let key_len = key.len();
     if !c.forms.contains(&key) {
+        ents.index.add_form(&key, ci);
         c.add_form(key);
     }
     c.display.push((key_len, display));
@@ -547,6 +732,62 @@ fn assign_pronoun(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The index's candidates pick the same cluster as a scan of all clusters, for
+    /// names built from near-duplicate words (similar spellings, shared first
+    /// names, single and multi-word forms), clusters growing as in `assign_name`.
+    #[test]
+    fn index_picks_as_scan() {
+        let words = [
+            "hillary", "clinton", "clintons", "klinton", "bill", "haniya", "haniyeh", "hanieh",
+            "ismail", "sanders", "saunders", "bernie", "trump", "donald", "tramp", "müller",
+            "muller", "mueller", "robert", "khamenei", "ali",
+        ];
+        let mut clusters: Vec<Cluster> = Vec::new();
+        let mut index = NameIndex::default();
+        let mut cands = Vec::new();
+        let mut picked = [0usize; 2];
+        // A fixed pseudo-random sequence of one- to three-word names.
+        let mut x: u64 = 0x2545_f491_4f6c_dd1d;
+        for step in 0..3000 {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            let n = 1 + (x % 3) as usize;
+            let key: Vec<String> = (0..n)
+                .map(|k| words[((x >> (8 + 8 * k)) % words.len() as u64) as usize].to_string())
+                .collect();
+            let scan = best_cluster(&clusters, 0..clusters.len(), &key);
+            index.candidates(key.last().unwrap(), n == 1, &mut cands);
+            let indexed = best_cluster(&clusters, cands.iter().copied(), &key);
+            assert_eq!(indexed, scan, "step {step}: {key:?}");
+            picked[usize::from(scan.is_some())] += 1;
+            let ci = match scan {
+                Some((_, ci)) => ci,
+                None => {
+                    clusters.push(Cluster {
+                        forms: Vec::new(),
+                        longest: 0,
+                        display: Vec::new(),
+                        honorific: None,
+                        person: false,
+                        gender: Gender::Unknown,
+                        desc: HashSet::default(),
+                        last: 0,
+                    });
+                    clusters.len() - 1
+                }
+            };
+            if !clusters[ci].forms.contains(&key) {
+                index.add_form(&key, ci);
+                clusters[ci].add_form(key);
+            }
+            // Recency varies independently of the index, with ties.
+            clusters[ci].last = (x >> 40) as usize % 50;
+        }
+        // Both outcomes were exercised.
+        assert!(picked[0] > 10 && picked[1] > 10, "{picked:?}");
+    }
 
     #[test]
     fn distances() {

@@ -362,7 +362,7 @@ pub(crate) fn extract(v: &View) -> Vec<Mention> {
             && v.toks[h + 1].is_word()
             && !v.toks[h + 1].cap
             && v.toks[h + 1].is(lexicon::list::SPEAKER_NOUNS)
-            && v.toks[h + 1].sent == t.sent
+            && v.toks[h + 1].sent() == t.sent()
         {
             h += 1;
         }
@@ -372,7 +372,7 @@ pub(crate) fn extract(v: &View) -> Vec<Mention> {
         let mut steps = 0;
         while s > 0 && steps < 5 {
             let p = &v.toks[s - 1];
-            if p.sent != t.sent || p.quote != t.quote {
+            if p.sent() != t.sent() || p.quote() != t.quote() {
                 break;
             }
             if p.kind == Kind::Possessive {
@@ -462,8 +462,8 @@ pub(crate) fn extract(v: &View) -> Vec<Mention> {
                 .toks
                 .get(h + 1)
                 .is_some_and(|t| t.kind == Kind::Possessive),
-            in_quote: t.quote.is_some(),
-            sent: t.sent,
+            in_quote: t.quote().is_some(),
+            sent: t.sent(),
             person,
         }));
         for c in &mut covered[s..h + 1] {
@@ -505,7 +505,7 @@ fn merge_titled_nominals(v: &View, ms: Vec<Mention>) -> Vec<Mention> {
                         && v.lower(gap.start) == "of"
                         && gap.clone().all(|k| {
                             let t = &v.toks[k];
-                            t.sent == m.sent
+                            t.sent() == m.sent
                                 && (t.is_word() || t.kind == Kind::Possessive || t.lower == "'")
                                 && t.cue.is_none()
                                 && !lexicon::is_np_break(&t.lower)
@@ -553,8 +553,8 @@ fn simple(v: &View, i: usize, kind: MentionKind) -> Mention {
         desc: Vec::new(),
         gender,
         possessive: false,
-        in_quote: t.quote.is_some(),
-        sent: t.sent,
+        in_quote: t.quote().is_some(),
+        sent: t.sent(),
         person: matches!(kind, MentionKind::Pronoun(Pronoun::He | Pronoun::She)),
     }
 }
@@ -562,7 +562,7 @@ fn simple(v: &View, i: usize, kind: MentionKind) -> Mention {
 /// Token `i` opens a sentence, a quotation or a clause after ":", "(" or a dash.
 fn first_of_sentence(v: &View, i: usize) -> bool {
     let t = &v.toks[i];
-    v.sents.get(t.sent).is_some_and(|s| s.toks.start == i)
+    v.sents.get(t.sent()).is_some_and(|s| s.toks.start == i)
         || (i > 0
             && (v.toks[i - 1].mark
                 || matches!(v.toks[i - 1].lower.as_str(), ":" | "(" | "-" | "—")))
@@ -577,7 +577,7 @@ fn name_at(v: &View, i: usize, lowercase_seen: &HashSet<&str>) -> Option<Mention
     let first_of_sentence = first_of_sentence(v, i);
     let is_name_word = |k: usize, at_start: bool| -> bool {
         let u = &v.toks[k];
-        if !u.is_word() || !u.cap || u.sent != t.sent || u.quote != t.quote {
+        if !u.is_word() || !u.cap || u.sent() != t.sent() || u.quote() != t.quote() {
             return false;
         }
         if lexicon::pronoun(&u.lower).is_some() {
@@ -602,8 +602,10 @@ fn name_at(v: &View, i: usize, lowercase_seen: &HashSet<&str>) -> Option<Mention
         // All-caps headlines and datelines ("WASHINGTON") are not speakers; short
         // acronyms (FBI, CNN) are.
         let s = &v.text[u.range.clone()];
-        let letters = s.chars().filter(|c| c.is_alphabetic()).count();
-        if letters > 5 && s.chars().all(|c| !c.is_lowercase()) {
+        // (The lowercase test first: it fails at the second letter of most names.)
+        if s.chars().all(|c| !c.is_lowercase())
+            && s.chars().filter(|c| c.is_alphabetic()).count() > 5
+        {
             return false;
         }
         true
@@ -614,7 +616,7 @@ fn name_at(v: &View, i: usize, lowercase_seen: &HashSet<&str>) -> Option<Mention
         if t.lower == "the"
             && i + 1 < v.toks.len()
             && is_name_word(i + 1, false)
-            && v.toks[i + 1].sent == t.sent
+            && v.toks[i + 1].sent() == t.sent()
         {
             s = i;
         } else {
@@ -635,7 +637,7 @@ fn name_at(v: &View, i: usize, lowercase_seen: &HashSet<&str>) -> Option<Mention
         if e + 1 < v.toks.len()
             && is_connector(&v.toks[e].lower)
             && !v.toks[e].cap
-            && v.toks[e].sent == t.sent
+            && v.toks[e].sent() == t.sent()
         {
             let mut k = e;
             while k < v.toks.len() && k < e + 2 && is_connector(&v.toks[k].lower) && !v.toks[k].cap
@@ -722,8 +724,8 @@ fn name_at(v: &View, i: usize, lowercase_seen: &HashSet<&str>) -> Option<Mention
         desc,
         gender,
         possessive,
-        in_quote: t.quote.is_some(),
-        sent: t.sent,
+        in_quote: t.quote().is_some(),
+        sent: t.sent(),
         person,
     })
 }
@@ -739,7 +741,7 @@ fn merge_bridges(v: &View, ms: Vec<Mention>) -> Vec<Mention> {
             let mut roles = Vec::new();
             while k > 0 && s - k < 4 {
                 let p = &v.toks[k - 1];
-                if !p.is_word() || p.cap || p.sent != m.sent || lexicon::is_np_break(&p.lower) {
+                if !p.is_word() || p.cap || p.sent() != m.sent || lexicon::is_np_break(&p.lower) {
                     break;
                 }
                 if p.cue.is_some() && !tok_is_role(p) {

@@ -185,6 +185,20 @@ pub(crate) fn candidates(cx: &DocContext, qi: usize) -> Candidates {
 
 /// [`candidates`] into `out`, reusing its buffers (one per document instead of one
 /// row allocation per candidate per quote).
+/// Keeps the `n` first of the distinct indices `idx` by `key`, ties by index,
+/// and sorts them by index. Ending the key in the index orders the indices
+/// strictly, so the `n` first are one definite set, found without a full sort:
+/// the set a stable sort of the ascending indices by `key` keeps.
+fn keep_first<K: Ord>(idx: &mut Vec<usize>, n: usize, key: impl Fn(usize) -> K) {
+    if n == 0 {
+        idx.clear();
+    } else if idx.len() > n {
+        idx.select_nth_unstable_by_key(n - 1, |&i| (key(i), i));
+        idx.truncate(n);
+    }
+    idx.sort_unstable();
+}
+
 pub(crate) fn candidates_into(cx: &DocContext, qi: usize, out: &mut Candidates) {
     let v = cx.v;
     let q = &cx.quotes[qi];
@@ -199,7 +213,7 @@ pub(crate) fn candidates_into(cx: &DocContext, qi: usize, out: &mut Candidates) 
         .unwrap_or_else(|| v.tok_at(q.content.start));
     let q_start_tok = v.tok_at(q.content.start);
     let q_end_tok = v.tok_at(q.content.end);
-    let q_para = v.toks.get(q_start_tok).map(|t| t.para).unwrap_or(0);
+    let q_para = v.toks.get(q_start_tok).map(|t| t.para()).unwrap_or(0);
     let prev_rule = cx.prev_rule.get(qi).copied().flatten();
     let prev_cluster = prev_rule.and_then(|r| cx.cluster.get(r).copied().flatten());
     let rule_cluster = rule.and_then(|r| cx.cluster.get(r).copied().flatten());
@@ -210,13 +224,10 @@ pub(crate) fn candidates_into(cx: &DocContext, qi: usize, out: &mut Candidates) 
     if let Some(r) = rule.filter(|&r| r < cx.ms.len() && !idx.contains(&r)) {
         idx.push(r);
     }
-    idx.sort_unstable();
-    idx.sort_by_key(|&i| {
-        let h = cx.ms[i].head;
-        (Some(i) != rule, h.abs_diff(anchor))
+    // The rule pick, then the nearest to the anchor.
+    keep_first(idx, MAX_CANDIDATES, |i| {
+        (Some(i) != rule, cx.ms[i].head.abs_diff(anchor))
     });
-    idx.truncate(MAX_CANDIDATES);
-    idx.sort_unstable();
     let n_cands = idx.len();
     // Quote-level facts, the same on every candidate row: they move the quote's
     // best score against the no-speaker threshold.
@@ -293,7 +304,7 @@ pub(crate) fn candidates_into(cx: &DocContext, qi: usize, out: &mut Candidates) 
         } else {
             0
         };
-        let m_para = v.toks.get(h).map(|t| t.para).unwrap_or(0);
+        let m_para = v.toks.get(h).map(|t| t.para()).unwrap_or(0);
         // 0: bias
         set(0, 1.0);
         // 1..: rule pick, by structure (10)
@@ -501,6 +512,36 @@ mod tests {
                 .any(|o| o.sent == m.sent && !o.in_quote && !o.possessive);
             let fast = cx.first_free.get(m.sent).is_none_or(|&f| f >= i);
             assert_eq!(fast, slow, "mention {i}");
+        }
+    }
+
+    /// `keep_first` keeps what sorting ascending indices stably by the key and
+    /// truncating keeps, in index order, with ties and short lists.
+    #[test]
+    fn keep_first_is_stable_sort_and_truncate() {
+        let mut x: u64 = 0x9e37_79b9_7f4a_7c15;
+        for round in 0..500 {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            let len = (x % 40) as usize;
+            let n = (x >> 8) as usize % 20;
+            // Distinct indices in a shuffled order, keys with many ties.
+            let mut idx: Vec<usize> = (0..len).map(|k| (k * 7 + round) % 97).collect();
+            idx.sort_unstable();
+            idx.dedup();
+            idx.rotate_left(len / 3);
+            let keys: Vec<(bool, usize)> = (0..100)
+                .map(|k| ((x >> (k % 50)) & 1 == 0, (k * 31 + round) % 5))
+                .collect();
+            let mut slow = idx.clone();
+            slow.sort_unstable();
+            slow.sort_by_key(|&i| keys[i]);
+            slow.truncate(n);
+            slow.sort_unstable();
+            let mut fast = idx;
+            super::keep_first(&mut fast, n, |i| keys[i]);
+            assert_eq!(fast, slow, "round {round}");
         }
     }
 }

@@ -76,10 +76,13 @@ pub(crate) struct Tok<'a> {
     pub kind: Kind,
     /// First character is uppercase.
     pub cap: bool,
-    pub sent: usize,
-    pub para: usize,
+    /// Sentence, paragraph and quotation-mark span indices are `u32` (with the
+    /// rest, a token is 72 bytes rather than 88: the passes over tokens are
+    /// memory-bound); read them with [`Tok::sent`], [`Tok::para`], [`Tok::quote`].
+    sent32: u32,
+    para32: u32,
     /// Index of the quotation-mark span whose content holds this token.
-    pub quote: Option<usize>,
+    quote32: Option<u32>,
     /// The token is a quotation mark itself.
     pub mark: bool,
     /// The word lists holding `lower` ([`lexicon::list`] flags), looked up once.
@@ -89,6 +92,24 @@ pub(crate) struct Tok<'a> {
 }
 
 impl Tok<'_> {
+    /// Index of the sentence holding this token.
+    #[inline]
+    pub fn sent(&self) -> usize {
+        self.sent32 as usize
+    }
+
+    /// Index of the paragraph holding this token.
+    #[inline]
+    pub fn para(&self) -> usize {
+        self.para32 as usize
+    }
+
+    /// Index of the quotation-mark span whose content holds this token.
+    #[inline]
+    pub fn quote(&self) -> Option<usize> {
+        self.quote32.map(|q| q as usize)
+    }
+
     pub fn is_word(&self) -> bool {
         self.kind == Kind::Word
     }
@@ -142,6 +163,12 @@ pub(crate) struct RawLayout<'a> {
     pub quotes: Vec<MarkRanges>,
     /// `(range, is_word, is_number)` from the tokenizer.
     pub tokens: Vec<(Range<usize>, bool, bool)>,
+}
+
+/// An index as stored in a [`Tok`]. Sentences, paragraphs and quotation marks
+/// are far fewer than bytes of text, and texts over 4 GiB are not read whole.
+fn narrow(i: usize) -> u32 {
+    u32::try_from(i).unwrap_or(u32::MAX)
 }
 
 fn clamp(r: &Range<usize>, len: usize) -> Range<usize> {
@@ -211,12 +238,12 @@ impl<'a> View<'a> {
             while sents.get(si + 1).is_some_and(|s| s.range.start <= start) {
                 si += 1;
             }
-            t.sent = si;
-            t.para = sents.get(si).map(|s| s.para).unwrap_or(0);
+            t.sent32 = narrow(si);
+            t.para32 = narrow(sents.get(si).map(|s| s.para).unwrap_or(0));
         }
         for (si, s) in sents.iter_mut().enumerate() {
-            let a = toks.partition_point(|t| t.sent < si);
-            let b = toks.partition_point(|t| t.sent <= si);
+            let a = toks.partition_point(|t| t.sent() < si);
+            let b = toks.partition_point(|t| t.sent() <= si);
             s.toks = a..b.max(a);
         }
         // Tokens sorted by start: a mark's tokens are found by binary search.
@@ -234,7 +261,7 @@ impl<'a> View<'a> {
             let b = toks.partition_point(|t| t.range.start < content.end);
             let qi = marks.len();
             for t in &mut toks[a..b.max(a)] {
-                t.quote = Some(qi);
+                t.quote32 = Some(narrow(qi));
             }
             if sorted {
                 for r in std::iter::once(&open).chain(close.as_ref()) {
@@ -261,11 +288,6 @@ impl<'a> View<'a> {
                 close,
                 toks: a..b.max(a),
             });
-        }
-        for t in toks.iter_mut() {
-            if t.lower == "\"" {
-                t.mark = true;
-            }
         }
         for s in sents.iter_mut() {
             s.title = toks.get(s.toks.clone()).is_some_and(is_title_case);
@@ -346,7 +368,7 @@ pub(crate) fn recycle(toks: Vec<Tok<'_>>) {
 /// letters outside quotation marks, nearly all capitalised.
 fn is_title_case(toks: &[Tok]) -> bool {
     let (mut long, mut cap) = (0usize, 0usize);
-    for t in toks.iter().filter(|t| t.is_word() && t.quote.is_none()) {
+    for t in toks.iter().filter(|t| t.is_word() && t.quote32.is_none()) {
         if t.lower.len() >= 4 {
             long += 1;
             cap += usize::from(t.cap);
@@ -358,6 +380,10 @@ fn is_title_case(toks: &[Tok]) -> bool {
 fn mk(text: &str, r: Range<usize>, kind: Kind) -> Tok<'_> {
     let s = &text[r.clone()];
     let lower = Lower::of(s);
+    // A straight double quote is always a quotation mark (whether or not the text
+    // stage paired it). Tokens are re-cut after this only by joining a dot onto a
+    // word and `'` + `s`, so setting this here is final.
+    let mark = lower == "\"";
     // Only words are in the word lists or cues.
     let (lists, cue) = if kind == Kind::Word {
         lexicon::word_info(&lower)
@@ -371,10 +397,10 @@ fn mk(text: &str, r: Range<usize>, kind: Kind) -> Tok<'_> {
         cap: s.chars().next().is_some_and(|c| c.is_uppercase()),
         kind,
         range: r,
-        sent: 0,
-        para: 0,
-        quote: None,
-        mark: false,
+        sent32: 0,
+        para32: 0,
+        quote32: None,
+        mark,
     }
 }
 
@@ -502,7 +528,13 @@ mod tests {
             ["Haniyeh", "'s", "visit", ".", "Sen.", "Ted", "Cruz", "spoke", "."]
         );
         assert_eq!(v.toks[1].kind, super::Kind::Possessive);
-        assert_eq!(v.toks[5].sent, 1);
+        assert_eq!(v.toks[5].sent(), 1);
+    }
+
+    #[test]
+    fn token_size() {
+        // Passes over the tokens are memory-bound: keep tokens small.
+        assert!(std::mem::size_of::<super::Tok>() <= 72);
     }
 
     #[test]
@@ -510,7 +542,7 @@ mod tests {
         let layout = TextLayout::new("\"We won,\" he said.");
         let v = super::super::view_of(&layout);
         assert!(v.toks[0].mark);
-        assert_eq!(v.toks[1].quote, Some(0));
-        assert_eq!(v.toks[5].quote, None);
+        assert_eq!(v.toks[1].quote(), Some(0));
+        assert_eq!(v.toks[5].quote(), None);
     }
 }
