@@ -2,36 +2,13 @@
 //! compression, standard input, resume after a kill or a cut-off line, and bad
 //! records, each answered by one line in place.
 
-use crate::util::{bin, run};
+use crate::util::{bin, lines, run, run_ok, s};
 use serde_json::Value;
 use std::io::Write;
 use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
+use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
-
-/// Runs and expects exit status `code`, with stderr in the message otherwise.
-fn run_ok(args: &[&str], stdin: Option<&[u8]>, code: i32) -> Output {
-    let out = run(args, stdin);
-    assert_eq!(
-        out.status.code(),
-        Some(code),
-        "newsroles {args:?}\nstderr: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    out
-}
-
-fn lines(bytes: &[u8]) -> Vec<Value> {
-    String::from_utf8_lossy(bytes)
-        .lines()
-        .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("not JSON ({e}): {l}")))
-        .collect()
-}
-
-fn s(p: &Path) -> &str {
-    p.to_str().expect("utf-8 temp path")
-}
 
 /// A small article with a direct quote, a reported one and an event.
 fn article(i: usize) -> String {

@@ -63,3 +63,28 @@ pub fn run(args: &[&str], stdin: Option<&[u8]>) -> Output {
     drop(child.stdin.take());
     child.wait_with_output().expect("wait newsroles")
 }
+
+/// Runs and expects exit status `code`, with stderr in the message otherwise.
+pub fn run_ok(args: &[&str], stdin: Option<&[u8]>, code: i32) -> Output {
+    let out = run(args, stdin);
+    assert_eq!(
+        out.status.code(),
+        Some(code),
+        "newsroles {args:?}\nstderr: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    out
+}
+
+/// Output lines as JSON values (a line that is not JSON fails the test).
+pub fn lines(bytes: &[u8]) -> Vec<serde_json::Value> {
+    String::from_utf8_lossy(bytes)
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("not JSON ({e}): {l}")))
+        .collect()
+}
+
+/// A temporary path as `&str` for command arguments.
+pub fn s(p: &Path) -> &str {
+    p.to_str().expect("utf-8 temp path")
+}

@@ -5,33 +5,10 @@
 //! gets one line in order: the analysis with url/title/date/text, a `skipped` line,
 //! or an error line for a truncated record.
 
-use crate::util::run;
+use crate::util::{lines, run_ok, s};
 use serde_json::Value;
 use std::io::Write;
-use std::path::Path;
-use std::process::{Command, Output};
-
-fn run_ok(args: &[&str], stdin: Option<&[u8]>, code: i32) -> Output {
-    let out = run(args, stdin);
-    assert_eq!(
-        out.status.code(),
-        Some(code),
-        "newsroles {args:?}\nstderr: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    out
-}
-
-fn lines(bytes: &[u8]) -> Vec<Value> {
-    String::from_utf8_lossy(bytes)
-        .lines()
-        .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("not JSON ({e}): {l}")))
-        .collect()
-}
-
-fn s(p: &Path) -> &str {
-    p.to_str().expect("utf-8 temp path")
-}
+use std::process::Command;
 
 /// `text[start..end]` in code points.
 fn slice(text: &str, start: u64, end: u64) -> String {

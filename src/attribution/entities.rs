@@ -127,6 +127,20 @@ pub(crate) struct Cluster {
 }
 
 impl Cluster {
+    /// A cluster with no mentions yet, last seen at token `last`.
+    fn empty(last: usize) -> Cluster {
+        Cluster {
+            forms: Vec::new(),
+            longest: 0,
+            display: Vec::new(),
+            honorific: None,
+            person: false,
+            gender: Gender::Unknown,
+            desc: HashSet::default(),
+            last,
+        }
+    }
+
     /// The last word of the last of the longest forms.
     fn surname(&self) -> Option<&str> {
         self.forms
@@ -553,16 +567,7 @@ fn assign_name(v: &View, m: &Mention, ents: &mut Entities) -> Option<usize> {
     let ci = match best {
         Some((_, ci)) => ci,
         None => {
-            ents.clusters.push(Cluster {
-                forms: Vec::new(),
-                longest: 0,
-                display: Vec::new(),
-                honorific: None,
-                person: false,
-                gender: Gender::Unknown,
-                desc: HashSet::default(),
-                last: m.toks.start,
-            });
+            ents.clusters.push(Cluster::empty(m.toks.start));
             ents.clusters.len() - 1
         }
     };
@@ -765,16 +770,7 @@ mod tests {
             let ci = match scan {
                 Some((_, ci)) => ci,
                 None => {
-                    clusters.push(Cluster {
-                        forms: Vec::new(),
-                        longest: 0,
-                        display: Vec::new(),
-                        honorific: None,
-                        person: false,
-                        gender: Gender::Unknown,
-                        desc: HashSet::default(),
-                        last: 0,
-                    });
+                    clusters.push(Cluster::empty(0));
                     clusters.len() - 1
                 }
             };

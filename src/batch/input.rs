@@ -268,30 +268,40 @@ impl<R: BufRead> JsonlSource<R> {
         }
     }
 
-    /// Reads one line into `buf` (without its newline), keeping at most `limit`
-    /// bytes so a huge line cannot exhaust memory. Returns (bytes in the line, eof).
+    /// Reads one line into `buf` (see [`read_bounded_line`]).
     fn read_line(&mut self, buf: &mut Vec<u8>) -> std::io::Result<(usize, bool)> {
-        let mut total = 0usize;
-        loop {
-            let avail = match self.reader.fill_buf() {
-                Ok(b) => b,
-                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
-                Err(e) => return Err(e),
-            };
-            if avail.is_empty() {
-                return Ok((total, true));
-            }
-            let (take, done) = match avail.iter().position(|&b| b == b'\n') {
-                Some(i) => (i, true),
-                None => (avail.len(), false),
-            };
-            let room = self.limit.saturating_sub(buf.len());
-            buf.extend_from_slice(&avail[..take.min(room)]);
-            total += take;
-            self.reader.consume(take + usize::from(done));
-            if done {
-                return Ok((total, false));
-            }
+        read_bounded_line(&mut self.reader, buf, self.limit)
+    }
+}
+
+/// Reads one line into `buf` (without its newline), keeping at most `limit` bytes so a
+/// huge line cannot exhaust memory (the rest is consumed). Returns (bytes in the line,
+/// whether the stream ended instead of a newline).
+pub(crate) fn read_bounded_line(
+    reader: &mut impl BufRead,
+    buf: &mut Vec<u8>,
+    limit: usize,
+) -> std::io::Result<(usize, bool)> {
+    let mut total = 0usize;
+    loop {
+        let avail = match reader.fill_buf() {
+            Ok(b) => b,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(e),
+        };
+        if avail.is_empty() {
+            return Ok((total, true));
+        }
+        let (take, done) = match avail.iter().position(|&b| b == b'\n') {
+            Some(i) => (i, true),
+            None => (avail.len(), false),
+        };
+        let room = limit.saturating_sub(buf.len());
+        buf.extend_from_slice(&avail[..take.min(room)]);
+        total += take;
+        reader.consume(take + usize::from(done));
+        if done {
+            return Ok((total, false));
         }
     }
 }

@@ -68,34 +68,18 @@ impl<R: BufRead> WarcSource<R> {
         }
     }
 
-    /// One line, keeping at most `limit` bytes of it (the rest is consumed).
+    /// One line without its `\r\n`, keeping at most `limit` bytes of it (the rest is
+    /// consumed).
     fn line(&mut self, limit: usize) -> std::io::Result<Line> {
         let mut buf = Vec::new();
-        let mut seen = 0usize;
-        loop {
-            let avail = match self.reader.fill_buf() {
-                Ok(b) => b,
-                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
-                Err(e) => return Err(e),
-            };
-            if avail.is_empty() {
-                return Ok(if seen == 0 { Line::Eof } else { Line::Got(buf) });
-            }
-            let (take, done) = match avail.iter().position(|&b| b == b'\n') {
-                Some(i) => (i, true),
-                None => (avail.len(), false),
-            };
-            let room = limit.saturating_sub(buf.len());
-            buf.extend_from_slice(&avail[..take.min(room)]);
-            seen += take + usize::from(done);
-            self.reader.consume(take + usize::from(done));
-            if done {
-                if buf.last() == Some(&b'\r') {
-                    buf.pop();
-                }
-                return Ok(Line::Got(buf));
-            }
+        let (n, eof) = super::input::read_bounded_line(&mut self.reader, &mut buf, limit)?;
+        if eof && n == 0 {
+            return Ok(Line::Eof);
         }
+        if !eof && buf.last() == Some(&b'\r') {
+            buf.pop();
+        }
+        Ok(Line::Got(buf))
     }
 
     fn place(&self) -> Place {
