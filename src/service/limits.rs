@@ -1,5 +1,5 @@
-//! Request limits and admission: document count, text length, message size, and the
-//! CPU permits with a bounded wait line that pushes back instead of queueing forever.
+//! Request limits: document count, text length and message size (the CPU wait line is
+//! the analysis pool's, in `pool`).
 //!
 //! Every refusal names the limit (by its `ServiceConfig` field) and the value.
 
@@ -7,11 +7,9 @@ use super::metrics::Metrics;
 use super::pb;
 use std::future::Future;
 use std::pin::Pin;
-use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 use std::task::{Context, Poll};
 use std::time::Duration;
-use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 use tonic::codegen::http;
 use tonic::{Code, Status};
 
@@ -138,107 +136,6 @@ fn method_name(path: &str) -> &'static str {
     }
 }
 
-/// CPU permits plus a bounded wait line. A request that finds every permit taken and
-/// the line full is refused at once with UNAVAILABLE (the code clients retry) and a
-/// `grpc-retry-pushback-ms` hint, instead of adding latency for everyone behind it.
-pub(crate) struct Admission {
-    permits: Arc<Semaphore>,
-    size: usize,
-    max_waiting: usize,
-    metrics: Arc<Metrics>,
-    /// Moving average of the time one permit is held, µs (for the retry hint).
-    avg_hold_us: AtomicU64,
-}
-
-/// A held CPU permit; the `running` gauge counts it until it is dropped.
-pub(crate) struct Permit {
-    _permit: OwnedSemaphorePermit,
-    admission: Arc<Admission>,
-    since: std::time::Instant,
-}
-
-impl Drop for Permit {
-    fn drop(&mut self) {
-        self.admission
-            .metrics
-            .running
-            .fetch_sub(1, Ordering::Relaxed);
-        let held = u64::try_from(self.since.elapsed().as_micros()).unwrap_or(u64::MAX);
-        // avg += (held - avg) / 8, racy but only a hint.
-        let avg = self.admission.avg_hold_us.load(Ordering::Relaxed);
-        let next = avg - avg / 8 + held / 8;
-        self.admission.avg_hold_us.store(next, Ordering::Relaxed);
-    }
-}
-
-/// Decrements the `waiting` gauge however the wait ends (permit, refusal, or the
-/// caller's future dropped on cancellation).
-struct Waiting<'a>(&'a Metrics);
-
-impl Drop for Waiting<'_> {
-    fn drop(&mut self) {
-        self.0.waiting.fetch_sub(1, Ordering::Relaxed);
-    }
-}
-
-impl Admission {
-    pub fn new(permits: usize, max_waiting: usize, metrics: Arc<Metrics>) -> Arc<Admission> {
-        // Zero permits would hang every request.
-        let size = permits.max(1);
-        Arc::new(Admission {
-            permits: Arc::new(Semaphore::new(size)),
-            size,
-            max_waiting,
-            metrics,
-            avg_hold_us: AtomicU64::new(5_000),
-        })
-    }
-
-    /// A CPU permit. `push_back`: refuse when the wait line is full (unary calls);
-    /// streams pass `false` and wait, since each holds only a few documents in flight.
-    ///
-    /// # Errors
-    /// UNAVAILABLE when the line is full (with a retry hint) or the server is stopping.
-    pub async fn acquire(self: &Arc<Self>, push_back: bool) -> Result<Permit, Status> {
-        let permit = match Arc::clone(&self.permits).try_acquire_owned() {
-            Ok(p) => p,
-            Err(_) => {
-                let waiting = self.metrics.waiting.fetch_add(1, Ordering::Relaxed);
-                let _line = Waiting(&self.metrics);
-                if push_back && waiting >= self.max_waiting {
-                    return Err(self.busy(waiting));
-                }
-                Arc::clone(&self.permits)
-                    .acquire_owned()
-                    .await
-                    .map_err(|_| Status::unavailable("server is shutting down"))?
-            }
-        };
-        self.metrics.running.fetch_add(1, Ordering::Relaxed);
-        Ok(Permit {
-            _permit: permit,
-            admission: Arc::clone(self),
-            since: std::time::Instant::now(),
-        })
-    }
-
-    fn busy(&self, waiting: usize) -> Status {
-        // Roughly when the line ahead will have drained.
-        let per_round_us = self.avg_hold_us.load(Ordering::Relaxed).max(1_000);
-        let rounds = (waiting / self.size + 1) as u64;
-        let retry_ms = (per_round_us * rounds / 1_000).clamp(10, 10_000);
-        let mut status = Status::unavailable(format!(
-            "server busy: {} analyses running and {waiting} requests waiting, at the limit \
-             of {} (max_waiting_requests); retry in about {retry_ms} ms",
-            self.size, self.max_waiting
-        ));
-        if let Ok(v) = retry_ms.to_string().parse() {
-            status.metadata_mut().insert("grpc-retry-pushback-ms", v);
-        }
-        status
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -293,38 +190,5 @@ mod tests {
         );
         let other = message_too_large(Status::out_of_range("something else"), 1);
         assert_eq!(other.code(), Code::OutOfRange);
-    }
-
-    #[tokio::test]
-    async fn a_full_wait_line_pushes_back() {
-        let metrics = Arc::new(Metrics::default());
-        let adm = Admission::new(1, 1, Arc::clone(&metrics));
-        let held = adm.acquire(true).await;
-        assert!(held.is_ok());
-        assert_eq!(metrics.running.load(Ordering::Relaxed), 1);
-        // One may wait …
-        let adm2 = Arc::clone(&adm);
-        let waiter = tokio::spawn(async move { adm2.acquire(true).await.map(|_| ()) });
-        while metrics.waiting.load(Ordering::Relaxed) == 0 {
-            tokio::task::yield_now().await;
-        }
-        // … the next is refused with a hint.
-        let refused = adm.acquire(true).await.err();
-        let s = refused.unwrap_or_else(|| Status::ok(""));
-        assert_eq!(s.code(), Code::Unavailable);
-        assert!(
-            s.message().contains("max_waiting_requests"),
-            "{}",
-            s.message()
-        );
-        assert!(s.metadata().get("grpc-retry-pushback-ms").is_some());
-        // A stream's document waits instead.
-        let adm3 = Arc::clone(&adm);
-        let streamer = tokio::spawn(async move { adm3.acquire(false).await.map(|_| ()) });
-        drop(held);
-        assert!(matches!(waiter.await, Ok(Ok(()))));
-        assert!(matches!(streamer.await, Ok(Ok(()))));
-        assert_eq!(metrics.waiting.load(Ordering::Relaxed), 0);
-        assert_eq!(metrics.running.load(Ordering::Relaxed), 0);
     }
 }

@@ -4,7 +4,8 @@
 //!   prost types meet domain types)
 //! - `server`: handlers, per-call logs, model reload (RPC and SIGHUP), TLS, [`serve`],
 //!   [`serve_with_metrics`] and [`run`]
-//! - `limits`: document, text and message limits; CPU permits with a bounded wait line
+//! - `limits`: document, text and message limits
+//! - `pool`: the analysis threads and their bounded wait line (push-back)
 //! - `auth`: the client bearer token and the admin token
 //! - [`metrics`]: Prometheus counters and the `GET /metrics` listener
 //! - `status`: [`crate::Error`] → `tonic::Status`, in one exhaustive match
@@ -13,6 +14,7 @@ mod auth;
 mod limits;
 pub mod metrics;
 pub mod pb;
+mod pool;
 mod server;
 mod status;
 

@@ -3,14 +3,15 @@
 //! compression, graceful shutdown, the metrics listener).
 //!
 //! Analysis is CPU-bound, so it never runs on the async runtime: every piece of it
-//! goes to `spawn_blocking` holding one of `max_concurrent_analyses` permits
-//! ([`Admission`]), which bounds CPU use across all requests; a unary call that finds
-//! the wait line full is refused at once instead of queueing without bound.
+//! goes to the [`AnalysisPool`]'s `max_concurrent_analyses` threads, which bounds CPU
+//! use across all requests; a unary call that finds the wait line full is refused at
+//! once instead of queueing without bound.
 
 use super::auth::Tokens;
-use super::limits::{self, Admission, MessageLimitLayer};
+use super::limits::{self, MessageLimitLayer};
 use super::metrics::{self, Metrics};
 use super::pb::{self, news_roles_server::NewsRoles, news_roles_server::NewsRolesServer};
+use super::pool::{AnalysisPool, Failed};
 use super::status::code_name;
 use crate::document as dom;
 use crate::{Error, Pipeline};
@@ -306,7 +307,8 @@ async fn serve_inner(
     let tls = config.tls.clone();
     let grace = config.shutdown_grace;
     let max_connection_age = config.max_connection_age;
-    let service = NewsRolesService::new(pipeline, config, Arc::clone(&metrics));
+    let service = NewsRolesService::new(pipeline, config, Arc::clone(&metrics))
+        .map_err(|e| Error::io("analysis threads", e))?;
     let news =
         compressed!(NewsRolesServer::new(service.clone())).max_decoding_message_size(max_message);
 
@@ -421,7 +423,7 @@ struct Shared {
     /// Swapped whole by a reload; each request clones the `Arc` once at its start, so
     /// in-flight requests (a whole stream included) finish on the model they started with.
     pipeline: RwLock<Arc<Pipeline>>,
-    admission: Arc<Admission>,
+    pool: Arc<AnalysisPool>,
     /// One reload at a time: two concurrent loads would hold two models in memory.
     reload: Mutex<()>,
     tokens: Tokens,
@@ -430,24 +432,28 @@ struct Shared {
 }
 
 impl NewsRolesService {
-    fn new(pipeline: Arc<Pipeline>, config: ServiceConfig, metrics: Arc<Metrics>) -> Self {
+    fn new(
+        pipeline: Arc<Pipeline>,
+        config: ServiceConfig,
+        metrics: Arc<Metrics>,
+    ) -> std::io::Result<Self> {
         metrics.set_model(&pb::ModelInfo::from(pipeline.meta()));
-        let admission = Admission::new(
+        let pool = AnalysisPool::new(
             config.max_concurrent_analyses,
             config.max_waiting_requests,
             Arc::clone(&metrics),
-        );
+        )?;
         let shared = Shared {
             pipeline: RwLock::new(pipeline),
-            admission,
+            pool,
             reload: Mutex::new(()),
             tokens: Tokens::new(config.auth_token.clone(), config.admin_token.clone()),
             metrics,
             config,
         };
-        NewsRolesService {
+        Ok(NewsRolesService {
             shared: Arc::new(shared),
-        }
+        })
     }
 
     fn pipeline(&self) -> Arc<Pipeline> {
@@ -754,21 +760,20 @@ impl NewsRolesService {
             }
         }
         let pipeline = self.pipeline();
-        let permit = self.shared.admission.acquire(true).await?;
         let cancelled = Arc::new(AtomicBool::new(false));
         let _guard = CancelOnDrop(Arc::clone(&cancelled));
-        let work = tokio::task::spawn_blocking(move || {
-            let _permit = permit; // held until the CPU work is really done
+        let work = self.shared.pool.run(true, move || {
             analyze_all(documents, &cancelled, |doc| {
                 let include_text = include_text || wants_text(&doc);
                 analyze_one(&pipeline, doc, include_text)
             })
         });
-        match work.await {
+        match work.await? {
             Ok(Some(analyses)) => Ok(analyses),
             Ok(None) => Err(Status::cancelled("request cancelled")),
-            Err(e) => {
-                tracing::error!(error = %e, "analysis task failed");
+            Err(Failed::Stopped) => Err(Status::unavailable("server is shutting down")),
+            Err(Failed::Panicked) => {
+                tracing::error!("analysis task panicked");
                 Err(Status::internal("internal error; see the server log"))
             }
         }
@@ -792,8 +797,8 @@ impl NewsRolesService {
         let answers = input
             .enumerate()
             .map(|(index, item)| {
-                let (admission, pipeline, cancelled) = (
-                    Arc::clone(&self.shared.admission),
+                let (pool, pipeline, cancelled) = (
+                    Arc::clone(&self.shared.pool),
                     Arc::clone(&pipeline),
                     Arc::clone(&cancelled),
                 );
@@ -802,19 +807,18 @@ impl NewsRolesService {
                     if let Some(msg) = limits::text_too_long(index, &doc, max_text) {
                         return Ok(pb::failed(doc.id, Code::ResourceExhausted, msg));
                     }
-                    let permit = admission.acquire(false).await?;
                     let id = doc.id.clone();
-                    let work = tokio::task::spawn_blocking(move || {
-                        let _permit = permit;
+                    let work = pool.run(false, move || {
                         let include_text = wants_text(&doc);
                         (!cancelled.load(Ordering::Relaxed))
                             .then(|| analyze_one(&pipeline, doc, include_text))
                     });
-                    match work.await {
+                    match work.await? {
                         Ok(Some(analysis)) => Ok(analysis),
                         Ok(None) => Err(Status::cancelled("request cancelled")),
-                        Err(e) => {
-                            tracing::error!(error = %e, "analysis task failed");
+                        Err(Failed::Stopped) => Err(Status::unavailable("server is shutting down")),
+                        Err(Failed::Panicked) => {
+                            tracing::error!("analysis task panicked");
                             Ok(pb::failed(
                                 id,
                                 Code::Internal,
