@@ -124,11 +124,12 @@ pub(crate) type FastSet<K> =
 /// The view of a layout, with the text stage's tokens.
 fn view_of(layout: &TextLayout) -> View<'_> {
     let text = layout.norm.as_str();
-    let tokens = crate::text::tokenize(text)
-        .into_iter()
+    let tokens = layout
+        .tokens
+        .iter()
         .map(|t| {
             (
-                t.range,
+                t.range.clone(),
                 t.kind == TokenKind::Word,
                 t.kind == TokenKind::Number,
             )

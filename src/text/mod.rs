@@ -25,6 +25,16 @@ pub struct TextLayout {
     pub paragraphs: Vec<Range<usize>>,
     pub sentences: Vec<SentenceSpan>,
     pub quotes: Vec<QuoteMarkSpan>,
+    /// Tokens of the whole normalised text, in order: tokenised once here for every
+    /// later stage.
+    pub tokens: Vec<TokenSpan>,
+}
+
+/// A token of the normalised text (see [`tokenize`]) as a range, without the borrow.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TokenSpan {
+    pub range: Range<usize>,
+    pub kind: TokenKind,
 }
 
 impl TextLayout {
@@ -35,12 +45,38 @@ impl TextLayout {
         let paragraphs = paragraphs(text);
         let sentences = segment::segment_paragraphs(text, &paragraphs);
         let quotes = quotes::pair_quotes_paragraphs(text, &paragraphs);
+        let tokens = tokenize(text)
+            .into_iter()
+            .map(|t| TokenSpan {
+                range: t.range,
+                kind: t.kind,
+            })
+            .collect();
         TextLayout {
             norm,
             paragraphs,
             sentences,
             quotes,
+            tokens,
         }
+    }
+
+    /// The tokens of `range` (a sentence's) exactly as `tokenize` of that slice alone
+    /// gives them: the part of [`TextLayout::tokens`] inside it, when no token crosses
+    /// its ends and whitespace (or the end of the text) follows it, so the tokenizer's
+    /// one-character look-ahead sees the same; else `None` (tokenise the slice then).
+    pub fn tokens_within(&self, range: &Range<usize>) -> Option<&[TokenSpan]> {
+        let text = self.norm.as_str();
+        let first = self.tokens.partition_point(|t| t.range.end <= range.start);
+        let last = self.tokens.partition_point(|t| t.range.start < range.end);
+        let toks = &self.tokens[first..last.max(first)];
+        let clean = toks.first().is_none_or(|t| t.range.start >= range.start)
+            && toks.last().is_none_or(|t| t.range.end <= range.end)
+            && text
+                .get(range.end..)
+                .and_then(|rest| rest.chars().next())
+                .is_none_or(char::is_whitespace);
+        clean.then_some(toks)
     }
 }
 

@@ -28,43 +28,56 @@ impl Normalized {
             anchors: vec![(0, 0)],
         };
         let mut glue = GlueState::default();
-        let mut chars = original.char_indices().peekable();
-        while let Some((o, c)) = chars.next() {
+        let bytes = original.as_bytes();
+        let mut o = 0;
+        while o < bytes.len() {
             // Plain ASCII (nearly all of an English article) is never replaced: only
             // the glued-word check applies, and that only before an uppercase letter.
-            if c.is_ascii() && !matches!(c, '\r' | '\'' | '`' | '\u{000B}' | '\u{000C}') {
-                if c.is_ascii_uppercase() && glue.should_split(original, o, c) {
-                    b.insert_space(o);
+            // Runs of it are copied whole.
+            if is_plain_ascii(bytes[o]) {
+                let mut run = o;
+                while o < bytes.len() && is_plain_ascii(bytes[o]) {
+                    let c = bytes[o] as char;
+                    if c.is_ascii_uppercase() && glue.should_split(original, o, c) {
+                        b.copy(&original[run..o], run);
+                        b.insert_space(o);
+                        run = o;
+                    }
+                    glue.push(o, c);
+                    o += 1;
                 }
-                glue.push(o, c);
-                b.emit(c, o, 1);
+                b.copy(&original[run..o], run);
                 continue;
             }
+            // `o` is always a char boundary: runs stop only before a non-plain char.
+            let Some(c) = original[o..].chars().next() else {
+                break;
+            };
+            let width = c.len_utf8();
             let replaced = match c {
                 '\r' => {
-                    let len = if original.as_bytes().get(o + 1) == Some(&b'\n') {
-                        chars.next();
+                    let len = if bytes.get(o + 1) == Some(&b'\n') {
                         2
                     } else {
                         1
                     };
                     b.emit('\n', o, len);
                     glue.reset();
+                    o += len;
                     continue;
                 }
                 // Doubled single marks are double quotes in older wire and NYT copy:
                 // ''Like this,'' and ``this''.
-                '\'' | '`' | '\u{2018}' | '\u{2019}'
-                    if chars.peek().is_some_and(|&(_, d)| d == c) =>
-                {
-                    chars.next();
-                    b.emit('"', o, 2 * c.len_utf8());
+                '\'' | '`' | '\u{2018}' | '\u{2019}' if original[o + width..].starts_with(c) => {
+                    b.emit('"', o, 2 * width);
                     glue.reset();
+                    o += 2 * width;
                     continue;
                 }
                 // Zero-width space, BOM, word joiner, soft hyphen: invisible, so dropped.
                 '\u{200B}' | '\u{FEFF}' | '\u{2060}' | '\u{00AD}' => {
                     b.remove(o);
+                    o += width;
                     continue;
                 }
                 '\u{000B}' | '\u{000C}' | '\u{0085}' | '\u{2028}' | '\u{2029}' => Some('\n'),
@@ -82,7 +95,7 @@ impl Normalized {
             };
             match replaced {
                 Some(r) => {
-                    b.emit(r, o, c.len_utf8());
+                    b.emit(r, o, width);
                     glue.reset();
                 }
                 None => {
@@ -90,9 +103,10 @@ impl Normalized {
                         b.insert_space(o);
                     }
                     glue.push(o, c);
-                    b.emit(c, o, c.len_utf8());
+                    b.emit(c, o, width);
                 }
             }
+            o += width;
         }
         b.finish(original.len());
         Normalized {
@@ -145,6 +159,11 @@ impl Normalized {
     }
 }
 
+/// ASCII that normalisation copies unchanged (all but `\r`, single marks, VT and FF).
+fn is_plain_ascii(b: u8) -> bool {
+    b.is_ascii() && !matches!(b, b'\r' | b'\'' | b'`' | 0x0B | 0x0C)
+}
+
 struct Builder {
     text: String,
     anchors: Vec<(usize, usize)>,
@@ -168,6 +187,18 @@ impl Builder {
         if len != c.len_utf8() {
             self.anchors.push((self.text.len(), o + len));
         }
+    }
+
+    /// Appends `s`, a copy of the original bytes at `o`: `emit` of each of its chars.
+    fn copy(&mut self, s: &str, o: usize) {
+        if s.is_empty() {
+            return;
+        }
+        let n = self.text.len();
+        if self.current(n) != o {
+            self.anchors.push((n, o));
+        }
+        self.text.push_str(s);
     }
 
     /// Drops the original char at `o` (the next emitted char records where it resumes).

@@ -192,6 +192,45 @@ fn check_layout(original: &str) {
     for tok in tokenize(original) {
         assert!(raw(&tok.range));
     }
+    check_sentence_tokens(&l);
+}
+
+/// The layout's tokens are the text's, and where `tokens_within` answers for a
+/// sentence it gives what tokenising the sentence alone gives.
+fn check_sentence_tokens(l: &TextLayout) {
+    let t = l.norm.as_str();
+    let whole: Vec<_> = tokenize(t).into_iter().map(|k| (k.range, k.kind)).collect();
+    let mine: Vec<_> = l.tokens.iter().map(|k| (k.range.clone(), k.kind)).collect();
+    assert_eq!(whole, mine);
+    for s in &l.sentences {
+        let Some(ts) = l.tokens_within(&s.range) else {
+            continue;
+        };
+        let own: Vec<_> = tokenize(&t[s.range.clone()])
+            .into_iter()
+            .map(|k| {
+                (
+                    k.range.start + s.range.start..k.range.end + s.range.start,
+                    k.kind,
+                )
+            })
+            .collect();
+        let sliced: Vec<_> = ts.iter().map(|k| (k.range.clone(), k.kind)).collect();
+        assert_eq!(own, sliced, "sentence {:?}", &t[s.range.clone()]);
+    }
+}
+
+#[test]
+fn sentence_tokens_fall_back_where_a_token_crosses_the_boundary() {
+    let l = TextLayout::new("Talks end in the U.S. Leaders left. Then more came.");
+    for s in &l.sentences {
+        assert!(l.tokens_within(&s.range).is_some());
+    }
+    check_sentence_tokens(&l);
+    // A range ending inside a word, or followed by a word character, is not answered.
+    assert!(l.tokens_within(&(0..3)).is_none());
+    assert!(l.tokens_within(&(17..20)).is_none()); // "U.S" then "."
+    assert_eq!(l.tokens_within(&(0..5)).map(<[_]>::len), Some(1));
 }
 
 proptest! {

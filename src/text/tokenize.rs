@@ -64,6 +64,10 @@ fn char_at(s: &str, i: usize) -> char {
 }
 
 fn is_word_char(c: char) -> bool {
+    // ASCII first: no combining marks there, and the mark lookup is a hash probe.
+    if c.is_ascii() {
+        return c.is_ascii_alphanumeric();
+    }
     c.is_alphanumeric() || is_combining_mark(c)
 }
 
