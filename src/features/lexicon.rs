@@ -88,7 +88,10 @@ const CUE_WORDS: &[&str] = &[
 /// Multi-word cues.
 pub const CUE_PHRASES: &[&str] = &["according to", "pointed out", "called for", "went on"];
 
-/// Whether a lowercase word is a reporting cue.
+/// Whether a lowercase word is a reporting cue (asked of every word: a hash probe,
+/// not a scan of the list).
 pub fn is_cue_word(w: &str) -> bool {
-    CUE_WORDS.contains(&w)
+    static SET: std::sync::LazyLock<crate::attribution::FastSet<&'static str>> =
+        std::sync::LazyLock::new(|| CUE_WORDS.iter().copied().collect());
+    SET.contains(w)
 }
