@@ -497,11 +497,11 @@ fn serve(a: ServeArgs) -> Result<()> {
             })
             .transpose()?,
     };
-    // Analyses are bounded by the server's permits; the blocking pool only needs those
-    // plus a few threads for model loads and file reads.
+    // Analyses run on the server's own analysis threads; the blocking pool is only for
+    // model loads and file reads.
     let rt = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
-        .max_blocking_threads(config.max_concurrent_analyses.max(1) + 4)
+        .max_blocking_threads(4)
         .build()?;
     rt.block_on(newsroles::service::run(ServeOptions {
         addr: a.addr,

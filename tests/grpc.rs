@@ -767,7 +767,7 @@ async fn a_full_wait_line_pushes_back_with_a_retry_hint() -> TestResult {
         ..Default::default()
     })
     .await?;
-    // One long call holds the only permit …
+    // One long call holds the only analysis thread …
     let docs: Vec<_> = (0..256).map(|i| doc(&i.to_string(), ARTICLE)).collect();
     let mut client = server.client();
     let long = tokio::spawn(async move { client.classify(request(docs)).await });
@@ -793,7 +793,7 @@ async fn a_full_wait_line_pushes_back_with_a_retry_hint() -> TestResult {
     let hint = err.metadata().get("grpc-retry-pushback-ms");
     let hint: u64 = hint.ok_or("no retry hint")?.to_str()?.parse()?;
     assert!((10..=10_000).contains(&hint), "{hint}");
-    // Abandoning the long call frees the permit for the waiting one.
+    // Abandoning the long call frees the thread for the waiting one.
     long.abort();
     let res = waiting.await??.into_inner();
     check_analysis(ARTICLE, &res.analyses[0]);

@@ -68,9 +68,9 @@ struct Inner {
 #[derive(Default)]
 pub struct Metrics {
     inner: Mutex<Inner>,
-    /// Analyses holding a CPU permit now.
+    /// Analyses running on the analysis threads now.
     pub(crate) running: AtomicUsize,
-    /// Requests waiting for a CPU permit now.
+    /// Jobs queued for an analysis thread now.
     pub(crate) waiting: AtomicUsize,
 }
 
@@ -199,7 +199,7 @@ impl Metrics {
             w,
             "newsroles_analyses_running",
             "gauge",
-            "Analyses holding a CPU permit.",
+            "Analyses running on the analysis threads.",
         );
         let _ = writeln!(
             w,
@@ -210,7 +210,7 @@ impl Metrics {
             w,
             "newsroles_analyses_waiting",
             "gauge",
-            "Requests waiting for a CPU permit.",
+            "Jobs queued for an analysis thread.",
         );
         let _ = writeln!(
             w,

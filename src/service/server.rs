@@ -42,7 +42,7 @@ use tracing::Instrument;
 /// | `max_text_bytes` | 2 MiB | UTF-8 bytes of one document's text |
 /// | `max_message_bytes` | 16 MiB | one decoded request message |
 /// | `max_concurrent_analyses` | CPU cores | analyses running at once, all requests together |
-/// | `max_waiting_requests` | 256 | unary calls waiting for a CPU permit before more are refused (UNAVAILABLE) |
+/// | `max_waiting_requests` | 256 | unary calls queued for an analysis thread before more are refused (UNAVAILABLE) |
 /// | `auth_token` | none | bearer token every `NewsRoles` call needs; none: open |
 /// | `admin_token` | none | bearer token for `ReloadModel`; none disables reload |
 /// | `model_path` | none | the file `ReloadModel` and SIGHUP read when the request names none |
@@ -791,7 +791,7 @@ impl NewsRolesService {
         let max_message = self.shared.config.max_message_bytes;
         let cancelled = Arc::new(AtomicBool::new(false));
         let _guard = CancelOnDrop(Arc::clone(&cancelled));
-        // A few documents in flight per permit keep the CPUs busy while the order of the
+        // A few documents in flight per analysis thread keep the CPUs busy while the order of the
         // answers stays that of the requests, and bound what one stream holds.
         let ahead = 2 * self.shared.config.max_concurrent_analyses.max(1);
         let answers = input
