@@ -130,9 +130,11 @@ impl AnalysisPool {
             if tx.is_closed() {
                 return; // the caller went away while the job was queued
             }
-            let _running = Running::start(metrics);
+            let running = Running::start(metrics);
             let started = Instant::now();
             let result = catch_unwind(AssertUnwindSafe(work)).map_err(|_| Failed::Panicked);
+            // Counted out before the caller hears back, so it never sees itself running.
+            drop(running);
             let took = u64::try_from(started.elapsed().as_micros()).unwrap_or(u64::MAX);
             // avg += (took - avg) / 8, racy but only a hint.
             let a = avg.load(Ordering::Relaxed);
@@ -184,17 +186,27 @@ mod tests {
     use std::sync::mpsc as std_mpsc;
     use tonic::Code;
 
-    #[tokio::test]
-    async fn a_full_wait_line_pushes_back_and_streams_wait() {
-        let metrics = Arc::new(Metrics::default());
-        let pool = AnalysisPool::new(1, 1, Arc::clone(&metrics)).expect("threads");
-        // Hold the one worker until released.
+    type Held = tokio::task::JoinHandle<Result<Result<bool, Failed>, Status>>;
+
+    /// Occupies the pool's one worker until the returned sender sends.
+    async fn hold_the_worker(
+        pool: &Arc<AnalysisPool>,
+        metrics: &Metrics,
+    ) -> (std_mpsc::Sender<()>, Held) {
         let (release, gate) = std_mpsc::channel::<()>();
-        let p = Arc::clone(&pool);
+        let p = Arc::clone(pool);
         let held = tokio::spawn(async move { p.run(true, move || gate.recv().is_ok()).await });
         while metrics.running.load(Ordering::Relaxed) == 0 {
             tokio::task::yield_now().await;
         }
+        (release, held)
+    }
+
+    #[tokio::test]
+    async fn a_full_wait_line_pushes_back_and_streams_wait() {
+        let metrics = Arc::new(Metrics::default());
+        let pool = AnalysisPool::new(1, 1, Arc::clone(&metrics)).expect("threads");
+        let (release, held) = hold_the_worker(&pool, &metrics).await;
         // One may wait …
         let p = Arc::clone(&pool);
         let waiter = tokio::spawn(async move { p.run(true, || 2).await });
@@ -239,12 +251,7 @@ mod tests {
     async fn a_dropped_caller_skips_its_queued_job() {
         let metrics = Arc::new(Metrics::default());
         let pool = AnalysisPool::new(1, 8, Arc::clone(&metrics)).expect("threads");
-        let (release, gate) = std_mpsc::channel::<()>();
-        let p = Arc::clone(&pool);
-        let held = tokio::spawn(async move { p.run(true, move || gate.recv().is_ok()).await });
-        while metrics.running.load(Ordering::Relaxed) == 0 {
-            tokio::task::yield_now().await;
-        }
+        let (release, held) = hold_the_worker(&pool, &metrics).await;
         let ran = Arc::new(std::sync::atomic::AtomicBool::new(false));
         let flag = Arc::clone(&ran);
         let p = Arc::clone(&pool);
