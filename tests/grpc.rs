@@ -1190,7 +1190,7 @@ async fn sighup_reloads_the_model_file() -> TestResult {
         .arg(&model)
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
-        .stderr(Stdio::null())
+        .stderr(std::fs::File::create(dir.path().join("stderr.log"))?)
         .spawn()?;
     let result = async {
         let stdout = child.stdout.take().ok_or("no stdout")?;
@@ -1253,5 +1253,16 @@ async fn sighup_reloads_the_model_file() -> TestResult {
     let status = tokio::task::spawn_blocking(move || child.wait()).await??;
     result?;
     assert!(status.success(), "server exited with {status}");
+    // The log says what happened, in plain text: stderr is a file here, not a terminal.
+    let log = std::fs::read_to_string(dir.path().join("stderr.log"))?;
+    assert!(log.contains("model reloaded"), "{log}");
+    assert!(
+        log.contains("reload failed; the old model keeps serving"),
+        "{log}"
+    );
+    assert!(
+        !log.contains('\u{1b}'),
+        "escape codes in a log file:\n{log}"
+    );
     Ok(())
 }
