@@ -791,8 +791,9 @@ impl NewsRolesService {
         let max_message = self.shared.config.max_message_bytes;
         let cancelled = Arc::new(AtomicBool::new(false));
         let _guard = CancelOnDrop(Arc::clone(&cancelled));
-        // A few documents in flight per analysis thread keep the CPUs busy while the order of the
-        // answers stays that of the requests, and bound what one stream holds.
+        // A few documents in flight per analysis thread keep the CPUs busy while the
+        // order of the answers stays that of the requests, and bound what one stream
+        // holds.
         let ahead = 2 * self.shared.config.max_concurrent_analyses.max(1);
         let answers = input
             .enumerate()
