@@ -564,7 +564,8 @@ pub(crate) fn subject_before(v: &View, ms: &Ms, c: usize) -> Option<(Mention, bo
                 let m = np_ending(v, ms, end - 1)?;
                 return Some((m, aux));
             }
-            let m = np_ending(v, ms, j - 1)?;
+            // A comma as the text's first token has nothing before it.
+            let m = np_ending(v, ms, j.checked_sub(1)?)?;
             return Some((m, aux));
         }
         return None;

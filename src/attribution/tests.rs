@@ -581,6 +581,17 @@ mod props {
     }
 }
 
+/// Found by the property test: a comma as the first token, then a clause and a cue.
+#[test]
+fn a_leading_comma_before_a_cue_is_no_subject() {
+    for s in [",according to,said", ", said", ",,said", ",x,said"] {
+        let (a, t) = run(s);
+        for q in &a.quotes {
+            assert!(t.get(q.content.clone()).is_some(), "{s:?}");
+        }
+    }
+}
+
 /// Dev aid: `ATTR_DEBUG=file cargo test --lib attribution::tests::debug_dump -- --nocapture`.
 #[test]
 fn debug_dump() {
