@@ -202,3 +202,96 @@ fn covering_quote<'a>(
 fn overlap(a: &Range<usize>, b: &Range<usize>) -> usize {
     a.end.min(b.end).saturating_sub(a.start.max(b.start))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+    use std::sync::OnceLock;
+
+    /// The shipped model, loaded once for all cases.
+    fn shipped() -> &'static Pipeline {
+        static P: OnceLock<Pipeline> = OnceLock::new();
+        P.get_or_init(|| {
+            Pipeline::load(&crate::model::default_model_path()).expect("the shipped model loads")
+        })
+    }
+
+    /// `[start, end)` in code points of `chars`, and the text the output gives for it.
+    fn check_span(chars: &[char], start: usize, end: usize, text: &str) -> Result<(), String> {
+        if start > end || end > chars.len() {
+            return Err(format!("span {start}..{end} outside 0..{}", chars.len()));
+        }
+        let slice: String = chars[start..end].iter().collect();
+        if slice != text {
+            return Err(format!(
+                "span {start}..{end} is {slice:?}, output says {text:?}"
+            ));
+        }
+        Ok(())
+    }
+
+    /// The offset contract of DESIGN.md §3 on one analysis: every span is in code
+    /// points of the original text and slices to the text the output gives.
+    fn check_contract(original: &str, a: &Analysis) -> Result<(), String> {
+        let chars: Vec<char> = original.chars().collect();
+        let mut last_end = 0;
+        for s in &a.sentences {
+            check_span(&chars, s.start, s.end, &s.text)?;
+            if s.start < last_end {
+                return Err(format!(
+                    "sentence {}..{} overlaps the one before",
+                    s.start, s.end
+                ));
+            }
+            last_end = s.end;
+            let sum: f32 = s.scores.to_array().iter().sum();
+            if !(0.0..=1.0).contains(&s.confidence) || (sum - 1.0).abs() > 1e-3 {
+                return Err(format!("scores {:?} confidence {}", s.scores, s.confidence));
+            }
+            if let Some(sp) = &s.speaker {
+                check_span(&chars, sp.start, sp.end, &sp.text)?;
+            }
+        }
+        for q in &a.quotes {
+            check_span(&chars, q.start, q.end, &q.text)?;
+            if let Some(c) = &q.cue {
+                check_span(&chars, c.start, c.end, &c.text)?;
+            }
+            if let Some(sp) = &q.speaker {
+                check_span(&chars, sp.start, sp.end, &sp.text)?;
+                if sp.entity.is_empty() {
+                    return Err("a speaker without an entity".into());
+                }
+            }
+        }
+        Ok(())
+    }
+
+    #[test]
+    fn the_wire_article_keeps_the_contract() {
+        let text = "Haniyeh\u{a0}said on Tuesday: \u{201c}We will not give up.\u{201d}\n\n\
+                    The Hamas chief met officials.The talks, he said, were \u{2018}useful\u{2019}.";
+        let doc = Document {
+            id: "a".into(),
+            text: text.into(),
+        };
+        let a = shipped().analyze(&doc).expect("analyses");
+        assert!(!a.quotes.is_empty());
+        assert_eq!(check_contract(text, &a), Ok(()));
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(96))]
+        /// The whole pipeline with the shipped model, on text made of news-like pieces
+        /// and any char: no panic, and the offset contract holds.
+        #[test]
+        fn any_text_keeps_the_offset_contract(
+            s in "(([A-Z][a-z]{0,6}|[a-z]{1,7}|said|told|according to|he|she|Mr\\.|\"|\u{201c}|\u{201d}|\u{2019}|,|\\.|:|'s|\n\n|\r\n|\u{a0}|\u{200b}|e\u{301}|\\PC) ?){0,80}"
+        ) {
+            let doc = Document { id: "p".into(), text: s.clone() };
+            let a = shipped().analyze(&doc).map_err(|e| TestCaseError::fail(e.to_string()))?;
+            prop_assert_eq!(check_contract(&s, &a), Ok(()));
+        }
+    }
+}
