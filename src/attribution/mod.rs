@@ -19,7 +19,7 @@ mod ranker;
 mod train;
 mod view;
 
-use crate::text::{TextLayout, TokenKind};
+use crate::text::TextLayout;
 use detect::{Detected, Structure};
 use mentions::Mention;
 use serde::{Deserialize, Serialize};
@@ -124,17 +124,6 @@ pub(crate) type FastSet<K> =
 /// The view of a layout, with the text stage's tokens.
 fn view_of(layout: &TextLayout) -> View<'_> {
     let text = layout.norm.as_str();
-    let tokens = layout
-        .tokens
-        .iter()
-        .map(|t| {
-            (
-                t.range.clone(),
-                t.kind == TokenKind::Word,
-                t.kind == TokenKind::Number,
-            )
-        })
-        .collect();
     View::new(RawLayout {
         text,
         paragraphs: layout.paragraphs.clone(),
@@ -148,7 +137,7 @@ fn view_of(layout: &TextLayout) -> View<'_> {
             .iter()
             .map(|q| (q.content.clone(), q.open.clone(), q.close.clone()))
             .collect(),
-        tokens,
+        tokens: &layout.tokens,
     })
 }
 

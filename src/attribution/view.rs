@@ -3,6 +3,7 @@
 //! joined), each tagged with its sentence, paragraph and quotation-mark span.
 
 use super::lexicon;
+use crate::text::{TokenKind, TokenSpan};
 use std::ops::Range;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -161,8 +162,8 @@ pub(crate) struct RawLayout<'a> {
     pub sentences: Vec<(Range<usize>, usize)>,
     /// `(content, open, close)`.
     pub quotes: Vec<MarkRanges>,
-    /// `(range, is_word, is_number)` from the tokenizer.
-    pub tokens: Vec<(Range<usize>, bool, bool)>,
+    /// The text stage's tokens.
+    pub tokens: &'a [TokenSpan],
 }
 
 /// An index as stored in a [`Tok`]. Sentences, paragraphs and quotation marks
@@ -182,18 +183,16 @@ impl<'a> View<'a> {
         let n = text.len();
         let ok = |r: &Range<usize>| text.is_char_boundary(r.start) && text.is_char_boundary(r.end);
         let mut toks: Vec<Tok<'a>> = take_buffer(raw.tokens.len() + 16);
-        for (r, is_word, is_num) in raw.tokens {
-            let r = clamp(&r, n);
+        for t in raw.tokens {
+            let r = clamp(&t.range, n);
             if r.is_empty() || !ok(&r) {
                 continue;
             }
             let s = &text[r.clone()];
-            let kind = if is_word {
-                Kind::Word
-            } else if is_num {
-                Kind::Number
-            } else {
-                Kind::Punct
+            let kind = match t.kind {
+                TokenKind::Word => Kind::Word,
+                TokenKind::Number => Kind::Number,
+                TokenKind::Punct => Kind::Punct,
             };
             push_split(text, &mut toks, r, s, kind);
         }
