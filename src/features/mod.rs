@@ -9,7 +9,7 @@
 mod lexicon;
 
 use crate::attribution::{DocAttribution, FastMap, FastSet};
-use crate::text::{tokenize, SentenceSpan, TextLayout, Token, TokenKind};
+use crate::text::{SentenceSpan, TextLayout, TokenKind};
 use serde::{Deserialize, Serialize};
 use std::borrow::Cow;
 
@@ -435,18 +435,7 @@ impl Featurizer {
             .zip(attr_of)
             .map(|(s, attr_fact)| {
                 let st = &text[s.range.clone()];
-                // The layout's tokens when they are the sentence's own (nearly always).
-                let toks: Vec<Token<'a>> = match layout.tokens_within(&s.range) {
-                    Some(ts) => ts
-                        .iter()
-                        .map(|t| Token {
-                            text: &text[t.range.clone()],
-                            range: t.range.start - s.range.start..t.range.end - s.range.start,
-                            kind: t.kind,
-                        })
-                        .collect(),
-                    None => tokenize(st),
-                };
+                let toks = layout.sentence_tokens(&s.range);
                 let words: Vec<Cow<'a, str>> = toks
                     .iter()
                     .filter(|t| {

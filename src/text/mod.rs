@@ -78,6 +78,23 @@ impl TextLayout {
                 .is_none_or(char::is_whitespace);
         clean.then_some(toks)
     }
+
+    /// `tokenize` of the text in `range` (ranges relative to it), taken from
+    /// [`TextLayout::tokens`] where [`TextLayout::tokens_within`] allows it.
+    pub fn sentence_tokens(&self, range: &Range<usize>) -> Vec<Token<'_>> {
+        let text = self.norm.as_str();
+        match self.tokens_within(range) {
+            Some(ts) => ts
+                .iter()
+                .map(|t| Token {
+                    text: &text[t.range.clone()],
+                    range: t.range.start - range.start..t.range.end - range.start,
+                    kind: t.kind,
+                })
+                .collect(),
+            None => tokenize(&text[range.clone()]),
+        }
+    }
 }
 
 #[cfg(test)]

@@ -218,6 +218,14 @@ fn check_sentence_tokens(l: &TextLayout) {
         let sliced: Vec<_> = ts.iter().map(|k| (k.range.clone(), k.kind)).collect();
         assert_eq!(own, sliced, "sentence {:?}", &t[s.range.clone()]);
     }
+    for s in &l.sentences {
+        assert_eq!(
+            l.sentence_tokens(&s.range),
+            tokenize(&t[s.range.clone()]),
+            "sentence {:?}",
+            &t[s.range.clone()]
+        );
+    }
 }
 
 #[test]
