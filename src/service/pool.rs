@@ -40,8 +40,8 @@ pub(crate) struct AnalysisPool {
     avg_run_us: Arc<AtomicU64>,
 }
 
-/// Counts a job in the `waiting` gauge until it starts, is skipped, or is dropped
-/// unrun with the queue.
+/// Counts a job out of the `waiting` gauge (counted in by `run`) when it starts, is
+/// refused or skipped, or is dropped unrun with the queue.
 struct Queued(Arc<Metrics>);
 
 impl Drop for Queued {
@@ -117,11 +117,10 @@ impl AnalysisPool {
         work: impl FnOnce() -> R + Send + 'static,
     ) -> Result<Result<R, Failed>, Status> {
         let waiting = self.metrics.waiting.fetch_add(1, Ordering::Relaxed);
-        if push_back && waiting >= self.max_waiting {
-            self.metrics.waiting.fetch_sub(1, Ordering::Relaxed);
-            return Err(self.busy(waiting));
-        }
         let queued = Queued(Arc::clone(&self.metrics));
+        if push_back && waiting >= self.max_waiting {
+            return Err(self.busy(waiting)); // `queued` counts it out
+        }
         let (tx, rx) = oneshot::channel();
         let avg = Arc::clone(&self.avg_run_us);
         let job: Job = Box::new(move || {
