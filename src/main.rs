@@ -71,7 +71,8 @@ struct ClassifyArgs {
     /// input (JSON Lines or WARC, compressed or not).
     #[arg(value_name = "INPUT")]
     inputs: Vec<PathBuf>,
-    /// Output file, compressed by its extension (.gz, .zst) [default: standard output]
+    /// Output file, compressed by its extension (.gz, .zst); `-` is standard output
+    /// [default: standard output]
     #[arg(short, long, value_name = "OUT.jsonl")]
     output: Option<PathBuf>,
     /// Input format for every input: jsonl, text, dir, tar, warc or html [default: from
@@ -271,7 +272,12 @@ fn classify(a: ClassifyArgs) -> Result<ExitCode> {
     } else {
         a.inputs.clone()
     };
-    if let Some(out) = &a.output {
+    // `-o -` is standard output, as `-` is standard input.
+    let output = a.output.as_ref().filter(|p| p.as_os_str() != "-");
+    if a.resume && output.is_none() {
+        anyhow::bail!("--resume needs an output file to continue (not standard output)");
+    }
+    if let Some(out) = output {
         // Writing over an input would destroy it before it is read.
         if let Ok(o) = out.canonicalize() {
             if paths.iter().any(|p| p.canonicalize().is_ok_and(|p| p == o)) {
@@ -291,7 +297,7 @@ fn classify(a: ClassifyArgs) -> Result<ExitCode> {
         chunk: a.chunk.max(1),
         ..Default::default()
     };
-    let (mut out, resume) = match &a.output {
+    let (mut out, resume) = match output {
         Some(p) if a.resume => batch::open_resume(p)?,
         Some(p) => (batch::Output::create(p)?, batch::ResumePoint::default()),
         None => (batch::Output::stdout(), batch::ResumePoint::default()),

@@ -77,7 +77,26 @@ fn jsonl_inputs_plain_and_compressed_agree() {
     assert!(run_ok(&["classify", "-"], Some(&gz_bytes), 0).stdout == reference);
     // Several inputs are one stream, in the order given.
     let two = run_ok(&["classify", s(&plain), s(&zst)], None, 0).stdout;
-    assert!(two == [reference.clone(), reference].concat());
+    assert!(two == [reference.clone(), reference.clone()].concat());
+    // `-o -` is standard output, not a file named `-` (run in a fresh directory to
+    // see that none is created).
+    let cwd = dir.path().join("cwd");
+    std::fs::create_dir(&cwd).unwrap();
+    let out = bin()
+        .args(["classify", s(&plain), "-o", "-"])
+        .current_dir(&cwd)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(out.stdout == reference);
+    assert!(!cwd.join("-").exists(), "`-o -` wrote a file named `-`");
+    // Resuming needs a file to continue from.
+    let out = run_ok(&["classify", s(&plain), "-o", "-", "--resume"], None, 2);
+    assert!(String::from_utf8_lossy(&out.stderr).contains("--resume needs an output file"));
 }
 
 /// Writes a tree of .txt files: nested, with a non-.txt file, an empty file and
