@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # newsroles classify against the scikit-learn anchor, on the same machine in the same
 # run (ripgrep's benchsuite style). Prints sentences/s of each and their ratio, the
-# scaling from --jobs 1 to --jobs 2, and peak RSS at two input sizes.
+# scaling from --jobs 1 to --jobs 2 next to the machine's own ceiling (two independent
+# --jobs 1 processes at once), and peak RSS at two input sizes.
 #
 #   bench/compare.sh            # ~1M sentences; takes a few minutes
 #   SENTENCES=200000 bench/compare.sh
@@ -110,6 +111,23 @@ classify() {
         "$report" "${rss:-0}" "$cpu"
 }
 
+# The machine's own ceiling for 2-way parallel work: two independent --jobs 1
+# processes at once (no shared memory, no coordination). Prints "sentences seconds"
+# for both together, by wall clock.
+pair() {
+    local input=$1 t0 t1
+    t0=$(date +%s.%N)
+    "${RUN[@]}" "$BIN" classify "$input" -o /dev/null -q --jobs 1 --report "$WORK/pair1.json" &
+    local p1=$!
+    "${RUN[@]}" "$BIN" classify "$input" -o /dev/null -q --jobs 1 --report "$WORK/pair2.json" &
+    local p2=$!
+    wait "$p1" || [ $? -eq 1 ]
+    wait "$p2" || [ $? -eq 1 ]
+    t1=$(date +%s.%N)
+    python3 -c 'import json,sys; n=sum(json.load(open(f))["sentences"] for f in sys.argv[1:3]); print(n, float(sys.argv[4])-float(sys.argv[3]))' \
+        "$WORK/pair1.json" "$WORK/pair2.json" "$t0" "$t1"
+}
+
 echo "running the scikit-learn anchor ..." >&2
 anchor=$("${RUN[@]}" python3 bench/sklearn_anchor.py --train "$TRAIN" --dev "$DEV" \
     --sentences "$WORK/big-sentences.txt" --out /dev/null)
@@ -119,11 +137,14 @@ read -r all_n all_s all_rss all_cpu < <(classify "$WORK/big.jsonl")
 read -r j1_n j1_s j1_rss j1_cpu < <(classify "$WORK/big.jsonl" --jobs 1)
 read -r j2_n j2_s j2_rss j2_cpu < <(classify "$WORK/big.jsonl" --jobs 2)
 read -r sm_n sm_s sm_rss sm_cpu < <(classify "$WORK/small.jsonl")
+echo "running two independent --jobs 1 processes at once (the machine's 2-way ceiling) ..." >&2
+read -r pr_n pr_s < <(pair "$WORK/big.jsonl")
 
 if [ -x /usr/bin/time ]; then RSS_HOW="/usr/bin/time -v"; else RSS_HOW="VmHWM polled from /proc"; fi
 [ ${#RUN[@]} -gt 0 ] && RSS_HOW="$RSS_HOW; both tools run at nice $NICE (${RUN[0]})"
 python3 - "$anchor" "$(nproc)" "$RSS_HOW" "$(du -b "$WORK/big.jsonl" | cut -f1)" "$(du -b "$WORK/small.jsonl" | cut -f1)" \
-    "$all_n $all_s $all_rss $all_cpu" "$j1_n $j1_s $j1_rss $j1_cpu" "$j2_n $j2_s $j2_rss $j2_cpu" "$sm_n $sm_s $sm_rss $sm_cpu" <<'PY'
+    "$all_n $all_s $all_rss $all_cpu" "$j1_n $j1_s $j1_rss $j1_cpu" "$j2_n $j2_s $j2_rss $j2_cpu" "$sm_n $sm_s $sm_rss $sm_cpu" \
+    "$pr_n $pr_s" <<'PY'
 import json, sys
 anchor = json.loads(sys.argv[1]); cores = int(sys.argv[2]); rss_how = sys.argv[3]
 big_b, small_b = int(sys.argv[4]), int(sys.argv[5])
@@ -152,6 +173,10 @@ print()
 print(f"ratio newsroles (all cores) / anchor: {rate(runs['all'])/a:.2f}x (target >= 12x)")
 print(f"scaling --jobs 1 -> 2: {rate(runs['j2'])/rate(runs['j1']):.2f}x wall clock (linear = 2.00x); "
       f"CPU seconds {runs['j1'][3]:.1f} -> {runs['j2'][3]:.1f} (equal = no parallel overhead)")
+pair_n, pair_s = sys.argv[10].split()
+pair_rate = int(pair_n) / float(pair_s)
+print(f"machine ceiling: two independent --jobs 1 processes at once make {pair_rate:,.0f} sentences/s together, "
+      f"{pair_rate/rate(runs['j1']):.2f}x one; --jobs 2 reaches {rate(runs['j2'])/pair_rate:.0%} of that")
 if runs["j1"][3] > 0:
     print(f"per CPU-second: newsroles --jobs 1 / anchor = {(runs['j1'][0]/runs['j1'][3])/a_cpu:.2f}x")
 try:

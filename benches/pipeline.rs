@@ -155,7 +155,7 @@ impl Inputs {
         let roles = file
             .role_model(&model_path)
             .unwrap_or_else(|e| panic!("bad role model: {e}"));
-        let featurizer = Featurizer::new(file.features.clone());
+        let featurizer = file.featurizer();
         let attributor = file.attribution;
         let layouts: Vec<TextLayout> = docs.iter().map(|d| TextLayout::new(&d.text)).collect();
         let attrs: Vec<DocAttribution> = layouts.iter().map(|l| attributor.attribute(l)).collect();

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Role-model ablation (issue 4): retrains the role model with one part switched off at
-# a time, reusing the attribution model of BASE so only the role model changes, and
-# prints dev macro-F1 / quote-F1 / per-role F1 / ECE / training time for each.
+# a time, reusing the attribution model and word vectors of BASE so only the role
+# model changes, and prints dev macro-F1 / quote-F1 / per-role F1 / ECE / training time for each.
 #
 #   scripts/role_ablation.sh [BASE.model]   (default: models/default/newsroles.model)
 #
@@ -17,7 +17,8 @@ OUT=$(mktemp -d)
 trap 'rm -rf "$OUT"' EXIT
 printf '| variant | macro-F1 | quote | claim | event | background | ECE | train s |\n|---|---|---|---|---|---|---|---|\n'
 for variant in "full:" "no decoder:--no-decode" "no discourse cues:--no-discourse" \
-    "no neighbour context:--no-context" "no attribution features:--no-attribution-features"; do
+    "no neighbour context:--no-context" "no attribution features:--no-attribution-features" \
+    "no word vectors:--no-embeddings"; do
     name=${variant%%:*}
     flags=${variant#*:}
     start=$(date +%s)

@@ -150,11 +150,15 @@ struct TrainArgs {
     /// Leave out tense/modality/time/name-density features (for ablations).
     #[arg(long)]
     no_discourse: bool,
+    /// Leave out the sentence word-vector features and do not learn word vectors
+    /// (for ablations)
+    #[arg(long)]
+    no_embeddings: bool,
     /// Leave out the features derived from attribution (for ablations).
     #[arg(long)]
     no_attribution_features: bool,
-    /// Reuse the attribution model of this model file instead of training one
-    /// (retrain the role model only).
+    /// Reuse the attribution model (and the word vectors, if it has them) of this
+    /// model file instead of training them (retrain the role model only).
     #[arg(long, value_name = "MODEL", conflicts_with = "quotes")]
     reuse_attribution: Option<PathBuf>,
     /// Model name recorded in the card.
@@ -401,6 +405,7 @@ fn train_cmd(a: TrainArgs) -> Result<()> {
             context: !a.no_context,
             discourse: !a.no_discourse,
             attribution: !a.no_attribution_features,
+            embeddings: !a.no_embeddings,
             max_ngram: a.max_ngram,
             buckets_log2: a.hash_bits,
             ..Default::default()

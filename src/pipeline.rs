@@ -66,7 +66,8 @@ impl Pipeline {
     pub fn from_model(file: ModelFile, path: &Path) -> Result<Pipeline> {
         let roles = file.role_model(path)?;
         Ok(Pipeline {
-            featurizer: Featurizer::new(file.features.clone()),
+            // Scoring adds the word vectors' logits directly (see Featurizer::folded).
+            featurizer: file.featurizer().folded(|b| roles.row(b)),
             roles,
             decoder: file.decoder,
             attributor: file.attribution,
@@ -87,20 +88,31 @@ impl Pipeline {
     pub fn analyze(&self, doc: &Document) -> Result<Analysis> {
         let layout = TextLayout::new(&doc.text);
         let attribution = self.attributor.attribute(&layout);
-        let feats = self.featurizer.featurize(&layout, &attribution);
+        let (feats, vector_logits) = self.featurizer.featurize_for_scoring(&layout, &attribution);
         let map = Mapper {
             original: &doc.text,
             norm: &layout.norm,
             chars: CharIndex::new(&doc.text),
         };
-        Ok(self.assemble(doc, &layout, &feats, &attribution, &map))
+        let logits: Vec<[f32; 4]> = feats
+            .iter()
+            .zip(&vector_logits)
+            .map(|(x, extra)| {
+                let mut z = self.roles.logits(x);
+                for (a, b) in z.iter_mut().zip(extra) {
+                    *a += b;
+                }
+                z
+            })
+            .collect();
+        Ok(self.assemble(doc, &layout, &logits, &attribution, &map))
     }
 
     fn assemble(
         &self,
         doc: &Document,
         layout: &TextLayout,
-        feats: &[crate::features::SparseVec],
+        logits: &[[f32; 4]],
         attr: &DocAttribution,
         map: &Mapper<'_>,
     ) -> Analysis {
@@ -134,8 +146,7 @@ impl Pipeline {
             })
             .collect();
         // Document-level role probabilities: sentence scores plus role transitions.
-        let logits: Vec<[f32; 4]> = feats.iter().map(|x| self.roles.logits(x)).collect();
-        let decided = self.decoder.decode(&logits);
+        let decided = self.decoder.decode(logits);
         let sentences = layout
             .sentences
             .iter()

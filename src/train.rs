@@ -8,6 +8,7 @@ use crate::corpus::{read_labelled, LabelledDocument};
 use crate::document::{CharIndex, Role, Span};
 use crate::error::{Error, Result};
 use crate::eval;
+use crate::features::vectors::{VectorParams, WordVectors};
 use crate::features::{FeatureConfig, Featurizer, SparseVec};
 use crate::model::tune::{confusion, ece, macro_f1, tune, ScoredDoc, TuneGrid};
 use crate::model::{
@@ -17,6 +18,7 @@ use crate::pipeline::Pipeline;
 use crate::text::TextLayout;
 use rayon::prelude::*;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use std::time::Instant;
 
 /// What to train on and how.
@@ -131,6 +133,11 @@ fn read_all(paths: &[PathBuf]) -> Result<Vec<LabelledDocument>> {
     Ok(out)
 }
 
+/// The featurizer of `features`, with the word vectors when the features use them.
+fn featurizer(features: &FeatureConfig, vectors: &Option<Arc<WordVectors>>) -> Featurizer {
+    Featurizer::with_vectors(features.clone(), vectors.clone())
+}
+
 fn featurize_all(
     featurizer: &Featurizer,
     attributor: &Attributor,
@@ -203,6 +210,7 @@ fn cross_validate(params: &RoleParams, docs: &[RoleDoc], buckets: usize, k: usiz
 fn search(
     opts: &TrainOptions,
     attributor: &Attributor,
+    vectors: &Option<Arc<WordVectors>>,
     train_docs: &[LabelledDocument],
     base: &[RoleDoc],
     log: &mut String,
@@ -219,9 +227,10 @@ fn search(
         };
         let f1 = cross_validate(&params, docs, features.buckets(), k)?;
         *log += &format!(
-            "  alpha {alpha:<5} n-grams 1–{} hash 2^{:<3} cv macro-F1 {f1:.4}  ({:.0}s)\n",
+            "  alpha {alpha:<5} n-grams 1–{} hash 2^{:<3} word vectors {:<3} cv macro-F1 {f1:.4}  ({:.0}s)\n",
             features.max_ngram,
             features.buckets_log2,
+            if features.embeddings && vectors.is_some() { "yes" } else { "no" },
             t.elapsed().as_secs_f64()
         );
         Ok::<_, Error>((f1, alpha, features.clone()))
@@ -249,15 +258,31 @@ fn search(
             buckets_log2: 16,
             ..opts.features.clone()
         },
-    ] {
-        let docs = featurize_all(&Featurizer::new(variant.clone()), attributor, train_docs);
+        FeatureConfig {
+            embeddings: false,
+            ..opts.features.clone()
+        },
+    ]
+    .into_iter()
+    // A variant equal to the base was tried above; without word vectors, switching
+    // them off changes nothing.
+    .filter(|f| {
+        *f != opts.features && (vectors.is_some() || f.embeddings == opts.features.embeddings)
+    }) {
+        let docs = featurize_all(&featurizer(&variant, vectors), attributor, train_docs);
         tried.push(try_one(alpha, &variant, &docs, log)?);
     }
     let best = best_of(&tried);
     let (f1, alpha, features) = best.expect("at least one configuration was tried");
     *log += &format!(
-        "chose alpha {alpha}, n-grams 1–{}, hash 2^{} (cv macro-F1 {f1:.4})\n",
-        features.max_ngram, features.buckets_log2
+        "chose alpha {alpha}, n-grams 1–{}, hash 2^{}, word vectors {} (cv macro-F1 {f1:.4})\n",
+        features.max_ngram,
+        features.buckets_log2,
+        if features.embeddings && vectors.is_some() {
+            "yes"
+        } else {
+            "no"
+        }
     );
     Ok((alpha, features))
 }
@@ -286,9 +311,16 @@ pub fn train(opts: &TrainOptions) -> Result<TrainOutcome> {
         .filter(|d| d.quotes.is_some())
         .cloned()
         .collect();
-    let attribution = if let Some(p) = &opts.reuse_attribution {
+    let reused = opts
+        .reuse_attribution
+        .as_ref()
+        .map(|p| ModelFile::load(p).map(|m| (p, m)))
+        .transpose()?;
+    let mut reused_vectors = None;
+    let attribution = if let Some((p, m)) = reused {
         log += &format!("attribution: taken from {}\n", p.display());
-        ModelFile::load(p)?.attribution
+        reused_vectors = m.vectors.map(|v| (p, v));
+        m.attribution
     } else if quote_docs.is_empty() {
         log += "attribution: rules (no --quotes data)\n";
         Attributor::rules()
@@ -304,11 +336,40 @@ pub fn train(opts: &TrainOptions) -> Result<TrainOutcome> {
     };
 
     let mut features = opts.features.clone();
-    let mut docs = featurize_all(
-        &Featurizer::new(features.clone()),
-        &attribution,
-        &train_docs,
-    );
+    // Word vectors from the training texts (both layers' train files; never dev).
+    let vectors = if !features.embeddings {
+        None
+    } else if let Some((p, v)) = reused_vectors {
+        // Reusing a model's attribution reuses its word vectors too: only the role
+        // model changes (what ablations want).
+        log += &format!(
+            "word vectors: {} words × {} dimensions, taken from {}\n",
+            v.len(),
+            v.dim(),
+            p.display()
+        );
+        Some(Arc::new(v))
+    } else {
+        let t = Instant::now();
+        let texts: Vec<&str> = train_docs
+            .iter()
+            .chain(&quote_docs)
+            .map(|d| d.text.as_str())
+            .collect();
+        let params = VectorParams::default();
+        let v = params.fit(&texts)?;
+        log += &format!(
+            "word vectors: {} words × {} dimensions (window {}, words seen {}+ times) from {} training texts in {:.1}s\n",
+            v.len(),
+            v.dim(),
+            params.window,
+            params.min_count,
+            texts.len(),
+            t.elapsed().as_secs_f64()
+        );
+        Some(Arc::new(v))
+    };
+    let mut docs = featurize_all(&featurizer(&features, &vectors), &attribution, &train_docs);
     let n_sent: usize = docs.iter().map(|d| d.gold.iter().flatten().count()).sum();
     if n_sent == 0 {
         return Err(Error::Training(
@@ -322,9 +383,9 @@ pub fn train(opts: &TrainOptions) -> Result<TrainOutcome> {
     let mut alpha = opts.alphas[0];
     if opts.search {
         let t = Instant::now();
-        let (a, f) = search(opts, &attribution, &train_docs, &docs, &mut log)?;
+        let (a, f) = search(opts, &attribution, &vectors, &train_docs, &docs, &mut log)?;
         if f != features {
-            docs = featurize_all(&Featurizer::new(f.clone()), &attribution, &train_docs);
+            docs = featurize_all(&featurizer(&f, &vectors), &attribution, &train_docs);
         }
         alpha = a;
         features = f;
@@ -400,6 +461,7 @@ pub fn train(opts: &TrainOptions) -> Result<TrainOutcome> {
         roles: roles.to_sparse(),
         decoder: decoder.clone(),
         attribution,
+        vectors: vectors.as_deref().filter(|_| features.embeddings).cloned(),
     };
 
     // Dev figures from raw text, exactly as score.py computes them.
@@ -412,7 +474,11 @@ pub fn train(opts: &TrainOptions) -> Result<TrainOutcome> {
         if types.all.gold > 0 {
             quote_types = Some(types);
         }
-        let dev_roles = featurize_all(&Featurizer::new(features), &model.attribution, &dev_docs);
+        let dev_roles = featurize_all(
+            &featurizer(&features, &vectors),
+            &model.attribution,
+            &dev_docs,
+        );
         let scored: Vec<ScoredDoc> = dev_roles.iter().map(|d| d.scored(&roles)).collect();
         let ece = (!scored.is_empty()).then(|| {
             (

@@ -767,8 +767,10 @@ async fn a_full_wait_line_pushes_back_with_a_retry_hint() -> TestResult {
         ..Default::default()
     })
     .await?;
-    // One long call holds the only analysis thread …
-    let docs: Vec<_> = (0..256).map(|i| doc(&i.to_string(), ARTICLE)).collect();
+    // One long call holds the only analysis thread (long documents: with short ones a
+    // release build finished the call before the next one arrived) …
+    let long_text = vec![ARTICLE; 16].join("\n\n");
+    let docs: Vec<_> = (0..256).map(|i| doc(&i.to_string(), &long_text)).collect();
     let mut client = server.client();
     let long = tokio::spawn(async move { client.classify(request(docs)).await });
     server.wait_for("newsroles_analyses_running", 1.0).await?;

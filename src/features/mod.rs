@@ -7,11 +7,14 @@
 //! (bump [`FeatureConfig::version`] when doing so).
 
 mod lexicon;
+pub mod vectors;
 
 use crate::attribution::{DocAttribution, FastMap, FastSet};
 use crate::text::{SentenceSpan, TextLayout, TokenKind};
 use serde::{Deserialize, Serialize};
 use std::borrow::Cow;
+use std::sync::Arc;
+use vectors::WordVectors;
 
 pub use lexicon::{is_cue_word, CUE_PHRASES};
 
@@ -25,6 +28,7 @@ pub use lexicon::{is_cue_word, CUE_PHRASES};
 /// | `context` | true | add neighbour-sentence words and cues |
 /// | `attribution` | true | add what attribution found: a cue of a found quote in the sentence, and how much of it found quotes cover |
 /// | `discourse` | true | add tense, modality, temporal-expression, name-density and paragraph-shape cues, and the attribution facts of the sentences two away |
+/// | `embeddings` | true | add the mean word vector ([`vectors`]) of the sentence and of each neighbour; the vectors are learned at training time and stored in the model file |
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct FeatureConfig {
     pub version: u32,
@@ -33,6 +37,7 @@ pub struct FeatureConfig {
     pub context: bool,
     pub attribution: bool,
     pub discourse: bool,
+    pub embeddings: bool,
 }
 
 /// The feature-extraction version this build implements.
@@ -47,6 +52,7 @@ impl Default for FeatureConfig {
             context: true,
             attribution: true,
             discourse: true,
+            embeddings: true,
         }
     }
 }
@@ -75,6 +81,9 @@ struct SentenceFacts<'a> {
     attr: &'static str,
     /// Tense, modality, time and name-density cues (see [`discourse_cues`]).
     cues: DiscourseCues,
+    /// Mean word vector (empty without word vectors); when folded, the mean of the
+    /// words' folded rows instead (see [`Folded`]).
+    emb: Vec<f32>,
 }
 
 /// Cues of a sentence's discourse function that plain n-grams see only word by word:
@@ -260,6 +269,25 @@ fn discourse_cues(words: &[Cow<'_, str>], raw: &[&str]) -> DiscourseCues {
 pub struct Featurizer {
     config: FeatureConfig,
     mask: u32,
+    /// Word vectors, when the config asks for them and the model has them.
+    vectors: Option<Arc<WordVectors>>,
+    /// Buckets of the vector dimensions: the sentence's, the previous and the next
+    /// sentence's, `dim` each (hashed once here, not per sentence).
+    emb_buckets: [Vec<u32>; 3],
+    /// The vectors folded into a fitted model's weights, for scoring.
+    folded: Option<Arc<Folded>>,
+}
+
+/// Word vectors folded into a fitted role model's weights, for scoring: per word,
+/// what its vector adds to the four role logits from each slot (the sentence's own
+/// mean, and the means of the previous and the next sentence). A mean of vectors
+/// times weights is the mean of vectors-times-weights, so adding the folded rows'
+/// means gives the logits that the `3 × dim` vector features would, at 12 numbers
+/// per word instead of `dim` and without `3 × dim` weight lookups per sentence.
+#[derive(Debug)]
+struct Folded {
+    /// By word-vector row: `[own; prev; next] × 4 roles`.
+    rows: Vec<[f32; 12]>,
 }
 
 /// [`fnv1a`] of `parts` followed by one more part made of `joined` concatenated.
@@ -395,9 +423,66 @@ fn bucket_of(len: usize) -> &'static str {
 }
 
 impl Featurizer {
+    /// A featurizer without word vectors: the `embeddings` features are left out.
     pub fn new(config: FeatureConfig) -> Self {
+        Featurizer::with_vectors(config, None)
+    }
+
+    /// A featurizer that adds the mean word vectors of each sentence and its
+    /// neighbours when `config.embeddings` is on and `vectors` are given.
+    pub fn with_vectors(config: FeatureConfig, vectors: Option<Arc<WordVectors>>) -> Self {
         let mask = (config.buckets() - 1) as u32;
-        Featurizer { config, mask }
+        let vectors = vectors.filter(|_| config.embeddings);
+        let dim = vectors.as_ref().map_or(0, |v| v.dim());
+        let buckets = |ns: &[u8]| -> Vec<u32> {
+            (0..dim as u32)
+                .map(|i| (fnv1a(&[ns, &i.to_le_bytes()]) as u32) & mask)
+                .collect()
+        };
+        let emb_buckets = [buckets(b"e"), buckets(b"pe"), buckets(b"ne")];
+        Featurizer {
+            config,
+            mask,
+            vectors,
+            emb_buckets,
+            folded: None,
+        }
+    }
+
+    /// This featurizer with its word vectors folded into the weights of a fitted role
+    /// model (`row(bucket)` gives the model's four weights of a bucket), for
+    /// [`Featurizer::featurize_for_scoring`]. Without word vectors it is unchanged.
+    pub fn folded(mut self, row: impl Fn(u32) -> [f32; 4]) -> Featurizer {
+        let Some(v) = &self.vectors else { return self };
+        let weights: Vec<Vec<[f32; 4]>> = self
+            .emb_buckets
+            .iter()
+            .map(|bs| bs.iter().map(|&b| row(b)).collect())
+            .collect();
+        let rows = (0..v.len())
+            .map(|r| {
+                let x = v.vector(r);
+                let mut out = [0f32; 12];
+                for (slot, w) in weights.iter().enumerate() {
+                    for k in 0..4 {
+                        let dot: f64 = x
+                            .iter()
+                            .zip(w)
+                            .map(|(&a, wd)| f64::from(a) * f64::from(wd[k]))
+                            .sum();
+                        out[slot * 4 + k] = dot as f32;
+                    }
+                }
+                out
+            })
+            .collect();
+        self.folded = Some(Arc::new(Folded { rows }));
+        self
+    }
+
+    /// Whether sentence vectors are part of the features.
+    pub fn uses_vectors(&self) -> bool {
+        self.vectors.is_some()
     }
 
     pub fn config(&self) -> &FeatureConfig {
@@ -421,7 +506,14 @@ impl Featurizer {
         out.push(((h as u32) & self.mask, v));
     }
 
-    fn facts<'a>(&self, layout: &'a TextLayout, attr: &DocAttribution) -> Vec<SentenceFacts<'a>> {
+    /// Per-sentence facts; `folded` asks for the folded vector rows' means (see
+    /// [`Folded`]) instead of the mean vectors.
+    fn facts<'a>(
+        &self,
+        layout: &'a TextLayout,
+        attr: &DocAttribution,
+        folded: bool,
+    ) -> Vec<SentenceFacts<'a>> {
         let text = layout.norm.as_str();
         let mut qi = 0;
         let attr_of = if self.config.attribution {
@@ -483,7 +575,24 @@ impl Featurizer {
                     has_mark = true;
                 }
                 let quote_frac = inside as f32 / (s.range.len().max(1)) as f32;
+                let emb = match (&self.vectors, &self.folded) {
+                    (Some(v), Some(f)) if folded => {
+                        let mut acc = [0f32; 12];
+                        let mut n = 0usize;
+                        for r in words.iter().filter_map(|w| v.index_of(w)) {
+                            for (a, x) in acc.iter_mut().zip(&f.rows[r]) {
+                                *a += x;
+                            }
+                            n += 1;
+                        }
+                        let inv = 1.0 / n.max(1) as f32;
+                        acc.iter().map(|x| x * inv).collect()
+                    }
+                    (Some(v), _) => v.mean(words.iter().map(|w| w.as_ref())),
+                    _ => Vec::new(),
+                };
                 SentenceFacts {
+                    emb,
                     words,
                     cue,
                     according,
@@ -496,11 +605,35 @@ impl Featurizer {
             .collect()
     }
 
-    /// Feature vectors of every sentence of `layout`, in order.
-    /// `attr` is the attribution of the same layout (used when the config says so).
+    /// Feature vectors of every sentence of `layout`, in order (what a role model is
+    /// fitted on). `attr` is the attribution of the same layout (used when the
+    /// config says so).
     pub fn featurize(&self, layout: &TextLayout, attr: &DocAttribution) -> Vec<SparseVec> {
-        let facts = self.facts(layout, attr);
+        self.featurize_parts(layout, attr, false).0
+    }
+
+    /// For scoring with the model this featurizer was [`folded`](Self::folded) into:
+    /// every sentence's sparse features without the word-vector dimensions, and what
+    /// the word vectors add to its four role logits. The sum of the model's logits of
+    /// the first and the second equals its logits of [`Featurizer::featurize`] (up to
+    /// rounding). Unfolded, the second is all zeros and the first is `featurize`.
+    pub fn featurize_for_scoring(
+        &self,
+        layout: &TextLayout,
+        attr: &DocAttribution,
+    ) -> (Vec<SparseVec>, Vec<[f32; 4]>) {
+        self.featurize_parts(layout, attr, self.folded.is_some())
+    }
+
+    fn featurize_parts(
+        &self,
+        layout: &TextLayout,
+        attr: &DocAttribution,
+        folded: bool,
+    ) -> (Vec<SparseVec>, Vec<[f32; 4]>) {
+        let facts = self.facts(layout, attr, folded);
         let n = facts.len();
+        let mut extra = vec![[0f32; 4]; n];
         // Words of the headline and lead: sentences about the main event reuse them.
         let lead: FastSet<&str> = facts
             .iter()
@@ -639,9 +772,30 @@ impl Featurizer {
                     }
                 }
             }
+            if self.vectors.is_some() {
+                // Dense meaning of the sentence and its neighbours (none at the ends).
+                for (off, slot) in [(0i64, 0usize), (-1, 1), (1, 2)] {
+                    let j = i as i64 + off;
+                    if j >= 0 && j < n as i64 {
+                        let e = &facts[j as usize].emb;
+                        if folded {
+                            for (k, x) in extra[i].iter_mut().enumerate() {
+                                *x += e[slot * 4 + k];
+                            }
+                        } else {
+                            v.extend(
+                                self.emb_buckets[slot]
+                                    .iter()
+                                    .copied()
+                                    .zip(e.iter().copied()),
+                            );
+                        }
+                    }
+                }
+            }
             out.push(v);
         }
-        out
+        (out, extra)
     }
 
     /// Word n-grams (1..=max) with sentence-boundary markers, L2-normalised as a block
@@ -690,6 +844,96 @@ mod tests {
         assert_eq!(fnv1a(&[b"w", b"said"]), fnv1a(&[b"w", b"said"]));
         assert_ne!(fnv1a(&[b"ab", b"c"]), fnv1a(&[b"a", b"bc"]));
         assert_eq!(fnv1a(&[]), 0xcbf2_9ce4_8422_2325);
+    }
+
+    #[test]
+    fn word_vectors_add_the_sentence_and_neighbour_means_only_when_configured() {
+        let layout = TextLayout::new(
+            "The minister warned that prices could rise. She ate a ripe apple. Zebra!",
+        );
+        let attr = crate::attribution::Attributor::rules().attribute(&layout);
+        let v = Arc::new(vectors::toy_vectors(4));
+        let plain = Featurizer::new(FeatureConfig::default()).featurize(&layout, &attr);
+        let with = Featurizer::with_vectors(FeatureConfig::default(), Some(v.clone()));
+        assert!(with.uses_vectors());
+        let fv = with.featurize(&layout, &attr);
+        let e0 = with.emb_buckets[0].clone();
+        // The first sentence: its own mean and the next one's, and nothing else changed.
+        let own: Vec<f32> = e0
+            .iter()
+            .map(|b| fv[0].iter().filter(|x| x.0 == *b).map(|x| x.1).sum())
+            .collect();
+        let want = v.mean([
+            "the", "minister", "warned", "that", "prices", "could", "rise",
+        ]);
+        for (a, b) in own.iter().zip(&want) {
+            assert!((a - b).abs() < 1e-5, "{own:?} vs {want:?}");
+        }
+        assert_eq!(
+            fv[0].len(),
+            plain[0].len() + 2 * 4,
+            "own + next, no previous"
+        );
+        assert_eq!(fv[1].len(), plain[1].len() + 3 * 4);
+        // Switched off in the config: the vectors are ignored.
+        let off = FeatureConfig {
+            embeddings: false,
+            ..FeatureConfig::default()
+        };
+        let f = Featurizer::with_vectors(off, Some(v));
+        assert!(!f.uses_vectors());
+        assert_eq!(f.featurize(&layout, &attr), plain);
+    }
+
+    #[test]
+    fn folded_vectors_give_the_logits_of_the_vector_features() {
+        let layout = TextLayout::new(
+            "The minister warned that prices could rise.\n\nShe ate a ripe apple. Zebra! The judge cautioned.",
+        );
+        let attr = crate::attribution::Attributor::rules().attribute(&layout);
+        let f = Featurizer::with_vectors(
+            FeatureConfig::default(),
+            Some(Arc::new(vectors::toy_vectors(6))),
+        );
+        // Some weights for every bucket, different per bucket and role.
+        let row = |b: u32| -> [f32; 4] {
+            let h = fnv1a(&[&b.to_le_bytes()]);
+            [0, 1, 2, 3].map(|k| (((h >> (8 * k)) & 0xff) as f32 - 127.5) / 100.0)
+        };
+        let logits = |x: &SparseVec| -> [f32; 4] {
+            let mut z = [0f32; 4];
+            for &(b, v) in x {
+                let r = row(b);
+                for k in 0..4 {
+                    z[k] += r[k] * v;
+                }
+            }
+            z
+        };
+        let full: Vec<[f32; 4]> = f.featurize(&layout, &attr).iter().map(logits).collect();
+        let unfolded = f.featurize_for_scoring(&layout, &attr);
+        assert!(unfolded.1.iter().all(|z| *z == [0.0; 4]));
+        let g = f.clone().folded(row);
+        let (sparse, extra) = g.featurize_for_scoring(&layout, &attr);
+        assert_eq!(sparse.len(), full.len());
+        assert!(sparse
+            .iter()
+            .zip(&unfolded.0)
+            .all(|(a, b)| a.len() < b.len()));
+        for (i, want) in full.iter().enumerate() {
+            let mut got = logits(&sparse[i]);
+            for k in 0..4 {
+                got[k] += extra[i][k];
+            }
+            for k in 0..4 {
+                assert!(
+                    (got[k] - want[k]).abs() < 1e-3,
+                    "sentence {i}: {got:?} vs {want:?}"
+                );
+            }
+        }
+        // Training features are never folded.
+        assert_eq!(g.featurize(&layout, &attr), f.featurize(&layout, &attr));
     }
 
     #[test]

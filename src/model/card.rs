@@ -27,11 +27,19 @@ pub fn render(
     let _ = writeln!(s, "- training data: {}", m.training_data);
     let _ = writeln!(
         s,
-        "- features: hashed word 1–{}-grams into 2^{} buckets, cue-verb, quotation-mark, position and lead-overlap features{}{}{}",
+        "- features: hashed word 1–{}-grams into 2^{} buckets, cue-verb, quotation-mark, position and lead-overlap features{}{}{}{}",
         model.features.max_ngram,
         model.features.buckets_log2,
         if model.features.context { ", neighbour-sentence words and cues" } else { "" },
         if model.features.discourse { ", tense/modality/time/name-density and paragraph-shape cues" } else { "" },
+        match &model.vectors {
+            Some(v) => format!(
+                ", the mean word vector of the sentence and of each neighbour ({} words × {} dimensions, PPMI + randomized SVD learned from the training texts)",
+                v.len(),
+                v.dim()
+            ),
+            None => String::new(),
+        },
         if model.features.attribution {
             ", and what attribution found in the sentence (a quote's cue, quote coverage)"
         } else {

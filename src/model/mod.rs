@@ -111,6 +111,14 @@ impl RoleModel {
         self.buckets
     }
 
+    /// The four weights of hash bucket `b` (zeros outside the hash space).
+    pub fn row(&self, b: u32) -> [f32; 4] {
+        let i = b as usize * 4;
+        self.weights
+            .get(i..i + 4)
+            .map_or([0.0; 4], |r| [r[0], r[1], r[2], r[3]])
+    }
+
     /// Raw scores (logits) for one sentence.
     pub fn logits(&self, x: &SparseVec) -> [f32; 4] {
         let mut z = self.bias;

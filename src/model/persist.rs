@@ -10,13 +10,14 @@ use super::{Decoder, ModelMeta, RoleModel, SparseWeights};
 use crate::attribution::Attributor;
 use crate::document::Role;
 use crate::error::{Error, Result};
+use crate::features::vectors::WordVectors;
 use crate::features::{FeatureConfig, FEATURES_VERSION};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use std::path::Path;
 
 /// The format this build writes and the newest it reads.
-pub const FORMAT_VERSION: u32 = 2;
+pub const FORMAT_VERSION: u32 = 3;
 const MAGIC: &[u8; 8] = b"NEWSROLE";
 const HEADER: usize = 8 + 4 + 32;
 
@@ -31,6 +32,9 @@ pub struct ModelFile {
     /// How sentence scores become document-level role probabilities.
     pub decoder: Decoder,
     pub attribution: Attributor,
+    /// Word vectors of the `embeddings` features, learned from the training texts
+    /// (format 3 on).
+    pub vectors: Option<WordVectors>,
 }
 
 fn hex(bytes: &[u8]) -> String {
@@ -120,6 +124,17 @@ impl ModelFile {
             )));
         }
         m.decoder.check().map_err(bad)?;
+        match (&m.vectors, m.features.embeddings) {
+            (Some(v), true) => v.check().map_err(bad)?,
+            (None, true) => return Err(bad(
+                "its features use word vectors, but it has none; retrain it with `newsroles train`"
+                    .into(),
+            )),
+            (Some(_), false) => {
+                return Err(bad("it has word vectors its features do not use".into()))
+            }
+            (None, false) => {}
+        }
         m.meta.sha256 = hex(&Sha256::digest(bytes));
         m.meta.format_version = version;
         Ok(m)
@@ -133,6 +148,14 @@ impl ModelFile {
         let bytes =
             std::fs::read(path).map_err(|e| Error::model(path, format!("cannot read: {e}")))?;
         ModelFile::from_bytes(&bytes, path)
+    }
+
+    /// The featurizer this model's weights were fitted on (its settings and word vectors).
+    pub fn featurizer(&self) -> crate::features::Featurizer {
+        crate::features::Featurizer::with_vectors(
+            self.features.clone(),
+            self.vectors.clone().map(std::sync::Arc::new),
+        )
     }
 
     /// The fitted role model, ready to score.
@@ -157,6 +180,7 @@ mod tests {
         }
         let features = FeatureConfig {
             buckets_log2: 8,
+            embeddings: false,
             ..Default::default()
         };
         let params = RoleParams {
@@ -177,6 +201,7 @@ mod tests {
             roles: roles.to_sparse(),
             decoder: Decoder::default(),
             attribution: Attributor::rules(),
+            vectors: None,
         }
     }
 
@@ -203,6 +228,23 @@ mod tests {
             rm.predict_role(&vec![(3 + Role::Event.index() as u32, 1.0)]),
             Role::Event
         );
+    }
+
+    #[test]
+    fn word_vectors_round_trip_and_must_agree_with_the_features() {
+        let mut m = tiny();
+        m.features.embeddings = true;
+        m.vectors = Some(crate::features::vectors::toy_vectors(4));
+        let back = ModelFile::from_bytes(&m.to_bytes().unwrap(), Path::new("m.model")).unwrap();
+        assert_eq!(back.vectors, m.vectors);
+        assert!(back.featurizer().uses_vectors());
+        // Features that use vectors without any, and vectors nothing uses: refused.
+        let mut none = m.clone();
+        none.vectors = None;
+        assert!(err_of(&none.to_bytes().unwrap()).contains("has none"));
+        let mut unused = m.clone();
+        unused.features.embeddings = false;
+        assert!(err_of(&unused.to_bytes().unwrap()).contains("do not use"));
     }
 
     #[test]
