@@ -51,6 +51,16 @@ impl Default for VectorParams {
     }
 }
 
+/// 64-bit FNV-1a of a word's bytes: the key of [`WordVectors`]' index.
+fn word_hash(w: &str) -> u64 {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for &b in w.as_bytes() {
+        h ^= u64::from(b);
+        h = h.wrapping_mul(0x0100_0000_01b3);
+    }
+    h
+}
+
 /// Lowercase word tokens of a text, as the role features see them.
 pub fn words_of(layout: &TextLayout) -> Vec<String> {
     let text = layout.norm.as_str();
@@ -298,9 +308,13 @@ pub struct WordVectors {
     /// Per word: the `i8` values times this are the vector.
     scales: Vec<f32>,
     data: Vec<i8>,
-    /// Word → row, built on first use (hashed with the word lists' fast hasher).
+    /// 64-bit hash of a word → row, built on first use. Keyed by the hash rather
+    /// than the string: a probe then touches no key string (this runs for every
+    /// word of every sentence). Two of 10^4 words share a 64-bit FNV-1a hash with
+    /// odds of about 10^-12; should they, the index keeps the first (in sorted
+    /// order) and the other reads its vector.
     #[serde(skip)]
-    index: OnceLock<FastMap<String, u32>>,
+    index: OnceLock<FastMap<u64, u32>>,
 }
 
 impl PartialEq for WordVectors {
@@ -344,13 +358,13 @@ impl WordVectors {
 
     fn row(&self, w: &str) -> Option<usize> {
         let index = self.index.get_or_init(|| {
-            self.words
-                .iter()
-                .enumerate()
-                .map(|(i, w)| (w.clone(), i as u32))
-                .collect()
+            let mut m = FastMap::default();
+            for (i, w) in self.words.iter().enumerate() {
+                m.entry(word_hash(w)).or_insert(i as u32);
+            }
+            m
         });
-        index.get(w).map(|&i| i as usize)
+        index.get(&word_hash(w)).map(|&i| i as usize)
     }
 
     /// Row of a lowercase word, if it has a vector.
