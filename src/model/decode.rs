@@ -43,19 +43,6 @@ impl Default for Decoder {
     }
 }
 
-fn log_sum_exp(v: &[f32; 4]) -> f32 {
-    let m = v.iter().cloned().fold(f32::NEG_INFINITY, f32::max);
-    if !m.is_finite() {
-        return m;
-    }
-    m + v.iter().map(|x| (x - m).exp()).sum::<f32>().ln()
-}
-
-fn log_softmax(z: [f32; 4]) -> [f32; 4] {
-    let l = log_sum_exp(&z);
-    z.map(|x| x - l)
-}
-
 impl Decoder {
     /// Transition log-probabilities counted from gold role sequences (one per
     /// document, `None` for sentences without a label, which break the chain), with
@@ -101,37 +88,29 @@ impl Decoder {
         Ok(())
     }
 
-    /// Per-sentence log-scores (calibrated, offset) from raw logits.
-    fn emissions(&self, logits: &[[f32; 4]]) -> Vec<[f32; 4]> {
-        logits
-            .iter()
-            .map(|z| {
-                let mut e = log_softmax(z.map(|x| x / self.temperature));
-                for (x, o) in e.iter_mut().zip(self.offsets) {
-                    *x += o;
-                }
-                e
-            })
-            .collect()
-    }
-
     /// Decides every sentence of one document: the chosen role (the most probable
     /// after the per-role offsets) and the calibrated role probabilities (without the
     /// offsets, so the chosen role's probability is an honest confidence).
     pub fn decode(&self, logits: &[[f32; 4]]) -> Vec<(usize, [f32; 4])> {
-        let decided = self.marginals(logits);
-        let plain = if self.offsets.iter().all(|&o| o == 0.0) {
+        let plain = self.emissions(logits);
+        let decided = if self.offsets.iter().all(|&o| o == 0.0) {
+            self.forward_backward(&plain)
+        } else {
+            let scale = self.offsets.map(f32::exp);
+            let shifted: Vec<[f32; 4]> = plain
+                .iter()
+                .map(|e| [0, 1, 2, 3].map(|k| e[k] * scale[k]))
+                .collect();
+            self.forward_backward(&shifted)
+        };
+        let probs = if self.offsets.iter().all(|&o| o == 0.0) {
             decided.clone()
         } else {
-            Decoder {
-                offsets: [0.0; 4],
-                ..self.clone()
-            }
-            .marginals(logits)
+            self.forward_backward(&plain)
         };
         decided
             .iter()
-            .zip(plain)
+            .zip(probs)
             .map(|(d, p)| (super::tune::argmax(d), p))
             .collect()
     }
@@ -139,41 +118,69 @@ impl Decoder {
     /// Marginal role probabilities of every sentence of one document, in order,
     /// with the per-role offsets applied.
     pub fn marginals(&self, logits: &[[f32; 4]]) -> Vec<[f32; 4]> {
-        let em = self.emissions(logits);
+        let scale = self.offsets.map(f32::exp);
+        let em: Vec<[f32; 4]> = self
+            .emissions(logits)
+            .iter()
+            .map(|e| [0, 1, 2, 3].map(|k| e[k] * scale[k]))
+            .collect();
+        self.forward_backward(&em)
+    }
+
+    /// Per-sentence emission weights: the tempered softmax of the logits, up to a
+    /// per-sentence factor (the largest is 1), which the normalisation below cancels.
+    fn emissions(&self, logits: &[[f32; 4]]) -> Vec<[f32; 4]> {
+        logits
+            .iter()
+            .map(|z| {
+                let z = z.map(|x| x / self.temperature);
+                let m = z.iter().cloned().fold(f32::NEG_INFINITY, f32::max);
+                z.map(|x| (x - m).exp())
+            })
+            .collect()
+    }
+
+    /// Forward–backward in probability space, each step normalised (so nothing
+    /// underflows): four exponentials per sentence instead of ~50 in log space.
+    /// Returns each sentence's marginal distribution.
+    fn forward_backward(&self, em: &[[f32; 4]]) -> Vec<[f32; 4]> {
         let n = em.len();
+        let normalise = |v: [f32; 4]| {
+            let s: f32 = v.iter().sum();
+            if s > 0.0 && s.is_finite() {
+                v.map(|x| x / s)
+            } else {
+                [0.25; 4]
+            }
+        };
         if n == 0 {
             return vec![];
         }
         if self.weight == 0.0 {
-            return em
-                .into_iter()
-                .map(|e| log_softmax(e).map(f32::exp))
-                .collect();
+            return em.iter().map(|&e| normalise(e)).collect();
         }
-        let t = |p: usize, k: usize| self.weight * self.transitions[p][k];
-        // Forward (alpha) and backward (beta) in log space.
+        let a: [[f32; 4]; 5] = self
+            .transitions
+            .map(|row| row.map(|t| (self.weight * t).exp()));
         let mut fwd = vec![[0f32; 4]; n];
-        for k in 0..4 {
-            fwd[0][k] = em[0][k] + t(START, k);
-        }
+        fwd[0] = normalise([0, 1, 2, 3].map(|k| a[START][k] * em[0][k]));
         for i in 1..n {
-            for k in 0..4 {
-                let v = [0, 1, 2, 3].map(|p| fwd[i - 1][p] + t(p, k));
-                fwd[i][k] = log_sum_exp(&v) + em[i][k];
-            }
+            let prev = fwd[i - 1];
+            fwd[i] = normalise(
+                [0, 1, 2, 3].map(|k| em[i][k] * (0..4).map(|p| prev[p] * a[p][k]).sum::<f32>()),
+            );
         }
-        let mut bwd = vec![[0f32; 4]; n];
+        let mut bwd = vec![[1f32; 4]; n];
         for i in (0..n - 1).rev() {
-            for p in 0..4 {
-                let v = [0, 1, 2, 3].map(|k| t(p, k) + em[i + 1][k] + bwd[i + 1][k]);
-                bwd[i][p] = log_sum_exp(&v);
-            }
+            let next = bwd[i + 1];
+            bwd[i] = normalise([0, 1, 2, 3].map(|p| {
+                (0..4)
+                    .map(|k| a[p][k] * em[i + 1][k] * next[k])
+                    .sum::<f32>()
+            }));
         }
         (0..n)
-            .map(|i| {
-                let s = [0, 1, 2, 3].map(|k| fwd[i][k] + bwd[i][k]);
-                log_softmax(s).map(f32::exp)
-            })
+            .map(|i| normalise([0, 1, 2, 3].map(|k| fwd[i][k] * bwd[i][k])))
             .collect()
     }
 }
@@ -181,6 +188,103 @@ impl Decoder {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Forward–backward the textbook way, in f64 log space, for comparison.
+    fn reference(d: &Decoder, logits: &[[f32; 4]]) -> Vec<[f64; 4]> {
+        let lse = |v: &[f64]| {
+            let m = v.iter().cloned().fold(f64::NEG_INFINITY, f64::max);
+            m + v.iter().map(|x| (x - m).exp()).sum::<f64>().ln()
+        };
+        let em: Vec<[f64; 4]> = logits
+            .iter()
+            .map(|z| {
+                let z = z.map(|x| f64::from(x / d.temperature));
+                let l = lse(&z);
+                [0, 1, 2, 3].map(|k| z[k] - l + f64::from(d.offsets[k]))
+            })
+            .collect();
+        let t = |p: usize, k: usize| f64::from(d.weight * d.transitions[p][k]);
+        let n = em.len();
+        let mut fwd = vec![[0f64; 4]; n];
+        let mut bwd = vec![[0f64; 4]; n];
+        for k in 0..4 {
+            fwd[0][k] = em[0][k] + t(START, k);
+        }
+        for i in 1..n {
+            for k in 0..4 {
+                fwd[i][k] = lse(&[0, 1, 2, 3].map(|p| fwd[i - 1][p] + t(p, k))) + em[i][k];
+            }
+        }
+        for i in (0..n.saturating_sub(1)).rev() {
+            for p in 0..4 {
+                bwd[i][p] = lse(&[0, 1, 2, 3].map(|k| t(p, k) + em[i + 1][k] + bwd[i + 1][k]));
+            }
+        }
+        (0..n)
+            .map(|i| {
+                let s = [0, 1, 2, 3].map(|k| fwd[i][k] + bwd[i][k]);
+                let l = lse(&s);
+                s.map(|x| (x - l).exp())
+            })
+            .collect()
+    }
+
+    #[test]
+    fn marginals_match_log_space_forward_backward() {
+        let seqs: Vec<Vec<Option<Role>>> = vec![
+            vec![
+                Some(Role::Event),
+                Some(Role::Quote),
+                Some(Role::Quote),
+                Some(Role::Background),
+            ],
+            vec![
+                Some(Role::Claim),
+                None,
+                Some(Role::Claim),
+                Some(Role::Quote),
+            ],
+        ];
+        let d = Decoder {
+            transitions: Decoder::count_transitions(seqs.iter().map(|v| v.as_slice())),
+            weight: 0.75,
+            temperature: 1.5,
+            offsets: [-0.2, 0.4, 0.55, -0.4],
+        };
+        // Peaked and flat sentences, and a logit gap far beyond f32's exp range.
+        let logits = [
+            [2.0, -1.0, 0.5, 0.0],
+            [0.0, 0.0, 0.0, 0.0],
+            [-3.0, 4.0, 1.0, 0.2],
+            [200.0, -200.0, 0.0, 1.0],
+            [0.1, 0.2, 0.3, 0.4],
+        ];
+        let got = d.marginals(&logits);
+        let want = reference(&d, &logits);
+        for (g, w) in got.iter().zip(&want) {
+            for k in 0..4 {
+                assert!(
+                    (f64::from(g[k]) - w[k]).abs() < 1e-5,
+                    "{got:?}\nvs {want:?}"
+                );
+            }
+        }
+        // Decoding reports the probabilities without the offsets.
+        let plain = reference(
+            &Decoder {
+                offsets: [0.0; 4],
+                ..d.clone()
+            },
+            &logits,
+        );
+        for ((role, p), (w, pl)) in d.decode(&logits).iter().zip(want.iter().zip(&plain)) {
+            let best = (0..4).max_by(|&a, &b| w[a].total_cmp(&w[b])).unwrap();
+            assert_eq!(*role, best);
+            for k in 0..4 {
+                assert!((f64::from(p[k]) - pl[k]).abs() < 1e-5);
+            }
+        }
+    }
 
     #[test]
     fn zero_weight_is_the_softmax() {
