@@ -1,6 +1,9 @@
 //! Sentence features for the role model: hashed word n-grams of the sentence and of
 //! its neighbours, cue-verb and quotation-mark features, and the sentence's place in
-//! the article. A sentence becomes a short sparse vector of `(bucket, value)` pairs.
+//! the article; and the mean word vectors ([`vectors`], learned from the training
+//! texts) of the sentence and its neighbours. A sentence becomes a short sparse vector
+//! of `(bucket, value)` pairs; for scoring, the word vectors can be folded into a
+//! fitted model's weights ([`Featurizer::folded`]).
 //!
 //! The hashing is FNV-1a over a namespaced string, fixed forever: bucket numbers are
 //! stored in model files, so changing the hash or a namespace invalidates models

@@ -7,8 +7,9 @@
 //! iterations, then the exact SVD of the small projected matrix). Each word's vector
 //! is its row of `U·√Σ`, scaled to unit length.
 //!
-//! Stored in the model file quantised to `i8` with one scale per word (a tenth of the
-//! `f32` size; the vectors are unit length, so 1/127 steps lose nothing that matters).
+//! Stored in the model file quantised to `i8` with one scale per word (a quarter of
+//! the `f32` size; the vectors are unit length, so steps of 1/127 of a word's largest
+//! component lose nothing that matters).
 
 use crate::attribution::FastMap;
 use crate::error::{Error, Result};
