@@ -206,11 +206,13 @@ fn cross_validate(params: &RoleParams, docs: &[RoleDoc], buckets: usize, k: usiz
 }
 
 /// The cross-validated search on the training split: L2 penalty first, then n-gram
-/// range and hash size at the best penalty. Returns the chosen alpha and features.
+/// range, hash size and word vectors (one change at a time from `base_features`) at the
+/// best penalty. Returns the chosen alpha and features.
 fn search(
     opts: &TrainOptions,
     attributor: &Attributor,
     vectors: &Option<Arc<WordVectors>>,
+    base_features: &FeatureConfig,
     train_docs: &[LabelledDocument],
     base: &[RoleDoc],
     log: &mut String,
@@ -237,7 +239,7 @@ fn search(
     };
     let mut tried = Vec::new();
     for &alpha in &opts.alphas {
-        tried.push(try_one(alpha, &opts.features, base, log)?);
+        tried.push(try_one(alpha, base_features, base, log)?);
     }
     let best_of = |tried: &[(f64, f64, FeatureConfig)]| {
         tried
@@ -252,22 +254,22 @@ fn search(
     for variant in [
         FeatureConfig {
             max_ngram: 1,
-            ..opts.features.clone()
+            ..base_features.clone()
         },
         FeatureConfig {
             buckets_log2: 16,
-            ..opts.features.clone()
+            ..base_features.clone()
         },
         FeatureConfig {
             embeddings: false,
-            ..opts.features.clone()
+            ..base_features.clone()
         },
     ]
     .into_iter()
     // A variant equal to the base was tried above; without word vectors, switching
     // them off changes nothing.
     .filter(|f| {
-        *f != opts.features && (vectors.is_some() || f.embeddings == opts.features.embeddings)
+        f != base_features && (vectors.is_some() || f.embeddings == base_features.embeddings)
     }) {
         let docs = featurize_all(&featurizer(&variant, vectors), attributor, train_docs);
         tried.push(try_one(alpha, &variant, &docs, log)?);
@@ -357,8 +359,9 @@ pub fn train(opts: &TrainOptions) -> Result<TrainOutcome> {
             .map(|d| d.text.as_str())
             .collect();
         let params = VectorParams::default();
-        let v = params.fit(&texts)?;
-        log += &format!(
+        match params.fit(&texts) {
+            Ok(v) => {
+                log += &format!(
             "word vectors: {} words × {} dimensions (window {}, words seen {}+ times) from {} training texts in {:.1}s\n",
             v.len(),
             v.dim(),
@@ -367,7 +370,16 @@ pub fn train(opts: &TrainOptions) -> Result<TrainOutcome> {
             texts.len(),
             t.elapsed().as_secs_f64()
         );
-        Some(Arc::new(v))
+                Some(Arc::new(v))
+            }
+            // Too little text for word vectors is no reason to refuse a model: it is
+            // trained without them, and the log and the card say so.
+            Err(e) => {
+                log += &format!("word vectors: left out ({e})\n");
+                features.embeddings = false;
+                None
+            }
+        }
     };
     let mut docs = featurize_all(&featurizer(&features, &vectors), &attribution, &train_docs);
     let n_sent: usize = docs.iter().map(|d| d.gold.iter().flatten().count()).sum();
@@ -383,7 +395,15 @@ pub fn train(opts: &TrainOptions) -> Result<TrainOutcome> {
     let mut alpha = opts.alphas[0];
     if opts.search {
         let t = Instant::now();
-        let (a, f) = search(opts, &attribution, &vectors, &train_docs, &docs, &mut log)?;
+        let (a, f) = search(
+            opts,
+            &attribution,
+            &vectors,
+            &features,
+            &train_docs,
+            &docs,
+            &mut log,
+        )?;
         if f != features {
             docs = featurize_all(&featurizer(&f, &vectors), &attribution, &train_docs);
         }

@@ -306,3 +306,159 @@ fn assert_same_numbers(a: &Value, b: &Value, path: &str) {
         _ => assert_eq!(a, b, "{path}"),
     }
 }
+
+/// A small labelled corpus in both layers (sentence roles; quotes with cues and
+/// speakers), offsets in code points as DESIGN.md §3 says: `(roles, quotes)` JSONL.
+fn toy_corpus(docs: usize) -> (String, String) {
+    let names = [
+        "María López",
+        "John Smith",
+        "Ana Costa",
+        "Peter Novák",
+        "Lena Berg",
+    ];
+    let cp = |s: &str, byte: usize| s[..byte].chars().count();
+    let (mut roles, mut quotes) = (String::new(), String::new());
+    for i in 0..docs {
+        let name = names[i % names.len()];
+        let surname = name.split(' ').nth(1).unwrap();
+        let parts = [
+            (
+                "The council approved the new budget on Tuesday after a long debate.".to_string(),
+                "event",
+            ),
+            (
+                format!("\u{201c}This is a good day for the city,\u{201d} {name} said."),
+                "quote",
+            ),
+            (
+                "The plan will probably fail unless taxes rise, critics warn.".to_string(),
+                "claim",
+            ),
+            (
+                format!(
+                    "The city was founded in 1820 and has about {} inhabitants.",
+                    1000 + i
+                ),
+                "background",
+            ),
+            (
+                format!("{surname} said that the vote showed broad support."),
+                "quote",
+            ),
+        ];
+        let mut text = String::new();
+        let mut sents = Vec::new();
+        for (t, r) in &parts {
+            if !text.is_empty() {
+                text.push(' ');
+            }
+            let s = cp(&text, text.len());
+            text.push_str(t);
+            sents.push(serde_json::json!({"start": s, "end": cp(&text, text.len()), "role": r}));
+        }
+        let span = |a: usize, b: usize| serde_json::json!({"start": cp(&text, a), "end": cp(&text, b), "text": &text[a..b]});
+        let q1 = text.find("This is a good day").unwrap();
+        let q1e = text.find(",\u{201d}").unwrap();
+        let sp = text.find(&format!("{name} said")).unwrap();
+        let cue = sp + name.len() + 1;
+        let sp2 = text.find(&format!("{surname} said that")).unwrap();
+        let cue2 = sp2 + surname.len() + 1;
+        let q2 = cue2 + "said that ".len();
+        let q2e = text.rfind('.').unwrap();
+        let qs = serde_json::json!([
+            {"start": cp(&text, q1), "end": cp(&text, q1e), "cue": span(cue, cue + 4), "speaker": span(sp, sp + name.len())},
+            {"start": cp(&text, q2), "end": cp(&text, q2e), "cue": span(cue2, cue2 + 4), "speaker": span(sp2, sp2 + surname.len())},
+        ]);
+        roles += &format!(
+            "{}\n",
+            serde_json::json!({"id": format!("r{i}"), "text": text, "sentences": sents})
+        );
+        quotes += &format!(
+            "{}\n",
+            serde_json::json!({"id": format!("q{i}"), "text": text, "quotes": qs})
+        );
+    }
+    (roles, quotes)
+}
+
+#[test]
+fn train_on_own_labelled_data_then_classify_and_eval_with_the_model() {
+    let dir = tempfile::tempdir().unwrap();
+    let (roles, quotes) = toy_corpus(40);
+    let r = dir.path().join("roles.jsonl");
+    let q = dir.path().join("quotes.jsonl");
+    std::fs::write(&r, roles).unwrap();
+    std::fs::write(&q, quotes).unwrap();
+    let m = dir.path().join("mine.model");
+    let s = |p: &std::path::Path| p.to_str().unwrap().to_string();
+    // With the search: too little text for word vectors, so the model is trained
+    // without them (and says so) instead of failing.
+    let out = run(
+        &[
+            "train",
+            "--roles",
+            &s(&r),
+            "--quotes",
+            &s(&q),
+            "--dev",
+            &s(&r),
+            "--search",
+            "-o",
+            &s(&m),
+        ],
+        None,
+    );
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{err}");
+    assert!(err.contains("word vectors: left out"), "{err}");
+    let card = std::fs::read_to_string(dir.path().join("MODEL_CARD.md")).unwrap();
+    assert!(
+        card.contains("word vectors: left out") && card.contains("## Search"),
+        "{card}"
+    );
+    let metrics: Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.path().join("metrics.json")).unwrap())
+            .unwrap();
+    assert!(metrics["macro_f1"].as_f64().unwrap() > 0.9, "{metrics}");
+    // The model classifies: the toy's roles and speakers are learnable.
+    let out = run(&["classify", "-m", &s(&m), &s(&r)], None);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let got = lines(&out);
+    assert_eq!(got.len(), 40);
+    let want = ["event", "quote", "claim", "background", "quote"];
+    for v in &got {
+        let roles: Vec<&str> = v["sentences"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|s| s["role"].as_str().unwrap())
+            .collect();
+        assert_eq!(roles, want, "{v}");
+    }
+    let speakers: Vec<&str> = got[1]["quotes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|q| q["speaker"]["entity"].as_str())
+        .collect();
+    assert!(speakers.contains(&"John Smith"), "{speakers:?}");
+    // And eval scores it on the quote layer.
+    let out = run(&["eval", "-m", &s(&m), &s(&q), "--json"], None);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let scores: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let q = &scores["quotes"];
+    assert!(q["attribution_f1"].as_f64().unwrap() > 0.9, "{scores}");
+    assert!(
+        q["speaker_mention_accuracy"].as_f64().unwrap() > 0.9,
+        "{scores}"
+    );
+}

@@ -343,7 +343,10 @@ impl WordVectors {
     /// A message saying which part does not fit.
     pub fn check(&self) -> std::result::Result<(), String> {
         let n = self.words.len();
-        if self.dim == 0 || self.scales.len() != n || self.data.len() != n * self.dim() {
+        let values = n
+            .checked_mul(self.dim())
+            .ok_or("word vectors: size overflows")?;
+        if self.dim == 0 || self.scales.len() != n || self.data.len() != values {
             return Err(format!(
                 "word vectors: {n} words, {} scales and {} values for dimension {}",
                 self.scales.len(),
