@@ -133,6 +133,15 @@ fn read_all(paths: &[PathBuf]) -> Result<Vec<LabelledDocument>> {
     Ok(out)
 }
 
+/// "yes" when `features` use word vectors and there are some, else "no" (for the log).
+fn vectors_used(features: &FeatureConfig, vectors: &Option<Arc<WordVectors>>) -> &'static str {
+    if features.embeddings && vectors.is_some() {
+        "yes"
+    } else {
+        "no"
+    }
+}
+
 /// The featurizer of `features`, with the word vectors when the features use them.
 fn featurizer(features: &FeatureConfig, vectors: &Option<Arc<WordVectors>>) -> Featurizer {
     Featurizer::with_vectors(features.clone(), vectors.clone())
@@ -232,7 +241,7 @@ fn search(
             "  alpha {alpha:<5} n-grams 1–{} hash 2^{:<3} word vectors {:<3} cv macro-F1 {f1:.4}  ({:.0}s)\n",
             features.max_ngram,
             features.buckets_log2,
-            if features.embeddings && vectors.is_some() { "yes" } else { "no" },
+            vectors_used(features, vectors),
             t.elapsed().as_secs_f64()
         );
         Ok::<_, Error>((f1, alpha, features.clone()))
@@ -280,11 +289,7 @@ fn search(
         "chose alpha {alpha}, n-grams 1–{}, hash 2^{}, word vectors {} (cv macro-F1 {f1:.4})\n",
         features.max_ngram,
         features.buckets_log2,
-        if features.embeddings && vectors.is_some() {
-            "yes"
-        } else {
-            "no"
-        }
+        vectors_used(&features, vectors)
     );
     Ok((alpha, features))
 }
@@ -362,14 +367,15 @@ pub fn train(opts: &TrainOptions) -> Result<TrainOutcome> {
         match params.fit(&texts) {
             Ok(v) => {
                 log += &format!(
-            "word vectors: {} words × {} dimensions (window {}, words seen {}+ times) from {} training texts in {:.1}s\n",
-            v.len(),
-            v.dim(),
-            params.window,
-            params.min_count,
-            texts.len(),
-            t.elapsed().as_secs_f64()
-        );
+                    "word vectors: {} words × {} dimensions (window {}, words seen {}+ times) \
+                     from {} training texts in {:.1}s\n",
+                    v.len(),
+                    v.dim(),
+                    params.window,
+                    params.min_count,
+                    texts.len(),
+                    t.elapsed().as_secs_f64()
+                );
                 Some(Arc::new(v))
             }
             // Too little text for word vectors is no reason to refuse a model: it is

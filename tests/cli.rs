@@ -1,6 +1,6 @@
 //! Runs the built `newsroles` binary the way users do.
 
-use crate::util::{self, run};
+use crate::util::{self, run, run_ok, s};
 use serde_json::Value;
 use std::process::{Command, Output};
 
@@ -391,26 +391,25 @@ fn train_on_own_labelled_data_then_classify_and_eval_with_the_model() {
     std::fs::write(&r, roles).unwrap();
     std::fs::write(&q, quotes).unwrap();
     let m = dir.path().join("mine.model");
-    let s = |p: &std::path::Path| p.to_str().unwrap().to_string();
     // With the search: too little text for word vectors, so the model is trained
     // without them (and says so) instead of failing.
-    let out = run(
+    let out = run_ok(
         &[
             "train",
             "--roles",
-            &s(&r),
+            s(&r),
             "--quotes",
-            &s(&q),
+            s(&q),
             "--dev",
-            &s(&r),
+            s(&r),
             "--search",
             "-o",
-            &s(&m),
+            s(&m),
         ],
         None,
+        0,
     );
     let err = String::from_utf8_lossy(&out.stderr);
-    assert!(out.status.success(), "{err}");
     assert!(err.contains("word vectors: left out"), "{err}");
     let card = std::fs::read_to_string(dir.path().join("MODEL_CARD.md")).unwrap();
     assert!(
@@ -422,12 +421,7 @@ fn train_on_own_labelled_data_then_classify_and_eval_with_the_model() {
             .unwrap();
     assert!(metrics["macro_f1"].as_f64().unwrap() > 0.9, "{metrics}");
     // The model classifies: the toy's roles and speakers are learnable.
-    let out = run(&["classify", "-m", &s(&m), &s(&r)], None);
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    let out = run_ok(&["classify", "-m", s(&m), s(&r)], None, 0);
     let got = lines(&out);
     assert_eq!(got.len(), 40);
     let want = ["event", "quote", "claim", "background", "quote"];
@@ -448,12 +442,7 @@ fn train_on_own_labelled_data_then_classify_and_eval_with_the_model() {
         .collect();
     assert!(speakers.contains(&"John Smith"), "{speakers:?}");
     // And eval scores it on the quote layer.
-    let out = run(&["eval", "-m", &s(&m), &s(&q), "--json"], None);
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    let out = run_ok(&["eval", "-m", s(&m), s(&q), "--json"], None, 0);
     let scores: Value = serde_json::from_slice(&out.stdout).unwrap();
     let q = &scores["quotes"];
     assert!(q["attribution_f1"].as_f64().unwrap() > 0.9, "{scores}");

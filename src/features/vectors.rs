@@ -360,7 +360,8 @@ impl WordVectors {
         Ok(())
     }
 
-    fn row(&self, w: &str) -> Option<usize> {
+    /// Row of a lowercase word, if it has a vector.
+    pub fn index_of(&self, w: &str) -> Option<usize> {
         let index = self.index.get_or_init(|| {
             let mut m = FastMap::default();
             for (i, w) in self.words.iter().enumerate() {
@@ -371,34 +372,32 @@ impl WordVectors {
         index.get(&word_hash(w)).map(|&i| i as usize)
     }
 
-    /// Row of a lowercase word, if it has a vector.
-    pub fn index_of(&self, w: &str) -> Option<usize> {
-        self.row(w)
-    }
-
-    /// The vector in row `r` (`r < len()`).
-    pub fn vector(&self, r: usize) -> Vec<f32> {
+    /// The values of row `r` (`r < len()`), dequantised.
+    fn values(&self, r: usize) -> impl Iterator<Item = f32> + '_ {
         let d = self.dim();
         let s = self.scales[r];
         self.data[r * d..(r + 1) * d]
             .iter()
-            .map(|&x| s * f32::from(x))
-            .collect()
+            .map(move |&x| s * f32::from(x))
+    }
+
+    /// The vector in row `r` (`r < len()`).
+    pub fn vector(&self, r: usize) -> Vec<f32> {
+        self.values(r).collect()
     }
 
     /// The vector of a lowercase word, if it has one.
     pub fn get(&self, w: &str) -> Option<Vec<f32>> {
-        let mut v = vec![0f32; self.dim()];
-        self.add_to(&mut v, w).then_some(v)
+        self.index_of(w).map(|r| self.vector(r))
     }
 
     /// Adds the word's vector to `acc` (of length `dim`); false if it has none.
-    pub fn add_to(&self, acc: &mut [f32], w: &str) -> bool {
-        let Some(r) = self.row(w) else { return false };
-        let d = self.dim();
-        let s = self.scales[r];
-        for (a, &x) in acc.iter_mut().zip(&self.data[r * d..(r + 1) * d]) {
-            *a += s * f32::from(x);
+    fn add_to(&self, acc: &mut [f32], w: &str) -> bool {
+        let Some(r) = self.index_of(w) else {
+            return false;
+        };
+        for (a, x) in acc.iter_mut().zip(self.values(r)) {
+            *a += x;
         }
         true
     }
@@ -476,14 +475,7 @@ mod tests {
 
     #[test]
     fn words_in_the_same_contexts_get_close_vectors_and_the_fit_is_deterministic() {
-        let texts = corpus();
-        let refs: Vec<&str> = texts.iter().map(|s| s.as_str()).collect();
-        let p = VectorParams {
-            dim: 8,
-            min_count: 3,
-            ..VectorParams::default()
-        };
-        let v = p.fit(&refs).unwrap();
+        let v = toy_vectors(8);
         v.check().unwrap();
         assert_eq!(v.dim(), 8);
         let (w, c) = (v.get("warned").unwrap(), v.get("cautioned").unwrap());
@@ -499,11 +491,7 @@ mod tests {
         let n: f32 = w.iter().map(|x| x * x).sum::<f32>().sqrt();
         assert!((n - 1.0).abs() < 0.05, "{n}");
         assert!(v.get("zebra").is_none());
-        assert_eq!(
-            p.fit(&refs).unwrap(),
-            v,
-            "same texts, same seed: same vectors"
-        );
+        assert_eq!(toy_vectors(8), v, "same texts, same seed: same vectors");
     }
 
     #[test]
@@ -513,15 +501,7 @@ mod tests {
             .unwrap_err()
             .to_string();
         assert!(e.contains("too few"), "{e}");
-        let texts = corpus();
-        let refs: Vec<&str> = texts.iter().map(|s| s.as_str()).collect();
-        let v = VectorParams {
-            dim: 4,
-            min_count: 3,
-            ..VectorParams::default()
-        }
-        .fit(&refs)
-        .unwrap();
+        let v = toy_vectors(4);
         assert_eq!(v.mean(["zebra", "unicorn"]), vec![0.0; 4]);
         let apple = v.get("apple").unwrap();
         let m = v.mean(["apple", "zebra"]);

@@ -93,20 +93,10 @@ impl Decoder {
     /// offsets, so the chosen role's probability is an honest confidence).
     pub fn decode(&self, logits: &[[f32; 4]]) -> Vec<(usize, [f32; 4])> {
         let plain = self.emissions(logits);
-        let decided = if self.offsets.iter().all(|&o| o == 0.0) {
-            self.forward_backward(&plain)
-        } else {
-            let scale = self.offsets.map(f32::exp);
-            let shifted: Vec<[f32; 4]> = plain
-                .iter()
-                .map(|e| [0, 1, 2, 3].map(|k| e[k] * scale[k]))
-                .collect();
-            self.forward_backward(&shifted)
-        };
-        let probs = if self.offsets.iter().all(|&o| o == 0.0) {
-            decided.clone()
-        } else {
-            self.forward_backward(&plain)
+        let probs = self.forward_backward(&plain);
+        let decided = match self.offset(&plain) {
+            Some(shifted) => self.forward_backward(&shifted),
+            None => probs.clone(),
         };
         decided
             .iter()
@@ -118,13 +108,22 @@ impl Decoder {
     /// Marginal role probabilities of every sentence of one document, in order,
     /// with the per-role offsets applied.
     pub fn marginals(&self, logits: &[[f32; 4]]) -> Vec<[f32; 4]> {
+        let plain = self.emissions(logits);
+        self.forward_backward(&self.offset(&plain).unwrap_or(plain))
+    }
+
+    /// Emissions with the per-role offsets applied (`exp(offset)` factors), or `None`
+    /// when every offset is 0 and they would be the same.
+    fn offset(&self, em: &[[f32; 4]]) -> Option<Vec<[f32; 4]>> {
+        if self.offsets.iter().all(|&o| o == 0.0) {
+            return None;
+        }
         let scale = self.offsets.map(f32::exp);
-        let em: Vec<[f32; 4]> = self
-            .emissions(logits)
-            .iter()
-            .map(|e| [0, 1, 2, 3].map(|k| e[k] * scale[k]))
-            .collect();
-        self.forward_backward(&em)
+        Some(
+            em.iter()
+                .map(|e| [0, 1, 2, 3].map(|k| e[k] * scale[k]))
+                .collect(),
+        )
     }
 
     /// Per-sentence emission weights: the tempered softmax of the logits, up to a
