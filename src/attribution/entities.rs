@@ -3,7 +3,7 @@
 //! he/she to the nearest compatible person, and a canonical name per cluster.
 
 use super::lexicon::{self, Pronoun};
-use super::mentions::{is_role, Gender, Mention, MentionKind};
+use super::mentions::{gender_of_words, is_name_particle, is_role, Gender, Mention, MentionKind};
 use super::view::{Kind, View};
 use super::FastSet as HashSet;
 
@@ -99,8 +99,30 @@ fn levenshtein<T: PartialEq>(a: &[T], b: &[T]) -> usize {
     prev[b.len()]
 }
 
+/// Spelling variants of one name ("Haniya", "Haniyeh"): equal, or long words at most
+/// two edits apart. A word that only extends the other ("Russia" / "Russian",
+/// "Democrat" / "Democrats", "America" / "Americans") is a derived word, not a
+/// variant.
+/// Words with different first letters may differ in one edit only ("Qaddafi" /
+/// "Gaddafi"; not "Mexicans" / "Americans").
 fn similar(a: &str, b: &str) -> bool {
-    a == b || (long_word(a) && long_word(b) && within_two_edits(a, b))
+    a == b
+        || (long_word(a)
+            && long_word(b)
+            && !(a.starts_with(b) || b.starts_with(a))
+            && within_two_edits(a, b)
+            && (a.chars().next() == b.chars().next() || edit_distance(a, b) <= 1))
+}
+
+/// Whether two first words can belong to one person: equal, an initial and a name
+/// with that letter ("J." / "John"), or spelling variants with the same first
+/// letter ("Mohammed" / "Mohamed"; not "South" / "North").
+fn first_words_agree(a: &str, b: &str) -> bool {
+    let initial = |x: &str, y: &str| x.chars().count() == 1 && y.starts_with(x);
+    a == b
+        || initial(a, b)
+        || initial(b, a)
+        || (a.chars().next() == b.chars().next() && similar(a, b))
 }
 
 /// At least five characters.
@@ -120,6 +142,8 @@ pub(crate) struct Cluster {
     honorific: Option<String>,
     pub person: bool,
     gender: Gender,
+    /// The gender is only a first name's ("Terry" is not always a man's).
+    gender_weak: bool,
     /// Words describing the entity (titles, appositions).
     desc: HashSet<String>,
     /// Token index of the latest mention.
@@ -136,6 +160,7 @@ impl Cluster {
             honorific: None,
             person: false,
             gender: Gender::Unknown,
+            gender_weak: false,
             desc: HashSet::default(),
             last,
         }
@@ -476,22 +501,34 @@ fn best_cluster(
     clusters: &[Cluster],
     cands: impl Iterator<Item = usize>,
     key: &[String],
+    gender: Gender,
 ) -> Option<(usize, usize)> {
     let (Some(sur), Some(first)) = (key.last(), key.first()) else {
         return None;
     };
     let (sur, first) = (sur.as_str(), first.as_str());
-    let mut best: Option<(usize, usize)> = None; // (score, cluster)
+    // (score, cluster); the score's first part says the genders agree.
+    let mut best: Option<((bool, usize), usize)> = None;
     for ci in cands {
         let c = &clusters[ci];
+        // "Mrs. Clinton" is not "Bill Clinton"; a cluster whose gender is only a first
+        // name's is taken against it when nothing else fits ("Ms. Kramer" after
+        // "Terry Allen Kramer").
+        let conflict =
+            gender != Gender::Unknown && c.gender != Gender::Unknown && c.gender != gender;
+        if conflict && !c.gender_weak {
+            continue;
+        }
         let score = if c.forms.iter().any(|f| f == key) {
             4
         } else if c.surname().is_some_and(|s| similar(s, sur)) {
             // First names must agree where both are given.
+            // "Van Voorhis" is a surname with its particle, not a first name.
             let compatible = key.len() == 1
+                || is_name_particle(first)
                 || c.forms
                     .iter()
-                    .all(|f| f.len() == 1 || similar(&f[0], first) || f[0] == first);
+                    .all(|f| f.len() == 1 || first_words_agree(&f[0], first));
             if compatible {
                 3
             } else {
@@ -515,6 +552,7 @@ fn best_cluster(
             0
         };
         if score > 0 {
+            let score = (!conflict, score);
             // Most recent among equals.
             let better = match best {
                 None => true,
@@ -525,7 +563,7 @@ fn best_cluster(
             }
         }
     }
-    best
+    best.map(|((_, score), ci)| (score, ci))
 }
 
 fn assign_name(v: &View, m: &Mention, ents: &mut Entities) -> Option<usize> {
@@ -550,7 +588,7 @@ fn assign_name(v: &View, m: &Mention, ents: &mut Entities) -> Option<usize> {
     // best cluster, ties included, is the same. (`index_picks_as_scan` tests this.)
     let mut cands = Vec::new();
     ents.index.candidates(sur, key.len() == 1, &mut cands);
-    let best = best_cluster(&ents.clusters, cands.iter().copied(), &key);
+    let best = best_cluster(&ents.clusters, cands.iter().copied(), &key, m.gender);
     let display = v
         .text
         .get(v.span(&(display_start..display_end)))
@@ -582,12 +620,20 @@ fn assign_name(v: &View, m: &Mention, ents: &mut Entities) -> Option<usize> {
         c.honorific = hon;
     }
     c.person |= m.person;
-    if c.gender == Gender::Unknown {
+    // A title's gender ("Ms.") overrides a first name's.
+    let weak = m.gender != Gender::Unknown && !titled_gender(m);
+    if c.gender == Gender::Unknown || c.gender_weak && !weak && m.gender != Gender::Unknown {
         c.gender = m.gender;
+        c.gender_weak = weak;
     }
     c.desc.extend(desc);
     c.last = m.toks.start;
     Some(ci)
+}
+
+/// Whether a mention's gender comes from a title ("Mrs.", "Mr.") rather than a first name.
+fn titled_gender(m: &Mention) -> bool {
+    gender_of_words(m.desc.iter().map(|s| s.as_str())) != Gender::Unknown
 }
 
 /// "the Hamas chief", "The Leader of the Islamic Revolution": the person whose
@@ -762,9 +808,9 @@ mod tests {
             let key: Vec<String> = (0..n)
                 .map(|k| words[((x >> (8 + 8 * k)) % words.len() as u64) as usize].to_string())
                 .collect();
-            let scan = best_cluster(&clusters, 0..clusters.len(), &key);
+            let scan = best_cluster(&clusters, 0..clusters.len(), &key, Gender::Unknown);
             index.candidates(key.last().unwrap(), n == 1, &mut cands);
-            let indexed = best_cluster(&clusters, cands.iter().copied(), &key);
+            let indexed = best_cluster(&clusters, cands.iter().copied(), &key, Gender::Unknown);
             assert_eq!(indexed, scan, "step {step}: {key:?}");
             picked[usize::from(scan.is_some())] += 1;
             let ci = match scan {

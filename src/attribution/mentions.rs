@@ -238,13 +238,34 @@ fn tok_first_name_gender(t: &Tok) -> Gender {
 }
 
 fn is_connector(lower: &str) -> bool {
+    matches!(lower, "of" | "for" | "the" | "&") || is_name_particle(lower)
+}
+
+/// Party and camp words that describe a person before their name.
+fn is_party_word(lower: &str) -> bool {
     matches!(
         lower,
-        "of" | "for" | "the" | "de" | "al" | "bin" | "von" | "van" | "&" | "del" | "da"
+        "democrat"
+            | "democratic"
+            | "republican"
+            | "gop"
+            | "libertarian"
+            | "independent"
+            | "conservative"
+            | "liberal"
+            | "labour"
+            | "tory"
+            | "socialist"
     )
 }
 
-fn gender_of_words<'a>(words: impl Iterator<Item = &'a str>) -> Gender {
+/// Lowercase words inside a person's name ("Bill de Blasio", "Osama bin Laden"):
+/// they join a run of capitalised words but, unlike "of", never split it.
+pub(crate) fn is_name_particle(lower: &str) -> bool {
+    matches!(lower, "de" | "al" | "bin" | "von" | "van" | "del" | "da")
+}
+
+pub(crate) fn gender_of_words<'a>(words: impl Iterator<Item = &'a str>) -> Gender {
     for w in words {
         let w = w.trim_end_matches('.');
         if lexicon::in_list(w, lexicon::list::FEMALE_TITLES) {
@@ -656,40 +677,80 @@ fn name_at(v: &View, i: usize, lowercase_seen: &HashSet<&str>) -> Option<Mention
     let words: Vec<&str> = toks.clone().map(|k| v.toks[k].lower.as_str()).collect();
     let possessive = v.toks.get(e).is_some_and(|t| t.kind == Kind::Possessive);
     // Split description and name: the name follows the last role or connector word.
-    let last_role = (0..words.len())
-        .rev()
-        .find(|&k| tok_is_role(&v.toks[s + k]) || is_connector(words[k]));
-    let (name, honorific, desc_end) = match last_role {
-        None => (Some(toks.clone()), None, s),
-        Some(j) => {
-            let rest = j + 1..words.len();
-            if rest.is_empty() {
-                (None, None, e)
-            } else if is_connector(words[j]) {
-                let r: Vec<&str> = words[rest.clone()].to_vec();
-                let has_role = (0..j).any(|k| tok_is_role(&v.toks[s + k]));
-                if !has_role {
-                    // An organisation: "Department of Revenue Services".
-                    (Some(toks.clone()), None, s)
-                } else if lexicon::in_list(r.last().unwrap_or(&""), lexicon::list::COMPLEMENT) {
-                    (None, None, e)
-                } else {
-                    let first_name = r.len() == 2
-                        && tok_first_name_gender(&v.toks[s + j + 1]) != Gender::Unknown;
-                    let take = if r.len() >= 3 || first_name { 2 } else { 1 };
-                    let a = s + words.len() - take;
-                    (Some(a..e), None, a)
-                }
-            } else {
-                let a = s + j + 1;
-                let name_len = e - a;
-                let a = if name_len > 3 { e - 2 } else { a };
-                let hon = lexicon::is_honorific(words[j]).then_some(s + j);
-                (Some(a..e), hon, a)
-            }
-        }
+    let first_name_at = |k: usize| tok_first_name_gender(&v.toks[s + k]) != Gender::Unknown;
+    let role_at = |k: usize| tok_is_role(&v.toks[s + k]);
+    let splits = |k: usize| is_connector(words[k]) && !is_name_particle(words[k]);
+    // A first name at `k` with more of the name after it, and only describing
+    // words from `from` on before it ("Democrat Hillary Clinton", "Senators
+    // Charles E. Grassley"; not "Cornell William Brooks").
+    let describes = |k: usize| {
+        let w = words[k];
+        is_party_word(w) || w.strip_suffix('s').is_some_and(is_role)
     };
+    let name_from = |from: usize, prefix_describes: bool| {
+        (from..words.len().saturating_sub(1))
+            .find(|&k| first_name_at(k))
+            .filter(|&k| !(0..k).any(first_name_at))
+            .filter(|&k| !prefix_describes || (0..k).all(describes))
+    };
+    let last_role = (0..words.len()).rev().find(|&k| role_at(k) || splits(k));
+    let (name, honorific, desc_end) =
+        match (name_before_of(&words, role_at, first_name_at), last_role) {
+            // "Representative Charles B. Rangel of New York": the rest describes them.
+            (Some((a, c, p)), _) => {
+                let hon = p
+                    .filter(|&p| lexicon::is_honorific(words[p]))
+                    .map(|p| s + p);
+                (Some(s + a..s + c), hon, s + a)
+            }
+            // A particle alone ("Del." for Delegate) names nobody.
+            (None, None) if words.iter().all(|w| is_name_particle(w)) => (None, None, e),
+            (None, None) => match name_from(1, true) {
+                Some(k) => (Some(s + k..e), None, s + k),
+                None => (Some(toks.clone()), None, s),
+            },
+            (None, Some(j)) => {
+                let rest = j + 1..words.len();
+                if rest.is_empty() {
+                    (None, None, e)
+                } else if is_connector(words[j]) {
+                    let r: Vec<&str> = words[rest.clone()].to_vec();
+                    let has_role = (0..j).any(role_at);
+                    if !has_role {
+                        match name_from(j + 1, false) {
+                            // "Percent of Hillary Clinton" (a headline's capitals).
+                            Some(k) => (Some(s + k..e), None, s + k),
+                            // An organisation: "Department of Revenue Services".
+                            None => (Some(toks.clone()), None, s),
+                        }
+                    } else if lexicon::in_list(r.last().unwrap_or(&""), lexicon::list::COMPLEMENT) {
+                        (None, None, e)
+                    } else if let Some(k) = rest
+                        .clone()
+                        .find(|&k| first_name_at(k) && k + 1 < words.len())
+                    {
+                        // "Secretary of State John F. Kerry": the name from its first name.
+                        (Some(s + k..e), None, s + k)
+                    } else {
+                        let first_name = r.len() == 2
+                            && tok_first_name_gender(&v.toks[s + j + 1]) != Gender::Unknown;
+                        let take = if r.len() >= 3 || first_name { 2 } else { 1 };
+                        let a = s + words.len() - take;
+                        (Some(a..e), None, a)
+                    }
+                } else {
+                    let a = s + j + 1;
+                    let name_len = e - a;
+                    let a = if name_len > 3 { e - 2 } else { a };
+                    let hon = lexicon::is_honorific(words[j]).then_some(s + j);
+                    (Some(a..e), hon, a)
+                }
+            }
+        };
+    // The description: the words before the name, and those after it ("of New York").
+    let after = name.as_ref().map_or(e, |r| r.end);
     let desc: Vec<String> = (s..desc_end)
+        .chain(after..e)
         .map(|k| v.toks[k].lower.trim_end_matches('.').to_string())
         .filter(|w| !is_connector(w))
         .collect();
@@ -728,6 +789,29 @@ fn name_at(v: &View, i: usize, lowercase_seen: &HashSet<&str>) -> Option<Mention
         sent: t.sent(),
         person,
     })
+}
+
+/// A person's name before the first "of"/"for" of a capitalised run, with the role
+/// word before it: "Representative Charles B. Rangel of New York", "Professor
+/// Chesney of Wake Forest …", "Stephanie Fullerton of the University …". Returns
+/// the name's word range `a..c` and the role word's position. None where the words
+/// before "of" are an office ("Secretary of State …", "Leader of the …") or an
+/// organisation ("Bank of Korea").
+fn name_before_of(
+    words: &[&str],
+    role_at: impl Fn(usize) -> bool,
+    first_name_at: impl Fn(usize) -> bool,
+) -> Option<(usize, usize, Option<usize>)> {
+    let c = words.iter().position(|w| matches!(*w, "of" | "for"))?;
+    let p = (0..c).rev().find(|&k| role_at(k));
+    let a = p.map_or(0, |p| p + 1);
+    if a >= c || (a..c).any(|k| is_connector(words[k]) || role_at(k)) {
+        return None;
+    }
+    let initial = (a..c).any(|k| words[k].trim_end_matches('.').chars().count() == 1);
+    let titled = p.is_some_and(|p| lexicon::is_honorific(words[p]));
+    let named = titled || (c - a >= 2 && (first_name_at(a) || initial));
+    named.then_some((a, c, p))
 }
 
 /// Merges "Name role-words Name" and "role-words Name" sequences.

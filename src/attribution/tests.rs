@@ -161,6 +161,115 @@ fn surname_and_spelling_variants_cluster() {
     assert_eq!((e.mentions, e.quotes), (3, 2));
 }
 
+/// The entity of every attributed quote, in order.
+fn quote_entities(text: &str) -> Vec<String> {
+    triples(text)
+        .into_iter()
+        .filter_map(|(_, _, e)| e)
+        .collect()
+}
+
+#[test]
+fn canonical_names_leave_out_descriptions_and_keep_particles() {
+    // "of Place" after a titled name describes the person.
+    assert_eq!(
+        quote_entities(
+            "Representative Charles B. Rangel of New York said the bill was unfair.\n\n\
+             Mr. Rangel said he would vote against it."
+        ),
+        ["Charles B. Rangel", "Charles B. Rangel"]
+    );
+    assert_eq!(
+        quote_entities(
+            "Professor Chesney of Wake Forest University School of Law said the ruling was narrow."
+        ),
+        ["Professor Chesney"]
+    );
+    assert_eq!(
+        quote_entities(
+            "Stephanie Malia Fullerton of the University of Washington said the data were thin."
+        ),
+        ["Stephanie Malia Fullerton"]
+    );
+    // Name particles stay in the name.
+    assert_eq!(
+        quote_entities(
+            "Mayor Bill de Blasio said the blast was intentional.\n\nDe Blasio said there was no link."
+        ),
+        ["Bill de Blasio", "Bill de Blasio"]
+    );
+    // An office before the name, and the name from its first name.
+    assert_eq!(
+        quote_entities(
+            "Secretary of State John F. Kerry said the talks would resume.\n\nKerry said he was hopeful."
+        ),
+        ["John F. Kerry", "John F. Kerry"]
+    );
+    // A party word before a first name describes the person; an unlisted first name
+    // before a listed one is still part of the name.
+    assert_eq!(
+        quote_entities(
+            "Democrat Hillary Clinton said she was ready.\n\nClinton said it went well."
+        ),
+        ["Hillary Clinton", "Hillary Clinton"]
+    );
+    assert_eq!(
+        quote_entities("Cornell William Brooks said the law was unjust."),
+        ["Cornell William Brooks"]
+    );
+    // A headline's capitals: the person after "of".
+    let (a, _) = run(
+        "Only Percent of Hillary Clinton Backers Are Excited\n\nClinton said she was not worried.",
+    );
+    let names: Vec<&str> = a.entities.iter().map(|e| e.entity.as_str()).collect();
+    assert!(!names.iter().any(|n| n.starts_with("Percent")), "{names:?}");
+}
+
+#[test]
+fn clusters_respect_gender_titles_and_derived_words() {
+    // "Mrs. Clinton" joins Hillary, not Bill, whoever was named last.
+    assert_eq!(
+        quote_entities(
+            "Hillary Clinton said she would win.\n\nBill Clinton spoke in Ohio on Monday.\n\n\
+             Mrs. Clinton said the polls were wrong."
+        ),
+        ["Hillary Clinton", "Hillary Clinton"]
+    );
+    // A first name's gender gives way to a title when nothing else fits ("Terry").
+    assert_eq!(
+        quote_entities(
+            "Terry Allen Kramer produced the show.\n\nMs. Kramer said the run would end in May."
+        ),
+        ["Terry Allen Kramer"]
+    );
+    // Different first words, derived words: different entities.
+    assert_eq!(
+        quote_entities(
+            "South Korea said the test was a provocation. North Korea said it would go on."
+        ),
+        ["South Korea", "North Korea"]
+    );
+    assert_eq!(
+        quote_entities(
+            "Russia said the sanctions were illegal.\n\nRussian media said talks failed."
+        ),
+        ["Russia", "Russian media"]
+    );
+    assert_eq!(
+        quote_entities(
+            "Americans said prices were too high.\n\nMexicans said the border was too slow."
+        ),
+        ["Americans", "Mexicans"]
+    );
+    // An initial agrees with the first name it abbreviates; a particle is no first name.
+    assert_eq!(
+        quote_entities(
+            "Chandler Van Voorhis runs the fund.\n\nMr. Van Voorhis said it would grow."
+        ),
+        ["Chandler Van Voorhis"]
+    );
+}
+
 #[test]
 fn title_apposition_names_the_description() {
     let q = triples(
