@@ -207,6 +207,9 @@ impl Cluster {
 pub(crate) struct Entities {
     pub clusters: Vec<Cluster>,
     pub of: Vec<Option<usize>>,
+    /// The mention a relative pronoun stands for ("the Saudi government, which …"),
+    /// named after it where it has no cluster.
+    antecedent: Vec<Option<usize>>,
     /// The clusters by the words of their forms (see [`NameIndex`]).
     index: NameIndex,
 }
@@ -369,11 +372,18 @@ impl Entities {
     /// cluster's canonical name is computed once (it costs time in its mention count).
     pub fn namer<'e>(&'e self, v: &'e View, ms: &'e [Mention]) -> impl FnMut(usize) -> String + 'e {
         let mut canon: Vec<Option<String>> = vec![None; self.clusters.len()];
-        move |i| match self.of.get(i).copied().flatten() {
-            Some(c) if c < self.clusters.len() => canon[c]
-                .get_or_insert_with(|| self.clusters[c].canonical())
-                .clone(),
-            _ => ms.get(i).map(|m| mention_text(v, m)).unwrap_or_default(),
+        move |i| {
+            // A relative pronoun without a cluster is named as its antecedent.
+            let i = match self.of.get(i).copied().flatten() {
+                None => self.antecedent.get(i).copied().flatten().unwrap_or(i),
+                Some(_) => i,
+            };
+            match self.of.get(i).copied().flatten() {
+                Some(c) if c < self.clusters.len() => canon[c]
+                    .get_or_insert_with(|| self.clusters[c].canonical())
+                    .clone(),
+                _ => ms.get(i).map(|m| mention_text(v, m)).unwrap_or_default(),
+            }
         }
     }
 }
@@ -444,6 +454,7 @@ pub(crate) fn resolve(v: &View, ms: &[Mention]) -> Entities {
     let mut ents = Entities {
         clusters: Vec::new(),
         of: vec![None; ms.len()],
+        antecedent: vec![None; ms.len()],
         index: NameIndex::default(),
     };
     // Per token end, the mentions ending there that are not possessives, ascending.
@@ -463,15 +474,17 @@ pub(crate) fn resolve(v: &View, ms: &[Mention]) -> Entities {
                 assign_pronoun(ms, &by_sent, i, p, &ents)
             }
             MentionKind::Relative => {
-                // The noun phrase before ", who said".
+                // The noun phrase before ", who said" (or "— who", "officials who").
                 let mut k = m.toks.start;
-                while k > 0 && matches!(v.lower(k - 1), ",") {
+                while k > 0 && matches!(v.lower(k - 1), "," | "\u{2014}" | "\u{2013}" | "-" | "--")
+                {
                     k -= 1;
                 }
-                ending
+                let j = ending
                     .get(&k)
-                    .and_then(|js| js[..js.partition_point(|&j| j < i)].last())
-                    .and_then(|&j| ents.of[j])
+                    .and_then(|js| js[..js.partition_point(|&j| j < i)].last().copied());
+                ents.antecedent[i] = j;
+                j.and_then(|j| ents.of[j])
             }
             _ => None,
         };
@@ -675,14 +688,22 @@ fn assign_nominal(v: &View, m: &Mention, ents: &Entities) -> Option<usize> {
     if let Some((_, c)) = best {
         return Some(c);
     }
-    if !is_role(head) {
+    // "the next president", "the new speaker": someone other than those named so far.
+    if !is_role(head)
+        || words
+            .iter()
+            .any(|w| matches!(*w, "next" | "new" | "former" | "late"))
+    {
         return None;
     }
+    // The most recent person, unless their description gives them another role
+    // ("the judge" is not the "Republican nominee" named last).
     ents.clusters
         .iter()
         .enumerate()
         .filter(|(_, c)| c.person && c.last <= m.toks.start)
         .max_by_key(|(_, c)| c.last)
+        .filter(|(_, c)| !c.desc.iter().any(|w| is_role(w)))
         .map(|(i, _)| i)
 }
 

@@ -271,6 +271,41 @@ fn clusters_respect_gender_titles_and_derived_words() {
 }
 
 #[test]
+fn a_relative_pronoun_is_named_as_its_antecedent() {
+    // Without a cluster (a nominal), and after a dash.
+    let q = triples("The plan angered the Saudi government, which said it had no role.");
+    assert_eq!(q.len(), 1, "{q:?}");
+    assert_eq!(q[0].1.as_deref(), Some("which"));
+    assert_eq!(q[0].2.as_deref(), Some("the Saudi government"));
+    let q = triples("It became an issue for Hillary Clinton \u{2014} who said taxes must rise.");
+    assert_eq!(q.len(), 1, "{q:?}");
+    assert_eq!(q[0].2.as_deref(), Some("Hillary Clinton"));
+}
+
+#[test]
+fn a_role_noun_is_not_tied_to_a_person_with_another_role() {
+    // The last person named is the Republican nominee: "the judge" is someone else.
+    let q = triples(
+        "Donald Trump, the Republican nominee, sued the university.\n\n\
+         The judge said the case would go to trial.",
+    );
+    assert_eq!(q.len(), 1, "{q:?}");
+    assert_eq!(q[0].2.as_deref(), Some("The judge"));
+    // "the next president" is not the person named before.
+    let q = triples(
+        "Tim Cook met investors.\n\nThe next president will face a deficit, the report said.",
+    );
+    assert!(
+        q.iter().all(|(_, _, e)| e.as_deref() != Some("Tim Cook")),
+        "{q:?}"
+    );
+    // Without another role, the most recent person still is.
+    let q = triples("Ismail Haniya arrived in Tehran.\n\nThe chief said the visit was important.");
+    assert_eq!(q.len(), 1, "{q:?}");
+    assert_eq!(q[0].2.as_deref(), Some("Ismail Haniya"));
+}
+
+#[test]
 fn title_apposition_names_the_description() {
     let q = triples(
         "The Leader of the Islamic Revolution Ayatollah Khamenei received the guests.\n\n\
