@@ -291,7 +291,9 @@ fn np_ending(v: &View, ms: &Ms, p: usize) -> Option<Mention> {
             break;
         }
         if lexicon::is_determiner(&q.lower) {
-            s -= 1;
+            if mentions::takes_determiner(v, s - 1) {
+                s -= 1;
+            }
             break;
         }
         if lexicon::is_np_break(&q.lower) || q.cue.is_some() {
@@ -300,6 +302,7 @@ fn np_ending(v: &View, ms: &Ms, p: usize) -> Option<Mention> {
         s -= 1;
         steps += 1;
     }
+    let s = mentions::skip_leading_punct(v, s, p);
     // A bare single lowercase word that is not a known source noun is too weak.
     if s == p && !lexicon::is_speaker_noun(l) && !t.cap {
         return None;

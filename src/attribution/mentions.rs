@@ -241,6 +241,23 @@ fn is_connector(lower: &str) -> bool {
     matches!(lower, "of" | "for" | "the" | "&") || is_name_particle(lower)
 }
 
+/// Whether the determiner at token `d` opens the noun phrase after it: "that" after
+/// a word is the conjunction ("shows that voters"), not "That candidate said".
+pub(crate) fn takes_determiner(v: &View, d: usize) -> bool {
+    let t = &v.toks[d];
+    let after_word = d > 0 && v.toks[d - 1].is_word() && v.toks[d - 1].sent() == t.sent();
+    !(t.lower == "that" && after_word)
+}
+
+/// The first token from `s` on (up to `head`) that is a word or a number: a
+/// dateline's dash is no part of a phrase ("(Reuters) - U.S. forecasters").
+pub(crate) fn skip_leading_punct(v: &View, mut s: usize, head: usize) -> usize {
+    while s < head && !v.toks[s].is_word() && v.toks[s].kind != Kind::Number {
+        s += 1;
+    }
+    s
+}
+
 /// Party and camp words that describe a person before their name.
 fn is_party_word(lower: &str) -> bool {
     matches!(
@@ -406,8 +423,10 @@ pub(crate) fn extract(v: &View) -> Vec<Mention> {
                 break;
             }
             if lexicon::is_determiner(&p.lower) {
-                s -= 1;
-                det = true;
+                if takes_determiner(v, s - 1) {
+                    s -= 1;
+                    det = true;
+                }
                 break;
             }
             if lexicon::is_np_break(&p.lower)
@@ -422,6 +441,7 @@ pub(crate) fn extract(v: &View) -> Vec<Mention> {
             s -= 1;
             steps += 1;
         }
+        s = skip_leading_punct(v, s, i);
         // Without a determiner keep only bare plurals and capitalised modifiers.
         if !det {
             let plural =

@@ -306,6 +306,36 @@ fn a_role_noun_is_not_tied_to_a_person_with_another_role() {
 }
 
 #[test]
+fn a_speaker_phrase_starts_at_its_first_word() {
+    // A dateline's dash and the conjunction "that" are no part of the phrase; the
+    // determiner "That" is.
+    for (text, want) in [
+        (
+            "WASHINGTON (Reuters) - U.S. forecasters warned residents to leave the coast.",
+            "U.S. forecasters",
+        ),
+        (
+            "BANGKOK, Aug. 6 (Xinhua) -- Thai authorities warned residents against floods.",
+            "Thai authorities",
+        ),
+        (
+            "It should be obvious that voters want to see the returns.",
+            "voters",
+        ),
+        (
+            "That candidate said the tax plan was fair.",
+            "That candidate",
+        ),
+    ] {
+        let mentions: Vec<String> = triples(text)
+            .into_iter()
+            .filter_map(|(_, m, _)| m)
+            .collect();
+        assert_eq!(mentions, [want], "{text}");
+    }
+}
+
+#[test]
 fn title_apposition_names_the_description() {
     let q = triples(
         "The Leader of the Islamic Revolution Ayatollah Khamenei received the guests.\n\n\
