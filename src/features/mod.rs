@@ -75,6 +75,8 @@ pub type SparseVec = Vec<(u32, f32)>;
 struct SentenceFacts<'a> {
     /// Lowercase words (borrowed from the text when already lowercase, which most are).
     words: Vec<Cow<'a, str>>,
+    /// The hashes of each word, in step with `words`.
+    hashes: Vec<WordHashes>,
     cue: bool,
     according: bool,
     quote_frac: f32,
@@ -306,6 +308,67 @@ fn fnv1a_joined(parts: &[&[u8]], joined: &[&[u8]]) -> u64 {
     h.wrapping_mul(0x0100_0000_01b3)
 }
 
+/// A word's hashes, computed in one pass over its bytes (each is a chain of
+/// multiplications, so the four run side by side): its unigram feature in the
+/// sentence's own (`w`), the next sentence's (`pw`) and the previous sentence's
+/// (`nw`) namespace, as [`fnv1a`] of `[ns, word]`, and its word-vector key
+/// ([`vectors::word_hash`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct WordHashes {
+    w: u64,
+    pw: u64,
+    nw: u64,
+    vector: u64,
+}
+
+const FNV_OFFSET: u64 = 0xcbf2_9ce4_8422_2325;
+const FNV_PRIME: u64 = 0x0100_0000_01b3;
+
+/// The [`fnv1a`] state after the part `ns` and its separator.
+const fn fnv_after(ns: &[u8]) -> u64 {
+    let mut h = FNV_OFFSET;
+    let mut i = 0;
+    while i < ns.len() {
+        h ^= ns[i] as u64;
+        h = h.wrapping_mul(FNV_PRIME);
+        i += 1;
+    }
+    (h ^ 0xff).wrapping_mul(FNV_PRIME)
+}
+
+impl WordHashes {
+    fn of(word: &str) -> WordHashes {
+        const W: u64 = fnv_after(b"w");
+        const PW: u64 = fnv_after(b"pw");
+        const NW: u64 = fnv_after(b"nw");
+        let (mut w, mut pw, mut nw, mut vector) = (W, PW, NW, FNV_OFFSET);
+        for &b in word.as_bytes() {
+            let b = u64::from(b);
+            w = (w ^ b).wrapping_mul(FNV_PRIME);
+            pw = (pw ^ b).wrapping_mul(FNV_PRIME);
+            nw = (nw ^ b).wrapping_mul(FNV_PRIME);
+            vector = (vector ^ b).wrapping_mul(FNV_PRIME);
+        }
+        let end = |h: u64| (h ^ 0xff).wrapping_mul(FNV_PRIME);
+        WordHashes {
+            w: end(w),
+            pw: end(pw),
+            nw: end(nw),
+            vector,
+        }
+    }
+
+    /// The unigram hash in namespace `ns` (`w`, `pw` or `nw`).
+    fn unigram(&self, ns: &str) -> u64 {
+        match ns {
+            "w" => self.w,
+            "pw" => self.pw,
+            "nw" => self.nw,
+            _ => unreachable!("unigram namespace {ns}"),
+        }
+    }
+}
+
 fn fnv1a(parts: &[&[u8]]) -> u64 {
     let mut h: u64 = 0xcbf2_9ce4_8422_2325;
     for p in parts {
@@ -504,11 +567,6 @@ impl Featurizer {
         (fnv1a_joined(&[b"s"], parts) as u32) & self.mask
     }
 
-    fn push(&self, out: &mut SparseVec, ns: &str, feat: &str, v: f32) {
-        let h = fnv1a(&[ns.as_bytes(), feat.as_bytes()]);
-        out.push(((h as u32) & self.mask, v));
-    }
-
     /// Per-sentence facts; `folded` asks for the folded vector rows' means (see
     /// [`Folded`]) instead of the mean vectors.
     fn facts<'a>(
@@ -554,6 +612,7 @@ impl Featurizer {
                         }
                     })
                     .collect();
+                let hashes: Vec<WordHashes> = words.iter().map(|w| WordHashes::of(w)).collect();
                 let cue = words.iter().any(|w| is_cue_word(w));
                 let raw: Vec<&str> = toks
                     .iter()
@@ -582,7 +641,7 @@ impl Featurizer {
                     (Some(v), Some(f)) if folded => {
                         let mut acc = [0f32; 12];
                         let mut n = 0usize;
-                        for r in words.iter().filter_map(|w| v.index_of(w)) {
+                        for r in hashes.iter().filter_map(|h| v.index_of_hash(h.vector)) {
                             for (a, x) in acc.iter_mut().zip(&f.rows[r]) {
                                 *a += x;
                             }
@@ -597,6 +656,7 @@ impl Featurizer {
                 SentenceFacts {
                     emb,
                     words,
+                    hashes,
                     cue,
                     according,
                     quote_frac,
@@ -654,7 +714,7 @@ impl Featurizer {
         let mut out = Vec::with_capacity(n);
         for (i, (s, f)) in layout.sentences.iter().zip(&facts).enumerate() {
             let mut v = SparseVec::with_capacity(8 * f.words.len() + 32);
-            self.ngrams(&mut v, "w", &f.words, self.config.max_ngram as usize, 1.0);
+            self.ngrams(&mut v, "w", f, self.config.max_ngram as usize, 1.0);
             // Structure: the feature names say what they are.
             let mut flags = Flags {
                 buckets: Vec::with_capacity(32),
@@ -771,7 +831,7 @@ impl Featurizer {
                 for (off, ns) in [(-1i64, "pw"), (1, "nw")] {
                     let j = i as i64 + off;
                     if j >= 0 && j < n as i64 {
-                        self.ngrams(&mut v, ns, &facts[j as usize].words, 1, 0.5);
+                        self.ngrams(&mut v, ns, &facts[j as usize], 1, 0.5);
                     }
                 }
             }
@@ -803,10 +863,11 @@ impl Featurizer {
 
     /// Word n-grams (1..=max) with sentence-boundary markers, L2-normalised as a block
     /// scaled by `weight`, so long sentences do not drown the structural features.
-    fn ngrams(&self, v: &mut SparseVec, ns: &str, words: &[Cow<'_, str>], max: usize, weight: f32) {
+    fn ngrams(&self, v: &mut SparseVec, ns: &str, f: &SentenceFacts, max: usize, weight: f32) {
+        let words = &f.words;
         let start = v.len();
-        for (i, w) in words.iter().enumerate() {
-            self.push(v, ns, w, 1.0);
+        for (i, (w, h)) in words.iter().zip(&f.hashes).enumerate() {
+            v.push(((h.unigram(ns) as u32) & self.mask, 1.0));
             if max >= 2 {
                 let prev = if i == 0 { "<s>" } else { words[i - 1].as_ref() };
                 let h = fnv1a(&[ns.as_bytes(), b"2", prev.as_bytes(), w.as_bytes()]);
@@ -839,6 +900,24 @@ mod tests {
             fnv1a_joined(&[b"s"], &[b"cue", b"=", b"1"]),
             fnv1a(&[b"s", b"cue=1"])
         );
+    }
+
+    #[test]
+    fn one_pass_word_hashes_equal_the_separate_hashes() {
+        for w in [
+            "",
+            "said",
+            "<num>",
+            "président",
+            "a",
+            "über-long-compound-word",
+        ] {
+            let h = WordHashes::of(w);
+            assert_eq!(h.w, fnv1a(&[b"w", w.as_bytes()]), "{w}");
+            assert_eq!(h.pw, fnv1a(&[b"pw", w.as_bytes()]), "{w}");
+            assert_eq!(h.nw, fnv1a(&[b"nw", w.as_bytes()]), "{w}");
+            assert_eq!(h.vector, vectors::word_hash(w), "{w}");
+        }
     }
 
     #[test]

@@ -53,7 +53,7 @@ impl Default for VectorParams {
 }
 
 /// 64-bit FNV-1a of a word's bytes: the key of [`WordVectors`]' index.
-fn word_hash(w: &str) -> u64 {
+pub(crate) fn word_hash(w: &str) -> u64 {
     let mut h: u64 = 0xcbf2_9ce4_8422_2325;
     for &b in w.as_bytes() {
         h ^= u64::from(b);
@@ -362,6 +362,11 @@ impl WordVectors {
 
     /// Row of a lowercase word, if it has a vector.
     pub fn index_of(&self, w: &str) -> Option<usize> {
+        self.index_of_hash(word_hash(w))
+    }
+
+    /// [`WordVectors::index_of`] by the word's [`word_hash`], computed by the caller.
+    pub(crate) fn index_of_hash(&self, h: u64) -> Option<usize> {
         let index = self.index.get_or_init(|| {
             let mut m = FastMap::default();
             for (i, w) in self.words.iter().enumerate() {
@@ -369,7 +374,7 @@ impl WordVectors {
             }
             m
         });
-        index.get(&word_hash(w)).map(|&i| i as usize)
+        index.get(&h).map(|&i| i as usize)
     }
 
     /// The values of row `r` (`r < len()`), dequantised.
