@@ -520,26 +520,28 @@ impl Featurizer {
     /// [`Featurizer::featurize_for_scoring`]. Without word vectors it is unchanged.
     pub fn folded(mut self, row: impl Fn(u32) -> [f32; 4]) -> Featurizer {
         let Some(v) = &self.vectors else { return self };
-        let weights: Vec<Vec<[f32; 4]>> = self
-            .emb_buckets
-            .iter()
-            .map(|bs| bs.iter().map(|&b| row(b)).collect())
-            .collect();
+        // Per dimension, its 12 weights (slot-major, then role), as f64.
+        let dim = self.emb_buckets[0].len();
+        let mut weights = vec![[0f64; 12]; dim];
+        for (slot, bs) in self.emb_buckets.iter().enumerate() {
+            for (d, &b) in bs.iter().enumerate() {
+                for (k, w) in row(b).into_iter().enumerate() {
+                    weights[d][slot * 4 + k] = f64::from(w);
+                }
+            }
+        }
         let rows = (0..v.len())
             .map(|r| {
-                let x = v.vector(r);
-                let mut out = [0f32; 12];
-                for (slot, w) in weights.iter().enumerate() {
-                    for k in 0..4 {
-                        let dot: f64 = x
-                            .iter()
-                            .zip(w)
-                            .map(|(&a, wd)| f64::from(a) * f64::from(wd[k]))
-                            .sum();
-                        out[slot * 4 + k] = dot as f32;
+                // The 12 dot products side by side, each summed in dimension order
+                // (the same sums as one at a time, so the same rounding).
+                let mut acc = [0f64; 12];
+                for (a, w) in v.vector(r).into_iter().zip(&weights) {
+                    let a = f64::from(a);
+                    for (s, w) in acc.iter_mut().zip(w) {
+                        *s += a * w;
                     }
                 }
-                out
+                acc.map(|x| x as f32)
             })
             .collect();
         self.folded = Some(Arc::new(Folded { rows }));
