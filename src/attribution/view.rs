@@ -194,9 +194,16 @@ impl<'a> View<'a> {
                 TokenKind::Number => Kind::Number,
                 TokenKind::Punct => Kind::Punct,
             };
+            if s == "." {
+                if let Some(prev) = toks.last_mut() {
+                    if joins_abbreviation(text, prev, &r) {
+                        prev.range.end = r.end;
+                        continue;
+                    }
+                }
+            }
             push_split(text, &mut toks, r, s, kind);
         }
-        join_abbreviations(text, &mut toks);
 
         let mut sents: Vec<Sent> = raw
             .sentences
@@ -465,52 +472,36 @@ const STATE_ABBREVIATIONS: &[&str] = &[
     "tenn", "tex", "va", "vt", "wash", "wis", "wyo",
 ];
 
-/// Joins "Sen" + "." and single initials "J" + "." into one token (in place: a
-/// joined dot is dropped and the token before it, the last one kept, extended).
-fn join_abbreviations(text: &str, toks: &mut Vec<Tok<'_>>) {
-    toks.dedup_by(|t, prev| {
-        if t.lower == "." {
-            {
-                let glued = prev.range.end == t.range.start;
-                let ptext = &text[prev.range.clone()];
-                let initial = ptext.chars().count() == 1 && prev.cap;
-                let suffix = matches!(
-                    prev.lower.as_str(),
-                    "jr" | "sr" | "inc" | "corp" | "co" | "ltd"
-                );
-                let state = STATE_ABBREVIATIONS.contains(&prev.lower.as_str());
-                let abbr = lexicon::is_honorific(&prev.lower)
-                    || suffix
-                    || state
-                    || matches!(prev.lower.as_str(), "st" | "u.s" | "u.n" | "d.c" | "n.y");
-                // Only when something follows on the same line: a sentence-final
-                // "Sen." stays a full stop.
-                let rest = &text[t.range.end..];
-                let continues = rest.starts_with(' ')
-                    && rest
-                        .trim_start()
-                        .chars()
-                        .next()
-                        .is_some_and(|c| c.is_uppercase());
-                // "Jr." and "Mich." inside a sentence: followed by a comma or a
-                // lowercase word.
-                let inside = rest
-                    .trim_start()
-                    .chars()
-                    .next()
-                    .is_some_and(|c| c == ',' || c.is_lowercase());
-                if glued
-                    && prev.is_word()
-                    && (initial || abbr)
-                    && (continues && !state || inside && (suffix || state || initial))
-                {
-                    prev.range.end = t.range.end;
-                    return true;
-                }
-            }
-        }
-        false
-    });
+/// Whether the dot at `dot` joins the token before it: "Sen" + "." and single
+/// initials "J" + "." make one token, as the view is built (a joined dot is not
+/// pushed; the token before it is extended).
+fn joins_abbreviation(text: &str, prev: &Tok<'_>, dot: &Range<usize>) -> bool {
+    let glued = prev.range.end == dot.start;
+    if !glued || !prev.is_word() {
+        return false;
+    }
+    let ptext = &text[prev.range.clone()];
+    let initial = ptext.chars().count() == 1 && prev.cap;
+    let suffix = matches!(
+        prev.lower.as_str(),
+        "jr" | "sr" | "inc" | "corp" | "co" | "ltd"
+    );
+    let state = STATE_ABBREVIATIONS.contains(&prev.lower.as_str());
+    let abbr = lexicon::is_honorific(&prev.lower)
+        || suffix
+        || state
+        || matches!(prev.lower.as_str(), "st" | "u.s" | "u.n" | "d.c" | "n.y");
+    if !(initial || abbr) {
+        return false;
+    }
+    // Only when something follows on the same line: a sentence-final
+    // "Sen." stays a full stop.
+    let rest = &text[dot.end..];
+    let next = rest.trim_start().chars().next();
+    let continues = rest.starts_with(' ') && next.is_some_and(|c| c.is_uppercase());
+    // "Jr." and "Mich." inside a sentence: followed by a comma or a lowercase word.
+    let inside = next.is_some_and(|c| c == ',' || c.is_lowercase());
+    continues && !state || inside && (suffix || state || initial)
 }
 
 #[cfg(test)]
