@@ -102,8 +102,7 @@ fn levenshtein<T: PartialEq>(a: &[T], b: &[T]) -> usize {
 /// Spelling variants of one name ("Haniya", "Haniyeh"): equal, or long words at most
 /// two edits apart. A word that only extends the other ("Russia" / "Russian",
 /// "Democrat" / "Democrats", "America" / "Americans") is a derived word, not a
-/// variant.
-/// Words with different first letters may differ in one edit only ("Qaddafi" /
+/// variant. Words with different first letters may differ in one edit only ("Qaddafi" /
 /// "Gaddafi"; not "Mexicans" / "Americans").
 fn similar(a: &str, b: &str) -> bool {
     a == b

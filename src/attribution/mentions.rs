@@ -700,9 +700,10 @@ fn name_at(v: &View, i: usize, lowercase_seen: &HashSet<&str>) -> Option<Mention
     let first_name_at = |k: usize| tok_first_name_gender(&v.toks[s + k]) != Gender::Unknown;
     let role_at = |k: usize| tok_is_role(&v.toks[s + k]);
     let splits = |k: usize| is_connector(words[k]) && !is_name_particle(words[k]);
-    // A first name at `k` with more of the name after it, and only describing
-    // words from `from` on before it ("Democrat Hillary Clinton", "Senators
-    // Charles E. Grassley"; not "Cornell William Brooks").
+    // The first first name at `k >= from` with more of the name after it and no
+    // first name before it: the words before it describe the person. With
+    // `prefix_describes`, only if they are all describing words ("Democrat Hillary
+    // Clinton", "Senators Charles E. Grassley"; not "Cornell William Brooks").
     let describes = |k: usize| {
         let w = words[k];
         is_party_word(w) || w.strip_suffix('s').is_some_and(is_role)
@@ -825,7 +826,8 @@ fn name_before_of(
     let c = words.iter().position(|w| matches!(*w, "of" | "for"))?;
     let p = (0..c).rev().find(|&k| role_at(k));
     let a = p.map_or(0, |p| p + 1);
-    if a >= c || (a..c).any(|k| is_connector(words[k]) || role_at(k)) {
+    // (No role word lies in `a..c`: `p` is the last before `c`.)
+    if a >= c || (a..c).any(|k| is_connector(words[k]) && !is_name_particle(words[k])) {
         return None;
     }
     let initial = (a..c).any(|k| words[k].trim_end_matches('.').chars().count() == 1);

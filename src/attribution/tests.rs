@@ -198,6 +198,10 @@ fn canonical_names_leave_out_descriptions_and_keep_particles() {
         ),
         ["Bill de Blasio", "Bill de Blasio"]
     );
+    assert_eq!(
+        quote_entities("Mayor Bill de Blasio of New York said the blast was intentional."),
+        ["Bill de Blasio"]
+    );
     // An office before the name, and the name from its first name.
     assert_eq!(
         quote_entities(
