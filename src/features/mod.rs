@@ -309,10 +309,10 @@ fn fnv1a_joined(parts: &[&[u8]], joined: &[&[u8]]) -> u64 {
 }
 
 /// A word's hashes, computed in one pass over its bytes (each is a chain of
-/// multiplications, so the four run side by side): its unigram feature in the
-/// sentence's own (`w`), the next sentence's (`pw`) and the previous sentence's
-/// (`nw`) namespace, as [`fnv1a`] of `[ns, word]`, and its word-vector key
-/// ([`vectors::word_hash`]).
+/// multiplications, so the four run side by side): its unigram feature as a word of
+/// its own sentence (`w`), as a previous-sentence word of the next sentence (`pw`)
+/// and as a next-sentence word of the previous one (`nw`), each [`fnv1a`] of
+/// `[ns, word]`, and its word-vector key ([`vectors::word_hash`]).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 struct WordHashes {
     w: u64,
@@ -358,27 +358,27 @@ impl WordHashes {
         }
     }
 
-    /// The unigram hash in namespace `ns` (`w`, `pw` or `nw`).
-    fn unigram(&self, ns: &str) -> u64 {
+    /// The unigram hash in namespace `ns`, if it is `w`, `pw` or `nw`.
+    fn unigram(&self, ns: &str) -> Option<u64> {
         match ns {
-            "w" => self.w,
-            "pw" => self.pw,
-            "nw" => self.nw,
-            _ => unreachable!("unigram namespace {ns}"),
+            "w" => Some(self.w),
+            "pw" => Some(self.pw),
+            "nw" => Some(self.nw),
+            _ => None,
         }
     }
 }
 
 fn fnv1a(parts: &[&[u8]]) -> u64 {
-    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    let mut h: u64 = FNV_OFFSET;
     for p in parts {
         for &b in *p {
             h ^= b as u64;
-            h = h.wrapping_mul(0x0100_0000_01b3);
+            h = h.wrapping_mul(FNV_PRIME);
         }
         // Separator so ("ab","c") and ("a","bc") differ.
         h ^= 0xff;
-        h = h.wrapping_mul(0x0100_0000_01b3);
+        h = h.wrapping_mul(FNV_PRIME);
     }
     h
 }
@@ -869,7 +869,10 @@ impl Featurizer {
         let words = &f.words;
         let start = v.len();
         for (i, (w, h)) in words.iter().zip(&f.hashes).enumerate() {
-            v.push(((h.unigram(ns) as u32) & self.mask, 1.0));
+            let h = h
+                .unigram(ns)
+                .unwrap_or_else(|| fnv1a(&[ns.as_bytes(), w.as_bytes()]));
+            v.push(((h as u32) & self.mask, 1.0));
             if max >= 2 {
                 let prev = if i == 0 { "<s>" } else { words[i - 1].as_ref() };
                 let h = fnv1a(&[ns.as_bytes(), b"2", prev.as_bytes(), w.as_bytes()]);
