@@ -628,6 +628,11 @@ fn name_at(v: &View, i: usize, lowercase_seen: &HashSet<&str>) -> Option<Mention
         if stop {
             return false;
         }
+        // A headline's capitalised cue verb ends a name ("Chris Christie Calls
+        // Hillary Clinton a Liar").
+        if u.cue.is_some() && v.sents.get(u.sent()).is_some_and(|s| s.title) {
+            return false;
+        }
         // A capitalised common word at a sentence start is not a name.
         // "Receiving the head …": a sentence-initial participle.
         let participle = at_start

@@ -221,6 +221,12 @@ fn canonical_names_leave_out_descriptions_and_keep_particles() {
         quote_entities("Cornell William Brooks said the law was unjust."),
         ["Cornell William Brooks"]
     );
+    // A headline's capitalised cue verb ends a name.
+    let (a, _) = run("Chris Christie Calls Hillary Clinton a Liar at Rally\n\n\
+         Christie said the debate would be rough.");
+    let names: Vec<&str> = a.entities.iter().map(|e| e.entity.as_str()).collect();
+    assert!(names.contains(&"Chris Christie"), "{names:?}");
+    assert!(!names.iter().any(|n| n.contains("Calls")), "{names:?}");
     // A headline's capitals: the person after "of".
     let (a, _) = run(
         "Only Percent of Hillary Clinton Backers Are Excited\n\nClinton said she was not worried.",
