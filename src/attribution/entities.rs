@@ -367,6 +367,11 @@ impl NameIndex {
 }
 
 impl Entities {
+    /// The mention a relative pronoun stands for, if one was found.
+    pub fn antecedent_of(&self, i: usize) -> Option<usize> {
+        self.antecedent.get(i).copied().flatten()
+    }
+
     /// Names mentions: a mention's cluster's canonical name, else its text. Each
     /// cluster's canonical name is computed once (it costs time in its mention count).
     pub fn namer<'e>(&'e self, v: &'e View, ms: &'e [Mention]) -> impl FnMut(usize) -> String + 'e {

@@ -21,7 +21,7 @@ mod view;
 
 use crate::text::TextLayout;
 use detect::{Detected, Structure};
-use mentions::Mention;
+use mentions::{Mention, MentionKind};
 use serde::{Deserialize, Serialize};
 use std::ops::Range;
 use view::{RawLayout, View};
@@ -333,10 +333,18 @@ fn build_output(a: &Analysed, picks: &[Option<(usize, f64)>]) -> DocAttribution 
     }
     quotes.sort_by_key(|q| (q.content.start, q.content.end));
     // Entities: named clusters that are persons or quoted, and quoted unnamed sources.
+    // A pronoun that refers to nothing found ("she" with no person before it) is no
+    // entity: its quotes keep it as their speaker, the list leaves it out.
     let mut mentions: FastMap<String, usize> = FastMap::default();
     let mut listed: Vec<String> = Vec::new();
     for (i, m) in a.ms.iter().enumerate() {
         let cluster = a.ents.of.get(i).copied().flatten();
+        let unresolved = cluster.is_none()
+            && matches!(m.kind, MentionKind::Pronoun(_) | MentionKind::Relative)
+            && a.ents.antecedent_of(i).is_none();
+        if unresolved {
+            continue;
+        }
         let name = name(i);
         let keep = cluster.is_some_and(|c| a.ents.clusters.get(c).is_some_and(|c| c.person))
             || quote_count.contains_key(&name);

@@ -346,6 +346,23 @@ fn a_speaker_phrase_starts_at_its_first_word() {
 }
 
 #[test]
+fn an_unresolved_pronoun_is_a_speaker_but_no_entity() {
+    let (a, t) = run("She said the plan would fail.");
+    assert_eq!(a.quotes.len(), 1, "{:?}", a.quotes);
+    let s = a.quotes[0].speaker.as_ref().expect("speaker");
+    assert_eq!((&t[s.mention.clone()], s.entity.as_str()), ("She", "She"));
+    assert!(a.entities.is_empty(), "{:?}", a.entities);
+    // Resolved, it counts for its person.
+    let (a, _) = run("Ismail Haniya arrived in Tehran.\n\nHe said the visit was important.");
+    let e: Vec<(&str, usize, usize)> = a
+        .entities
+        .iter()
+        .map(|e| (e.entity.as_str(), e.mentions, e.quotes))
+        .collect();
+    assert_eq!(e, [("Ismail Haniya", 2, 1)]);
+}
+
+#[test]
 fn title_apposition_names_the_description() {
     let q = triples(
         "The Leader of the Islamic Revolution Ayatollah Khamenei received the guests.\n\n\
