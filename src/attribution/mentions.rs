@@ -238,7 +238,13 @@ fn tok_first_name_gender(t: &Tok) -> Gender {
 }
 
 fn is_connector(lower: &str) -> bool {
-    matches!(lower, "of" | "for" | "the" | "&") || is_name_particle(lower)
+    splits_name(lower) || is_name_particle(lower)
+}
+
+/// Connectors that separate a description or an organisation from a name ("Leader
+/// of the …", "Department of …"), unlike name particles.
+fn splits_name(lower: &str) -> bool {
+    matches!(lower, "of" | "for" | "the" | "&")
 }
 
 /// Whether the determiner at token `d` opens the noun phrase after it: "that" after
@@ -704,7 +710,6 @@ fn name_at(v: &View, i: usize, lowercase_seen: &HashSet<&str>) -> Option<Mention
     // Split description and name: the name follows the last role or connector word.
     let first_name_at = |k: usize| tok_first_name_gender(&v.toks[s + k]) != Gender::Unknown;
     let role_at = |k: usize| tok_is_role(&v.toks[s + k]);
-    let splits = |k: usize| is_connector(words[k]) && !is_name_particle(words[k]);
     // The first first name at `k >= from` with more of the name after it and no
     // first name before it: the words before it describe the person. With
     // `prefix_describes`, only if they are all describing words ("Democrat Hillary
@@ -719,7 +724,9 @@ fn name_at(v: &View, i: usize, lowercase_seen: &HashSet<&str>) -> Option<Mention
             .filter(|&k| !(0..k).any(first_name_at))
             .filter(|&k| !prefix_describes || (0..k).all(describes))
     };
-    let last_role = (0..words.len()).rev().find(|&k| role_at(k) || splits(k));
+    let last_role = (0..words.len())
+        .rev()
+        .find(|&k| role_at(k) || splits_name(words[k]));
     let (name, honorific, desc_end) =
         match (name_before_of(&words, role_at, first_name_at), last_role) {
             // "Representative Charles B. Rangel of New York": the rest describes them.
@@ -739,7 +746,7 @@ fn name_at(v: &View, i: usize, lowercase_seen: &HashSet<&str>) -> Option<Mention
                 let rest = j + 1..words.len();
                 if rest.is_empty() {
                     (None, None, e)
-                } else if is_connector(words[j]) {
+                } else if splits_name(words[j]) {
                     let r: Vec<&str> = words[rest.clone()].to_vec();
                     let has_role = (0..j).any(role_at);
                     if !has_role {
@@ -758,8 +765,7 @@ fn name_at(v: &View, i: usize, lowercase_seen: &HashSet<&str>) -> Option<Mention
                         // "Secretary of State John F. Kerry": the name from its first name.
                         (Some(s + k..e), None, s + k)
                     } else {
-                        let first_name = r.len() == 2
-                            && tok_first_name_gender(&v.toks[s + j + 1]) != Gender::Unknown;
+                        let first_name = r.len() == 2 && first_name_at(j + 1);
                         let take = if r.len() >= 3 || first_name { 2 } else { 1 };
                         let a = s + words.len() - take;
                         (Some(a..e), None, a)
@@ -832,7 +838,7 @@ fn name_before_of(
     let p = (0..c).rev().find(|&k| role_at(k));
     let a = p.map_or(0, |p| p + 1);
     // (No role word lies in `a..c`: `p` is the last before `c`.)
-    if a >= c || (a..c).any(|k| is_connector(words[k]) && !is_name_particle(words[k])) {
+    if a >= c || (a..c).any(|k| splits_name(words[k])) {
         return None;
     }
     let initial = (a..c).any(|k| words[k].trim_end_matches('.').chars().count() == 1);

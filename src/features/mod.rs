@@ -297,15 +297,8 @@ struct Folded {
 
 /// [`fnv1a`] of `parts` followed by one more part made of `joined` concatenated.
 fn fnv1a_joined(parts: &[&[u8]], joined: &[&[u8]]) -> u64 {
-    let mut h = fnv1a(parts);
-    for p in joined {
-        for &b in *p {
-            h ^= b as u64;
-            h = h.wrapping_mul(0x0100_0000_01b3);
-        }
-    }
-    h ^= 0xff;
-    h.wrapping_mul(0x0100_0000_01b3)
+    let h = joined.iter().fold(fnv1a(parts), |h, p| fnv_bytes(h, p));
+    fnv_separator(h)
 }
 
 /// A word's hashes, computed in one pass over its bytes (each is a chain of
@@ -321,19 +314,36 @@ struct WordHashes {
     vector: u64,
 }
 
-const FNV_OFFSET: u64 = 0xcbf2_9ce4_8422_2325;
+pub(crate) const FNV_OFFSET: u64 = 0xcbf2_9ce4_8422_2325;
 const FNV_PRIME: u64 = 0x0100_0000_01b3;
+
+/// The FNV-1a state `h` after `bytes` (the one definition of the step every hash
+/// here uses).
+pub(crate) const fn fnv_bytes(mut h: u64, bytes: &[u8]) -> u64 {
+    let mut i = 0;
+    while i < bytes.len() {
+        h = (h ^ bytes[i] as u64).wrapping_mul(FNV_PRIME);
+        i += 1;
+    }
+    h
+}
+
+/// The separator [`fnv1a`] puts after each part, so ("ab","c") and ("a","bc") differ.
+const fn fnv_separator(h: u64) -> u64 {
+    (h ^ 0xff).wrapping_mul(FNV_PRIME)
+}
+
+/// The word-vector rows of the words with these hashes (words without one skipped).
+fn vector_rows<'v>(
+    v: &'v WordVectors,
+    hashes: &'v [WordHashes],
+) -> impl Iterator<Item = usize> + 'v {
+    hashes.iter().filter_map(|h| v.index_of_hash(h.vector))
+}
 
 /// The [`fnv1a`] state after the part `ns` and its separator.
 const fn fnv_after(ns: &[u8]) -> u64 {
-    let mut h = FNV_OFFSET;
-    let mut i = 0;
-    while i < ns.len() {
-        h ^= ns[i] as u64;
-        h = h.wrapping_mul(FNV_PRIME);
-        i += 1;
-    }
-    (h ^ 0xff).wrapping_mul(FNV_PRIME)
+    fnv_separator(fnv_bytes(FNV_OFFSET, ns))
 }
 
 impl WordHashes {
@@ -349,11 +359,10 @@ impl WordHashes {
             nw = (nw ^ b).wrapping_mul(FNV_PRIME);
             vector = (vector ^ b).wrapping_mul(FNV_PRIME);
         }
-        let end = |h: u64| (h ^ 0xff).wrapping_mul(FNV_PRIME);
         WordHashes {
-            w: end(w),
-            pw: end(pw),
-            nw: end(nw),
+            w: fnv_separator(w),
+            pw: fnv_separator(pw),
+            nw: fnv_separator(nw),
             vector,
         }
     }
@@ -370,17 +379,9 @@ impl WordHashes {
 }
 
 fn fnv1a(parts: &[&[u8]]) -> u64 {
-    let mut h: u64 = FNV_OFFSET;
-    for p in parts {
-        for &b in *p {
-            h ^= b as u64;
-            h = h.wrapping_mul(FNV_PRIME);
-        }
-        // Separator so ("ab","c") and ("a","bc") differ.
-        h ^= 0xff;
-        h = h.wrapping_mul(FNV_PRIME);
-    }
-    h
+    parts
+        .iter()
+        .fold(FNV_OFFSET, |h, p| fnv_separator(fnv_bytes(h, p)))
 }
 
 /// The attribution fact of each sentence: the cue of a found quote inside it wins (the
@@ -639,11 +640,11 @@ impl Featurizer {
                     has_mark = true;
                 }
                 let quote_frac = inside as f32 / (s.range.len().max(1)) as f32;
-                let emb = match (&self.vectors, &self.folded) {
+                let emb = match (self.vectors.as_deref(), &self.folded) {
                     (Some(v), Some(f)) if folded => {
                         let mut acc = [0f32; 12];
                         let mut n = 0usize;
-                        for r in hashes.iter().filter_map(|h| v.index_of_hash(h.vector)) {
+                        for r in vector_rows(v, &hashes) {
                             for (a, x) in acc.iter_mut().zip(&f.rows[r]) {
                                 *a += x;
                             }
@@ -652,7 +653,7 @@ impl Featurizer {
                         let inv = 1.0 / n.max(1) as f32;
                         acc.iter().map(|x| x * inv).collect()
                     }
-                    (Some(v), _) => v.mean(words.iter().map(|w| w.as_ref())),
+                    (Some(v), _) => v.mean_of_rows(vector_rows(v, &hashes)),
                     _ => Vec::new(),
                 };
                 SentenceFacts {

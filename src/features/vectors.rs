@@ -54,12 +54,7 @@ impl Default for VectorParams {
 
 /// 64-bit FNV-1a of a word's bytes: the key of [`WordVectors`]' index.
 pub(crate) fn word_hash(w: &str) -> u64 {
-    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
-    for &b in w.as_bytes() {
-        h ^= u64::from(b);
-        h = h.wrapping_mul(0x0100_0000_01b3);
-    }
-    h
+    super::fnv_bytes(super::FNV_OFFSET, w.as_bytes())
 }
 
 /// Lowercase word tokens of a text, as the role features see them.
@@ -396,23 +391,20 @@ impl WordVectors {
         self.index_of(w).map(|r| self.vector(r))
     }
 
-    /// Adds the word's vector to `acc` (of length `dim`); false if it has none.
-    fn add_to(&self, acc: &mut [f32], w: &str) -> bool {
-        let Some(r) = self.index_of(w) else {
-            return false;
-        };
-        for (a, x) in acc.iter_mut().zip(self.values(r)) {
-            *a += x;
-        }
-        true
-    }
-
     /// The mean vector of the words that have one (zeros when none has).
     pub fn mean<'a>(&self, words: impl IntoIterator<Item = &'a str>) -> Vec<f32> {
+        self.mean_of_rows(words.into_iter().filter_map(|w| self.index_of(w)))
+    }
+
+    /// The mean vector of rows `rows` (each `< len()`; zeros when there are none).
+    pub(crate) fn mean_of_rows(&self, rows: impl IntoIterator<Item = usize>) -> Vec<f32> {
         let mut acc = vec![0f32; self.dim()];
         let mut n = 0usize;
-        for w in words {
-            n += usize::from(self.add_to(&mut acc, w));
+        for r in rows {
+            for (a, x) in acc.iter_mut().zip(self.values(r)) {
+                *a += x;
+            }
+            n += 1;
         }
         if n > 1 {
             let inv = 1.0 / n as f32;
