@@ -241,7 +241,13 @@ fn np_ending(v: &View, ms: &Ms, p: usize) -> Option<Mention> {
         }
         return Some(m.clone());
     }
-    if !t.is_word() || t.quote().is_some() {
+    if t.quote().is_some() {
+        return None;
+    }
+    if t.kind == Kind::Number || t.lower == "%" {
+        return share_ending(v, p);
+    }
+    if !t.is_word() {
         return None;
     }
     let l = t.lower.as_str();
@@ -316,6 +322,84 @@ fn np_ending(v: &View, ms: &Ms, p: usize) -> Option<Mention> {
     Some(adhoc(v, s..p + 1, p, kind))
 }
 
+/// Finite auxiliaries: a noun phrase ends before one, and a clause follows.
+fn is_finite_aux(l: &str) -> bool {
+    matches!(
+        l,
+        "has"
+            | "have"
+            | "had"
+            | "is"
+            | "was"
+            | "are"
+            | "were"
+            | "would"
+            | "will"
+            | "could"
+            | "may"
+            | "might"
+            | "should"
+            | "can"
+            | "must"
+            | "did"
+            | "does"
+    )
+}
+
+fn is_number_word(l: &str) -> bool {
+    matches!(
+        l,
+        "one" | "two" | "three" | "four" | "five" | "six" | "seven" | "eight" | "nine" | "ten"
+    )
+}
+
+/// A share of people as subject, ending at the number or "%" at `p`: "47% say",
+/// "Six in 10 say", "nearly nine out of 10 say".
+fn share_ending(v: &View, p: usize) -> Option<Mention> {
+    let sent = v.toks[p].sent();
+    let mut s = p;
+    while s > 0 && p - s < 6 {
+        let q = &v.toks[s - 1];
+        let numeric = q.kind == Kind::Number
+            || matches!(
+                q.lower.as_str(),
+                "%" | "in"
+                    | "out"
+                    | "of"
+                    | "nearly"
+                    | "about"
+                    | "almost"
+                    | "roughly"
+                    | "some"
+                    | "just"
+                    | "only"
+                    | "over"
+                    | "under"
+                    | "than"
+                    | "more"
+                    | "fewer"
+                    | "less"
+            )
+            || is_number_word(&q.lower);
+        if q.sent() != sent || q.quote().is_some() || !numeric {
+            break;
+        }
+        s -= 1;
+    }
+    // A bare number is a count or a year, not a share: it needs "%" or "N in M".
+    let count = |k: usize| v.toks[k].kind == Kind::Number || is_number_word(v.lower(k));
+    let share = v.toks[p].lower == "%"
+        || (s + 1..p).any(|k| {
+            let before = if v.lower(k - 1) == "out" && k >= s + 2 {
+                k - 2
+            } else {
+                k - 1
+            };
+            matches!(v.lower(k), "in" | "of") && count(k + 1) && count(before)
+        });
+    share.then(|| adhoc(v, s..p + 1, p, MentionKind::Plural))
+}
+
 /// A noun phrase starting at token `k` ("said John Smith", "according to the report").
 fn np_starting(v: &View, ms: &Ms, k: usize) -> Option<Mention> {
     let t = v.get(k)?;
@@ -352,7 +436,7 @@ fn np_starting(v: &View, ms: &Ms, k: usize) -> Option<Mention> {
         if lexicon::is_np_break(&u.lower) && u.lower != "of" {
             break;
         }
-        if u.cue.is_some() && !lexicon::is_speaker_noun(&u.lower) {
+        if u.cue.is_some() && !lexicon::is_speaker_noun(&u.lower) || is_finite_aux(&u.lower) {
             break;
         }
         e += 1;
@@ -556,6 +640,19 @@ pub(crate) fn subject_before(v: &View, ms: &Ms, c: usize) -> Option<(Mention, bo
             while i > s0 && v.lower(i - 1) != "," && !v.toks[i - 1].mark {
                 i -= 1;
             }
+            // A person's name is the subject, not a place continuing the apposition
+            // ("Still, Tad Devine, a senior adviser to Mr. Sanders, said").
+            let describes_person = title_phrase(v, j + 1..end)
+                || (j + 1..end).any(|k| {
+                    let u = &v.toks[k];
+                    !u.cap && (mentions::is_role(&u.lower) || lexicon::is_speaker_noun(&u.lower))
+                });
+            let person_name = mention_ending(ms, j - 1).filter(|m| {
+                m.kind == MentionKind::Name && (m.person || describes_person) && m.toks.start >= i
+            });
+            if let (Some(m), false) = (person_name, apposition_like(v, i..j)) {
+                return Some((m.clone(), aux));
+            }
             if i > s0 && v.lower(i - 1) == "," && (apposition_like(v, i..j) || place_like(v, i..j))
             {
                 end = j;
@@ -577,6 +674,20 @@ pub(crate) fn subject_before(v: &View, ms: &Ms, c: usize) -> Option<(Mention, bo
     Some((m, aux))
 }
 
+/// A lowercase title of one or two words, then "of/for/at" and where: "senior
+/// associate for education organizing at Y", "editor at large of Y".
+fn title_phrase(v: &View, r: Range<usize>) -> bool {
+    r.len() >= 3
+        && !v.toks[r.start].cap
+        && !lexicon::is_determiner(v.lower(r.start))
+        && (r.start + 1..(r.start + 3).min(r.end))
+            .any(|k| matches!(v.lower(k), "of" | "for" | "at"))
+        && !r.clone().any(|k| {
+            let u = &v.toks[k];
+            u.cue.is_some() || is_finite_aux(&u.lower) || u.mark
+        })
+}
+
 /// A short capitalised segment continuing an apposition ("from Sumter, South Carolina,").
 fn place_like(v: &View, r: std::ops::Range<usize>) -> bool {
     !r.is_empty()
@@ -596,6 +707,14 @@ fn apposition_like(v: &View, r: std::ops::Range<usize>) -> bool {
     }
     let l = t.lower.as_str();
     if t.kind == Kind::Number || lexicon::is_determiner(l) {
+        return true;
+    }
+    // "X, Democrat of California, said", "X, a Republican, said".
+    if mentions::is_party_word(l)
+        && (r.len() == 1
+            || v.get(r.start + 1)
+                .is_some_and(|n| matches!(n.lower.as_str(), "of" | "from")))
+    {
         return true;
     }
     if matches!(
@@ -669,6 +788,11 @@ fn apposition_like(v: &View, r: std::ops::Range<usize>) -> bool {
     {
         return true;
     }
+    // "X, senior associate for education organizing at Y, said", "X, chair of Y,
+    // said": a lowercase title of one or two words, then "of/for/at" and where.
+    if title_phrase(v, r.clone()) {
+        return true;
+    }
     // "X, clad in a red cape, said", "X, wearing a T-shirt, said": a participle
     // phrase describing the subject (never a cue word: ", adding that …").
     if !t.cap
@@ -691,12 +815,55 @@ fn apposition_like(v: &View, r: std::ops::Range<usize>) -> bool {
     r.len() <= 3 && v.text[v.span(&r)].contains('-')
 }
 
+/// A short phrase setting the scene before a cue clause ("In a statement, X said:",
+/// "On Tuesday, X told reporters"): no reported words of the quote.
+fn intro_adverbial(v: &View, r: Range<usize>) -> bool {
+    let first = v.lower(r.start);
+    let ends_comma = r.end > r.start && v.lower(r.end - 1) == ",";
+    ends_comma
+        && words_in(v, r.clone()) <= 6
+        && (matches!(
+            first,
+            "in" | "on"
+                | "at"
+                | "during"
+                | "after"
+                | "before"
+                | "earlier"
+                | "later"
+                | "last"
+                | "via"
+                | "speaking"
+                | "asked"
+                | "still"
+                | "however"
+                | "meanwhile"
+                | "then"
+                | "but"
+                | "and"
+                | "yet"
+                | "also"
+                | "today"
+                | "yesterday"
+        ) || (r.start..r.end).any(|k| lexicon::in_list(v.lower(k), lexicon::list::TIME_WORDS))
+            && words_in(v, r.clone()) <= 4)
+}
+
 /// The subject after a cue whose last token is `ce - 1` ("…, said John Smith").
 fn subject_after(v: &View, ms: &Ms, ce: usize) -> Option<Mention> {
     let sent = v.get(ce.checked_sub(1)?)?.sent();
     let end = v.sents.get(sent)?.toks.end;
     let k = skip_fillers(v, ce, end);
+    // "…, said on Tuesday that the campaign …": a complement clause follows, so the
+    // subject came before the cue and was missed; no inverted subject here.
+    if v.lower(k) == "that" && !mentions::takes_determiner(v, k) {
+        return None;
+    }
     let m = np_starting(v, ms, k)?;
+    // "…, said the EB-5 program has sent …": the phrase is the clause's subject.
+    if (m.toks.start..m.toks.end + 1).any(|k| v.get(k).is_some_and(|n| is_finite_aux(&n.lower))) {
+        return None;
+    }
     // "said he hadn't …" is a forward cue with a pronoun subject of the content.
     if matches!(m.kind, MentionKind::Pronoun(_))
         && v.get(m.toks.end).is_some_and(|t| t.kind != Kind::Punct)
@@ -1298,7 +1465,7 @@ fn direct_quote(
             words_in(v, r.clone()) >= 3
                 && !r.clone().any(|k| cue_at(v, k).is_some() || v.toks[k].mark)
         };
-        if before_end > s0 && free(s0..before_end) {
+        if before_end > s0 && free(s0..before_end) && !intro_adverbial(v, s0..before_end) {
             content.start = content.start.min(v.toks[s0].range.start);
         }
         let after_start = clause_after.or(close_tok.map(|c| c + 1));
@@ -1457,8 +1624,11 @@ fn reported_at(v: &View, ms: &Ms, cue: &Cue, prev: &[(usize, Detected)]) -> Opti
         return None;
     }
     // Participle clause: ", adding that …".
+    // '…," adding that …': the comma sits inside the closing quotation mark.
+    let after_quote_comma = c >= 2 && v.toks[c - 1].mark && v.lower(c - 2) == ",";
     if cue.form == CueForm::Ing
-        && matches!(prev_tok, "," | "and" | "while" | "before" | "after" | "—")
+        && (matches!(prev_tok, "," | "and" | "while" | "before" | "after" | "—")
+            || after_quote_comma)
     {
         let main = main_subject(v, ms, prev, c)?;
         let content = forward_content(v, ms, cue, send, false)?;
@@ -1685,7 +1855,10 @@ fn main_subject(v: &View, ms: &Ms, prev: &[(usize, Detected)], c: usize) -> Opti
         let after = v.get(m.toks.end);
         s == s0
             || (v.lower(s - 1) == ","
-                && after.is_some_and(|t| t.is_word() && !t.cap && !lexicon::is_np_break(&t.lower)))
+                && after.is_some_and(|t| {
+                    // A cue right after is a subject too ("In a statement, X said: …").
+                    t.is_word() && !t.cap && (!lexicon::is_np_break(&t.lower) || t.cue.is_some())
+                }))
     };
     before
         .iter()

@@ -265,7 +265,7 @@ pub(crate) fn skip_leading_punct(v: &View, mut s: usize, head: usize) -> usize {
 }
 
 /// Party and camp words that describe a person before their name.
-fn is_party_word(lower: &str) -> bool {
+pub(crate) fn is_party_word(lower: &str) -> bool {
     matches!(
         lower,
         "democrat"

@@ -850,3 +850,93 @@ fn attributor_is_send_sync_and_round_trips_through_postcard() {
     let layout = TextLayout::new("Officials said the bridge would reopen in May.");
     assert_eq!(odd.attribute(&layout).quotes.len(), 1);
 }
+
+#[test]
+fn a_name_before_its_apposition_is_the_subject_after_a_sentence_adverb() {
+    // "Tad Devine" looks like a place continuing the apposition chain; the person
+    // description after it says otherwise. Before, the cue was read as inverted
+    // ("…, said … the campaign").
+    let (c, m, _) = one(
+        "Still, Tad Devine, a senior adviser to Mr. Sanders, said on Tuesday that the \
+         campaign would not mislead voters.",
+    );
+    assert_eq!(m, "Tad Devine");
+    assert!(c.starts_with("that the campaign would not mislead"), "{c}");
+    // A time phrase before the name is not the subject either.
+    let (_, m, _) = one(
+        "Just last week, J.J. Goldberg, editor at large of The Forward, wrote that the \
+         war was a different kind of war.",
+    );
+    assert_eq!(m, "J.J. Goldberg");
+}
+
+#[test]
+fn party_and_title_appositions_are_skipped_to_the_subject() {
+    let (c, m, _) = one(
+        "Senator Dianne Feinstein, Democrat of California, said the EB-5 program has \
+         sent a terrible message to millions of immigrants.",
+    );
+    assert!(m.ends_with("Dianne Feinstein"), "{m}");
+    assert!(c.starts_with("the EB-5 program has sent"), "{c}");
+    let (c, m, _) = one(
+        "But Megan Hester, senior associate for education organizing at the Annenberg \
+         Institute for School Reform, said parents still want neighborhood schools.",
+    );
+    assert_eq!(m, "Megan Hester");
+    assert_eq!(c, "parents still want neighborhood schools");
+}
+
+#[test]
+fn a_clause_after_the_cue_is_not_an_inverted_subject() {
+    // "…, said the agency must report …": "the agency" begins the content's clause.
+    let q = triples(
+        "The bill, written by the Republican majority in the House, said the agency \
+         must report twice a year.",
+    );
+    assert!(
+        q.iter().all(|(c, m, _)| !c.starts_with("The bill")
+            && m.as_deref().is_none_or(|m| !m.contains("must"))),
+        "{q:?}"
+    );
+}
+
+#[test]
+fn shares_of_people_say_things() {
+    for (text, speaker) in [
+        (
+            "On terror, 47% say the United States should commit troops.",
+            "47%",
+        ),
+        (
+            "Six in 10 say he is at least somewhat decisive.",
+            "Six in 10",
+        ),
+        (
+            "Nearly nine out of 10 say they will need to develop new skills.",
+            "Nearly nine out of 10",
+        ),
+    ] {
+        let (_, m, _) = one(text);
+        assert_eq!(m, speaker, "{text}");
+    }
+    // A bare number is a count, not a share of people.
+    let q = triples("The team scored 10, say officials in Boston.");
+    assert!(
+        q.iter().all(|(_, m, _)| m.as_deref() != Some("10")),
+        "{q:?}"
+    );
+}
+
+#[test]
+fn a_scene_setting_phrase_is_not_part_of_a_direct_quote() {
+    let (c, m, _) = one(r#"In a statement, Peabody said: "Patriot Coal was highly successful.""#);
+    assert_eq!(c, "Patriot Coal was highly successful.");
+    assert_eq!(m, "Peabody");
+    // '…," adding that …' after the closing mark: the same speaker goes on.
+    let q = triples(
+        r#"In a statement, Peabody said: "Patriot Coal was highly successful a decade ago," adding that its value quadrupled in a year."#,
+    );
+    assert_eq!(q.len(), 2, "{q:?}");
+    assert_eq!(q[1].0, "that its value quadrupled in a year");
+    assert_eq!(q[1].1.as_deref(), Some("Peabody"));
+}
