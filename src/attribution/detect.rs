@@ -451,6 +451,28 @@ fn np_starting(v: &View, ms: &Ms, k: usize) -> Option<Mention> {
     Some(adhoc(v, k..e, head, MentionKind::Nominal))
 }
 
+/// "according to recent data from comScore", "according to state law": the words
+/// after the cue up to punctuation (at most ten), when no noun phrase starts there.
+fn source_phrase(v: &View, k: usize) -> Option<Mention> {
+    let t = v.get(k)?;
+    if !t.is_word() || t.quote().is_some() || lexicon::is_np_break(&t.lower) {
+        return None;
+    }
+    let sent = t.sent();
+    let e = (k..v.toks.len().min(k + 10))
+        .take_while(|&j| {
+            let u = &v.toks[j];
+            u.sent() == sent && (u.is_word() || u.kind == Kind::Number) && u.quote().is_none()
+        })
+        .last()?
+        + 1;
+    let head = (k..e)
+        .rev()
+        .find(|&j| lexicon::is_speaker_noun(&v.toks[j].lower) || v.toks[j].cap)
+        .unwrap_or(e - 1);
+    Some(adhoc(v, k..e, head, MentionKind::Nominal))
+}
+
 /// Skips time expressions and similar fillers starting at `k`; returns the next token.
 fn skip_fillers(v: &View, mut k: usize, limit: usize) -> usize {
     loop {
@@ -1558,7 +1580,7 @@ fn reported_at(v: &View, ms: &Ms, cue: &Cue, prev: &[(usize, Detected)]) -> Opti
         return None;
     }
     if cue.class == CueClass::According {
-        let sp = np_starting(v, ms, ce)?;
+        let sp = np_starting(v, ms, ce).or_else(|| source_phrase(v, ce))?;
         let after_np = sp.toks.end;
         // "according to X, …" → the rest; "…, according to X." → what comes before.
         let fwd = if is_punct(v, after_np, ",") {

@@ -940,3 +940,19 @@ fn a_scene_setting_phrase_is_not_part_of_a_direct_quote() {
     assert_eq!(q[1].0, "that its value quadrupled in a year");
     assert_eq!(q[1].1.as_deref(), Some("Peabody"));
 }
+
+#[test]
+fn according_to_a_lowercase_source() {
+    // No noun phrase of the mention rules starts at "recent" or "state": the words up
+    // to the punctuation are the source.
+    let (c, m, _) = one("According to state law, no one may solicit a vote near a polling place.");
+    assert_eq!(m, "state law");
+    assert_eq!(c, "no one may solicit a vote near a polling place");
+    let (c, m, _) = one(
+        "Users spent just one minute a day on the site, according to recent data from the \
+         census bureau.",
+    );
+    // The rule's phrase is matched to the listed mention with its head.
+    assert!(m.ends_with("the census bureau"), "{m}");
+    assert_eq!(c, "Users spent just one minute a day on the site");
+}
