@@ -2007,12 +2007,27 @@ fn speaker_then_claim(
     e: usize,
 ) -> Option<(Range<usize>, usize, Mention)> {
     let colon = (r.start..e).find(|&k| v.lower(k) == ":")?;
+    // An address ("EMAIL: name@example.com") is no claim.
+    if words_in(v, colon + 1..e) < 3 || (colon + 1..e).any(|k| v.lower(k).contains('@')) {
+        return None;
+    }
+    // "Poll: 3 battleground Senate races are tight", "Insiders: Trump will rebound":
+    // one capitalised source noun.
+    let first = &v.toks[r.start];
+    if colon == r.start + 1 && first.cap && lexicon::is_speaker_noun(&first.lower) {
+        return Some((
+            colon + 1..e,
+            colon,
+            adhoc(v, r.start..colon, r.start, MentionKind::Nominal),
+        ));
+    }
     let m = mention_starting(ms, r.start)?;
     let name = m.name.as_ref()?;
+    // A name of one to four words ("Lynch: No outside influence on FBI probe"), used
+    // elsewhere in the document.
     if m.kind != MentionKind::Name
         || m.toks.end != colon
-        || !(2..=4).contains(&name.len())
-        || words_in(v, colon + 1..e) < 3
+        || !(1..=4).contains(&name.len())
         || !ms.named_elsewhere(v, si, &v.toks[name.end - 1].lower)
     {
         return None;

@@ -956,3 +956,29 @@ fn according_to_a_lowercase_source() {
     assert!(m.ends_with("the census bureau"), "{m}");
     assert_eq!(c, "Users spent just one minute a day on the site");
 }
+
+#[test]
+fn one_word_speakers_of_speaker_then_claim_headlines() {
+    let text = "Lynch: No outside influence on FBI probe into Clinton emails.\n\n\
+                WASHINGTON (AP) - Attorney General Loretta Lynch said on Tuesday that the \
+                inquiry would be decided by career prosecutors.\n\n";
+    let q = triples(text);
+    assert_eq!(
+        q[0],
+        (
+            "No outside influence on FBI probe into Clinton emails".to_string(),
+            Some("Lynch".to_string()),
+            Some("Loretta Lynch".to_string())
+        ),
+        "{q:?}"
+    );
+    // A source noun alone before the colon.
+    let q = triples(
+        "Poll: Clinton and Sanders in dead heat in California.\n\nThe race is close, the \
+         survey found.\n\n",
+    );
+    assert_eq!(q[0].1.as_deref(), Some("Poll"), "{q:?}");
+    // A surname the article never uses again is no evidence of a speaker.
+    let q = triples("Lynch: No outside influence on FBI probe.\n\nThe inquiry goes on.\n\n");
+    assert!(q.is_empty(), "{q:?}");
+}
