@@ -1208,6 +1208,7 @@ pub(crate) fn detect(v: &View, ms: &[Mention]) -> Vec<Detected> {
     // Splitting nested clauses can leave a content empty.
     out.retain(|d| d.content.start < d.content.end && d.content.end <= v.text.len());
     headlines(v, ms, &mut out);
+    transcript_turns(v, ms, &mut out);
     split_gaps(v, &mut out);
     out.sort_by_key(|d| (d.content.start, d.content.end));
     out
@@ -1972,6 +1973,154 @@ fn headlines(v: &View, ms: &Ms, out: &mut Vec<Detected>) {
     }
 }
 
+/// Interview transcripts: paragraphs opening with a speaker's label ("JAKE TAPPER:
+/// …", "Matthews: …", "Q: …" and "A: …"), each turn a quote of its label. A label
+/// counts when it opens two turns or more, or names someone used elsewhere in the
+/// text; the turn runs to its paragraph's end. One-sentence turns the headline rule
+/// took are left alone.
+fn transcript_turns(v: &View, ms: &Ms, out: &mut Vec<Detected>) {
+    // (label tokens, colon, first and last sentence) of every candidate turn.
+    let mut turns: Vec<(Range<usize>, usize, usize, usize)> = Vec::new();
+    let mut si = 0;
+    while si < v.sents.len() {
+        let para = v.sents[si].para;
+        let mut last = si;
+        while last + 1 < v.sents.len() && v.sents[last + 1].para == para {
+            last += 1;
+        }
+        let r = v.sents[si].toks.clone();
+        let colon = (r.start..(r.start + 4).min(r.end)).find(|&k| v.lower(k) == ":");
+        if let Some(colon) = colon {
+            let label = r.start..colon;
+            let is_label =
+                !label.is_empty() && label.clone().all(|k| v.toks[k].cap && v.toks[k].is_word());
+            if is_label {
+                turns.push((label, colon, si, last));
+            }
+        }
+        si = last + 1;
+    }
+    if turns.is_empty() {
+        return;
+    }
+    let key = |r: &Range<usize>| r.clone().map(|k| v.lower(k)).collect::<Vec<_>>().join(" ");
+    let mut opens: HashMap<String, usize> = HashMap::default();
+    for (label, ..) in &turns {
+        *opens.entry(key(label)).or_default() += 1;
+    }
+    let q_and_a = opens.contains_key("q") && opens.contains_key("a");
+    for (label, colon, first, last) in turns {
+        let k = key(&label);
+        let single_letter = label.len() == 1 && v.lower(label.start).len() == 1;
+        let ok = if single_letter {
+            q_and_a && matches!(k.as_str(), "q" | "a")
+        } else {
+            label.len() <= 3
+                && (opens[&k] >= 2 || ms.named_elsewhere(v, first, v.lower(label.end - 1)))
+        };
+        // "The Latest: …" (AP's running stories) is a label of no one.
+        if !ok || !single_letter && lexicon::is_determiner(v.lower(label.start)) {
+            continue;
+        }
+        // A quote across the label stands.
+        let label_span = v.span(&label);
+        if out
+            .iter()
+            .any(|d| d.content.start < label_span.end && d.content.end > label_span.start)
+        {
+            continue;
+        }
+        let sp = mention_starting(ms, label.start)
+            .filter(|m| m.toks.end == colon)
+            .cloned()
+            .unwrap_or_else(|| adhoc(v, label.clone(), label.end - 1, MentionKind::Name));
+        // The turn is what no quote found before covers: a quote the speaker reports
+        // ("My staff told me …", "I think …") keeps its own speaker, and the turn is
+        // split around it.
+        let turn_end = v.sents[last].toks.end;
+        let mut inner: Vec<Range<usize>> = out
+            .iter()
+            .filter(|d| d.content.start < v.toks[turn_end - 1].range.end)
+            .filter(|d| d.content.end > v.toks[colon].range.end)
+            .map(|d| d.content.clone())
+            .collect();
+        inner.sort_by_key(|r| r.start);
+        let mut pieces: Vec<Range<usize>> = Vec::new();
+        let mut k = colon + 1;
+        for r in inner
+            .iter()
+            .chain(std::iter::once(&(usize::MAX..usize::MAX)))
+        {
+            let mut e = k;
+            while e < turn_end && v.toks[e].range.end <= r.start {
+                e += 1;
+            }
+            pieces.push(k..e);
+            while k < turn_end && v.toks[k].range.start < r.end {
+                k += 1;
+            }
+            k = k.max(e);
+        }
+        for piece in pieces {
+            let mut lo = piece.start;
+            let mut e = piece.end;
+            while lo < e && v.toks[lo].kind == Kind::Punct && !v.toks[lo].mark {
+                lo += 1;
+            }
+            while e > lo && v.toks[e - 1].kind == Kind::Punct && !v.toks[e - 1].mark {
+                e -= 1;
+            }
+            // A list of names or figures ("Iowa: Tim Albrecht, Brad Anderson, …",
+            // "Clinton: 1,769.") is no turn.
+            // So is the cue clause of a quote inside ("and my staff told me").
+            let cue_clause = words_in(v, lo..e) < 8
+                && out.iter().any(|d| {
+                    d.cue
+                        .as_ref()
+                        .is_some_and(|c| lo <= c.toks.start && c.toks.start < e)
+                });
+            if words_in(v, lo..e) < 3 || name_list(v, lo..e) || cue_clause {
+                continue;
+            }
+            out.push(Detected {
+                content: v.toks[lo].range.start..v.toks[e - 1].range.end,
+                direct: false,
+                cue: Some(Cue {
+                    toks: colon..colon + 1,
+                    class: CueClass::Colon,
+                    form: CueForm::Past,
+                }),
+                structure: Structure::Headline,
+                rule: Some(sp.clone()),
+                sents: v.toks[lo].sent()..v.toks[e - 1].sent() + 1,
+                gap: None,
+            });
+        }
+    }
+}
+
+/// Capitalised names of one to four words separated by commas (and a final "and"):
+/// "Tim Albrecht, Brad Anderson, Rob Barron".
+fn name_list(v: &View, r: Range<usize>) -> bool {
+    let mut names = 0;
+    let mut len = 0;
+    for k in r {
+        let t = &v.toks[k];
+        if t.lower == "," || t.lower == "and" {
+            if len == 0 {
+                return false;
+            }
+            names += 1;
+            len = 0;
+        } else if t.is_word() && t.cap && len < 4 {
+            len += 1;
+        } else if t.lower != "." {
+            return false;
+        }
+    }
+    names + usize::from(len > 0) >= 2
+}
+
 /// "claim: Name" (tokens `r`, last colon at `colon`, content end `e`): the claim's
 /// tokens, the colon and the speaker, when the name is used elsewhere.
 fn claim_then_speaker(
@@ -2007,8 +2156,11 @@ fn speaker_then_claim(
     e: usize,
 ) -> Option<(Range<usize>, usize, Mention)> {
     let colon = (r.start..e).find(|&k| v.lower(k) == ":")?;
-    // An address ("EMAIL: name@example.com") is no claim.
-    if words_in(v, colon + 1..e) < 3 || (colon + 1..e).any(|k| v.lower(k).contains('@')) {
+    // An address ("EMAIL: name@example.com") or a list of names is no claim.
+    if words_in(v, colon + 1..e) < 3
+        || (colon + 1..e).any(|k| v.lower(k).contains('@'))
+        || name_list(v, colon + 1..e)
+    {
         return None;
     }
     // "Poll: 3 battleground Senate races are tight", "Insiders: Trump will rebound":

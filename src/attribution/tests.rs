@@ -982,3 +982,50 @@ fn one_word_speakers_of_speaker_then_claim_headlines() {
     let q = triples("Lynch: No outside influence on FBI probe.\n\nThe inquiry goes on.\n\n");
     assert!(q.is_empty(), "{q:?}");
 }
+
+#[test]
+fn transcript_turns_are_quotes_of_their_labels() {
+    let text = "JAKE TAPPER: Donald Trump released a video on Friday talking about racial \
+                healing.\n\nFALLIN: I think he is trying to campaign as a healer. That has \
+                been important to him.\n\nTAPPER: Do you think it will work?\n\nFALLIN: It \
+                will work if he keeps at it, and my staff told me that voters agree.\n\n";
+    let q = triples(text);
+    let turns: Vec<(&str, &str)> = q
+        .iter()
+        .filter_map(|(c, m, _)| Some((c.as_str(), m.as_deref()?)))
+        .collect();
+    // A quote reported inside a turn keeps its own speaker ("Donald Trump released a
+    // video …", "I think …", "my staff told me …"); the turn is split around it.
+    for want in [
+        (
+            "a video on Friday talking about racial healing",
+            "Donald Trump",
+        ),
+        ("he is trying to campaign as a healer", "I"),
+        ("That has been important to him", "FALLIN"),
+        (
+            "It will work if he keeps at it, and my staff told me",
+            "FALLIN",
+        ),
+        ("that voters agree", "my staff"),
+    ] {
+        assert!(turns.contains(&want), "{want:?} in {q:?}");
+    }
+
+    let q = triples(
+        "Q: How did things go for you after that?\n\nA: It was hard at first, and then \
+         it got better.\n\n",
+    );
+    let speakers: Vec<_> = q.iter().map(|(_, m, _)| m.as_deref()).collect();
+    assert_eq!(speakers, [Some("Q"), Some("A")], "{q:?}");
+
+    // Lists of names under place labels, and a one-off label, are no turns.
+    for text in [
+        "Iowa: Tim Albrecht, Brad Anderson, Rob Barron.\n\nNew Hampshire: Charlie \
+         Arlinghaus, Arnie Arnesen, Patrick Arnold.\n\nIowa: Jeff Boeyink, Bonnie Campbell.\n\n",
+        "UPDATE: The website removed the listing on Friday afternoon.\n\nThe sale is off.\n\n",
+    ] {
+        let q = triples(text);
+        assert!(q.is_empty(), "{q:?}");
+    }
+}
