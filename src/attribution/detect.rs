@@ -669,9 +669,14 @@ pub(crate) fn subject_before(v: &View, ms: &Ms, c: usize) -> Option<(Mention, bo
                     let u = &v.toks[k];
                     !u.cap && (mentions::is_role(&u.lower) || lexicon::is_speaker_noun(&u.lower))
                 });
-            let person_name = mention_ending(ms, j - 1).filter(|m| {
-                m.kind == MentionKind::Name && (m.person || describes_person) && m.toks.start >= i
-            });
+            let person_name = j
+                .checked_sub(1)
+                .and_then(|p| mention_ending(ms, p))
+                .filter(|m| {
+                    m.kind == MentionKind::Name
+                        && (m.person || describes_person)
+                        && m.toks.start >= i
+                });
             if let (Some(m), false) = (person_name, apposition_like(v, i..j)) {
                 return Some((m.clone(), aux));
             }
