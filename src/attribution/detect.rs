@@ -232,6 +232,15 @@ fn adhoc(v: &View, toks: Range<usize>, head: usize, kind: MentionKind) -> Mentio
     }
 }
 
+/// A name built from tokens (a headline's or a transcript's label): its words are
+/// the name, so that it joins the entity of the same name in the text ("FALLIN" →
+/// "Mary Fallin").
+fn adhoc_name(v: &View, toks: Range<usize>) -> Mention {
+    let mut m = adhoc(v, toks.clone(), toks.end - 1, MentionKind::Name);
+    m.name = Some(toks);
+    m
+}
+
 /// A noun phrase ending at token `p`, built from the tokens when no mention ends there.
 fn np_ending(v: &View, ms: &Ms, p: usize) -> Option<Mention> {
     let t = v.get(p)?;
@@ -2008,7 +2017,8 @@ fn transcript_turns(v: &View, ms: &Ms, out: &mut Vec<Detected>) {
     if turns.is_empty() {
         return;
     }
-    let key = |r: &Range<usize>| r.clone().map(|k| v.lower(k)).collect::<Vec<_>>().join(" ");
+    // Turns are counted by the label's last word: "JAKE TAPPER" and "TAPPER" are one.
+    let key = |r: &Range<usize>| v.lower(r.end - 1).to_string();
     let mut opens: HashMap<String, usize> = HashMap::default();
     for (label, ..) in &turns {
         *opens.entry(key(label)).or_default() += 1;
@@ -2038,7 +2048,7 @@ fn transcript_turns(v: &View, ms: &Ms, out: &mut Vec<Detected>) {
         let sp = mention_starting(ms, label.start)
             .filter(|m| m.toks.end == colon)
             .cloned()
-            .unwrap_or_else(|| adhoc(v, label.clone(), label.end - 1, MentionKind::Name));
+            .unwrap_or_else(|| adhoc_name(v, label.clone()));
         // The turn is what no quote found before covers: a quote the speaker reports
         // ("My staff told me …", "I think …") keeps its own speaker, and the turn is
         // split around it.
@@ -2147,7 +2157,7 @@ fn claim_then_speaker(
     }
     let sp = mention_starting(ms, colon + 1)
         .cloned()
-        .unwrap_or_else(|| adhoc(v, tail.clone(), e - 1, MentionKind::Name));
+        .unwrap_or_else(|| adhoc_name(v, tail.clone()));
     Some((r.start..colon, colon, sp))
 }
 

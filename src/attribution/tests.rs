@@ -1029,3 +1029,18 @@ fn transcript_turns_are_quotes_of_their_labels() {
         assert!(q.is_empty(), "{q:?}");
     }
 }
+
+#[test]
+fn a_transcript_label_joins_the_person_named_in_the_text() {
+    let q = triples(
+        "Oklahoma Gov. Mary Fallin spoke with CNN on Sunday.\n\nTAPPER: Will the video \
+         work with voters in your state?\n\nFALLIN: It will work if he keeps at it for a \
+         while.\n\nTAPPER: Thank you for joining us this morning, Governor.\n\n",
+    );
+    let fallin: Vec<_> = q
+        .iter()
+        .filter(|(_, m, _)| m.as_deref() == Some("FALLIN"))
+        .collect();
+    assert_eq!(fallin.len(), 1, "{q:?}");
+    assert_eq!(fallin[0].2.as_deref(), Some("Mary Fallin"), "{q:?}");
+}
