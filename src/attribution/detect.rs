@@ -611,6 +611,13 @@ pub(crate) fn subject_before(v: &View, ms: &Ms, c: usize) -> Option<(Mention, bo
             skips += 1;
             continue;
         }
+        // "Trump last year proposed", "Priebus this past week announced", "allies have
+        // in the past said": a time phrase between the subject and the cue.
+        if let Some(t0) = time_phrase_ending(v, s0, k - 1) {
+            k = t0;
+            skips += 1;
+            continue;
+        }
         // "Harry M. Reid (D-Nev.) said": skip the parenthesis.
         if l == ")" {
             if let Some(o) = (k.saturating_sub(10).max(s0)..k - 1)
@@ -696,7 +703,9 @@ pub(crate) fn subject_before(v: &View, ms: &Ms, c: usize) -> Option<(Mention, bo
             }
             // "Facebook made the tool …, a spokeswoman, Anna White, said": a long
             // clause before the chain is the content; the chain itself is the subject.
-            if j - i > 6 {
+            // A filler ("…, for instance, said") is no such chain: the subject ends
+            // before it.
+            if j - i > 6 && !filler(v, j + 1..end) {
                 let m = np_ending(v, ms, end - 1)?;
                 return Some((m, aux));
             }
@@ -722,6 +731,69 @@ fn title_phrase(v: &View, r: Range<usize>) -> bool {
             let u = &v.toks[k];
             u.cue.is_some() || is_finite_aux(&u.lower) || u.mark
         })
+}
+
+/// The first token of a time phrase ending at token `e` ("last year", "this past
+/// week", "in the past", "earlier this month"), not before `s0`.
+fn time_phrase_ending(v: &View, s0: usize, e: usize) -> Option<usize> {
+    let head = v.lower(e);
+    let past = head == "past" && e > s0 && matches!(v.lower(e - 1), "the" | "this");
+    if !(past
+        || matches!(
+            head,
+            "week" | "month" | "year" | "night" | "morning" | "weekend"
+        ))
+    {
+        return None;
+    }
+    let mut b = e;
+    while b > s0
+        && e - b < 4
+        && matches!(
+            v.lower(b - 1),
+            "last"
+                | "this"
+                | "next"
+                | "past"
+                | "earlier"
+                | "later"
+                | "early"
+                | "late"
+                | "the"
+                | "in"
+                | "during"
+                | "over"
+        )
+    {
+        b -= 1;
+    }
+    // "the year" alone may be the subject's own words; a phrase needs its modifier.
+    (b < e && v.lower(b) != "the").then_some(b)
+}
+
+/// A comma-enclosed filler: "for instance", "of course", "in turn", "however".
+fn filler(v: &View, r: Range<usize>) -> bool {
+    let w: Vec<&str> = r.map(|k| v.lower(k)).collect();
+    matches!(
+        w.as_slice(),
+        ["for", "instance" | "example"]
+            | ["of", "course"]
+            | ["in", "turn" | "fact" | "particular" | "general"]
+            | ["however"
+                | "meanwhile"
+                | "too"
+                | "also"
+                | "though"
+                | "instead"
+                | "therefore"
+                | "then"
+                | "now"
+                | "indeed"
+                | "perhaps"
+                | "still"
+                | "moreover"
+                | "again"]
+    )
 }
 
 /// A short capitalised segment continuing an apposition ("from Sumter, South Carolina,").

@@ -1044,3 +1044,38 @@ fn a_transcript_label_joins_the_person_named_in_the_text() {
     assert_eq!(fallin.len(), 1, "{q:?}");
     assert_eq!(fallin[0].2.as_deref(), Some("Mary Fallin"), "{q:?}");
 }
+
+#[test]
+fn a_time_phrase_between_subject_and_cue_is_skipped() {
+    for (text, speaker) in [
+        (
+            "Trump, whose views have upset members of his own party, last year proposed a \
+             ban on Muslims entering the country.",
+            "Trump",
+        ),
+        (
+            "Reince Priebus, the GOP chairman, this past week announced that the party \
+             would change its rules.",
+            "Reince Priebus",
+        ),
+        (
+            "Gore's close friends and allies have in the past said he was staying out of \
+             the race.",
+            "allies",
+        ),
+    ] {
+        let (_, m, _) = one(text);
+        assert!(m.ends_with(speaker), "{text}: {m}");
+    }
+    // A comma-enclosed filler after a long subject is not the subject (which one the
+    // long phrase names is beyond these rules).
+    let q = triples(
+        "The judges who ruled that Texas could not implement its new voting laws, for \
+         instance, said the problem was real.",
+    );
+    assert!(
+        q.iter()
+            .all(|(_, m, _)| m.as_deref().is_none_or(|m| !m.contains("instance"))),
+        "{q:?}"
+    );
+}
