@@ -1659,6 +1659,16 @@ fn reported_at(v: &View, ms: &Ms, cue: &Cue, prev: &[(usize, Detected)]) -> Opti
             Some(sp),
         ));
     }
+    // "The court ruled that …/against …/in favor of …", not "the party that ruled
+    // the country".
+    if t.lower == "ruled"
+        && !matches!(
+            v.lower(skip_fillers(v, ce, send)),
+            "that" | "against" | "in" | "on" | "for" | "out" | ","
+        )
+    {
+        return None;
+    }
     // Sentence-initial participles ("Speaking to reporters, …") introduce no quote.
     if c == s0
         && matches!(cue.form, CueForm::Ing | CueForm::Past)

@@ -214,6 +214,10 @@ const VERBS: &[(&str, CueClass)] = &[
     ("see", CueClass::Belief),
     // Documents, polls and media.
     ("report", CueClass::Report),
+    // Courts and officials: only "ruled" and "ordered" (the other forms are mostly
+    // nouns; see WEAK_FORMS).
+    ("rule", CueClass::Report),
+    ("order", CueClass::Speech),
     ("write", CueClass::Report),
     ("tweet", CueClass::Report),
     ("post", CueClass::Report),
@@ -537,6 +541,12 @@ fn cue_table() -> &'static CueTable {
 /// Forms that PolNeAR's training split shows are rarely the cue of the quote we
 /// would build from them ("is expected", "appears", "the states").
 const WEAK_FORMS: &[&str] = &[
+    "rule",
+    "rules",
+    "ruling",
+    "order",
+    "orders",
+    "ordering",
     "expected",
     "expects",
     "seem",

@@ -1079,3 +1079,21 @@ fn a_time_phrase_between_subject_and_cue_is_skipped() {
         "{q:?}"
     );
 }
+
+#[test]
+fn courts_rule_and_officials_order() {
+    let (c, m, _) =
+        one("A federal appeals court ruled Friday that the state's voter purge was illegal.");
+    assert_eq!(m, "A federal appeals court");
+    assert_eq!(c, "that the state's voter purge was illegal");
+    let (c, m, _) = one("The judge ordered the city to reopen the park by Monday.");
+    assert_eq!(m, "The judge");
+    assert_eq!(c, "the city to reopen the park by Monday");
+    // Ruling a country is no attribution, and "rules" is mostly a noun.
+    for text in [
+        "The party that ruled the country for decades lost the election.",
+        "Under the new rules, the polls close at eight in the evening.",
+    ] {
+        assert!(triples(text).is_empty(), "{text}: {:?}", triples(text));
+    }
+}
