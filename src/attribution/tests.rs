@@ -1097,3 +1097,29 @@ fn courts_rule_and_officials_order() {
         assert!(triples(text).is_empty(), "{text}: {:?}", triples(text));
     }
 }
+
+#[test]
+fn offering_reminding_and_unveiling_are_cues() {
+    for (text, speaker, content) in [
+        (
+            "Bernie Sanders offered some pointed advice to Hillary Clinton.",
+            "Bernie Sanders",
+            "some pointed advice to Hillary Clinton",
+        ),
+        (
+            "Obama reminded the crowd that the election was close.",
+            "Obama",
+            "that the election was close",
+        ),
+        (
+            "The governor unveiled a plan to rebuild the bridges.",
+            "The governor",
+            "a plan to rebuild the bridges",
+        ),
+    ] {
+        let (c, m, _) = one(text);
+        assert_eq!((m.as_str(), c.as_str()), (speaker, content), "{text}");
+    }
+    // The other forms of "offer" are mostly nouns.
+    assert!(triples("The offers came too late for the workers.").is_empty());
+}
