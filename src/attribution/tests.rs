@@ -1123,3 +1123,35 @@ fn offering_reminding_and_unveiling_are_cues() {
     // The other forms of "offer" are mostly nouns.
     assert!(triples("The offers came too late for the workers.").is_empty());
 }
+
+#[test]
+fn apologies_encouragement_and_taking_sides_are_cues() {
+    for (text, speaker, content) in [
+        (
+            "Clinton apologized for using a private email server.",
+            "Clinton",
+            "for using a private email server",
+        ),
+        (
+            "Obama encouraged young people to vote early.",
+            "Obama",
+            "young people to vote early",
+        ),
+        (
+            "The court sided with the union in the dispute.",
+            "The court",
+            "with the union in the dispute",
+        ),
+        (
+            "Trump sounded a warning about the economy.",
+            "Trump",
+            "a warning about the economy",
+        ),
+    ] {
+        let (c, m, _) = one(text);
+        assert_eq!((m.as_str(), c.as_str()), (speaker, content), "{text}");
+    }
+    // "side" and "sound" as nouns are no cues.
+    assert!(triples("The house had a small yard on one side.").is_empty());
+    assert!(triples("The sounds of the rally carried across the square.").is_empty());
+}
