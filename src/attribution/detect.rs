@@ -2106,6 +2106,16 @@ fn transcript_turns(v: &View, ms: &Ms, out: &mut Vec<Detected>) {
         *opens.entry(key(label)).or_default() += 1;
     }
     let q_and_a = opens.contains_key("q") && opens.contains_key("a");
+    // The quotes found before, sorted by start: those overlapping a turn start at
+    // most `longest` bytes before it, so each turn looks at a slice, not all of them
+    // (a long transcript has thousands of turns).
+    let base = out.len();
+    out.sort_by_key(|d| (d.content.start, d.content.end));
+    let longest = out
+        .iter()
+        .map(|d| d.content.end.saturating_sub(d.content.start))
+        .max()
+        .unwrap_or(0);
     for (label, colon, first, last) in turns {
         let k = key(&label);
         let single_letter = label.len() == 1 && v.lower(label.start).len() == 1;
@@ -2119,9 +2129,14 @@ fn transcript_turns(v: &View, ms: &Ms, out: &mut Vec<Detected>) {
         if !ok || !single_letter && lexicon::is_determiner(v.lower(label.start)) {
             continue;
         }
-        // A quote across the label stands.
         let label_span = v.span(&label);
-        if out
+        let turn_end = v.sents[last].toks.end;
+        let turn_bytes = label_span.start..v.toks[turn_end - 1].range.end;
+        let lo = out[..base].partition_point(|d| d.content.start + longest < turn_bytes.start);
+        let hi = out[..base].partition_point(|d| d.content.start < turn_bytes.end);
+        let near = &out[lo..hi.max(lo)];
+        // A quote across the label stands.
+        if near
             .iter()
             .any(|d| d.content.start < label_span.end && d.content.end > label_span.start)
         {
@@ -2134,10 +2149,8 @@ fn transcript_turns(v: &View, ms: &Ms, out: &mut Vec<Detected>) {
         // The turn is what no quote found before covers: a quote the speaker reports
         // ("My staff told me …", "I think …") keeps its own speaker, and the turn is
         // split around it.
-        let turn_end = v.sents[last].toks.end;
-        let mut inner: Vec<Range<usize>> = out
+        let mut inner: Vec<Range<usize>> = near
             .iter()
-            .filter(|d| d.content.start < v.toks[turn_end - 1].range.end)
             .filter(|d| d.content.end > v.toks[colon].range.end)
             .map(|d| d.content.clone())
             .collect();
@@ -2158,6 +2171,7 @@ fn transcript_turns(v: &View, ms: &Ms, out: &mut Vec<Detected>) {
             }
             k = k.max(e);
         }
+        let mut made: Vec<Detected> = Vec::new();
         for piece in pieces {
             let mut lo = piece.start;
             let mut e = piece.end;
@@ -2171,7 +2185,7 @@ fn transcript_turns(v: &View, ms: &Ms, out: &mut Vec<Detected>) {
             // "Clinton: 1,769.") is no turn.
             // So is the cue clause of a quote inside ("and my staff told me").
             let cue_clause = words_in(v, lo..e) < 8
-                && out.iter().any(|d| {
+                && near.iter().any(|d| {
                     d.cue
                         .as_ref()
                         .is_some_and(|c| lo <= c.toks.start && c.toks.start < e)
@@ -2179,7 +2193,7 @@ fn transcript_turns(v: &View, ms: &Ms, out: &mut Vec<Detected>) {
             if words_in(v, lo..e) < 3 || name_list(v, lo..e) || cue_clause {
                 continue;
             }
-            out.push(Detected {
+            made.push(Detected {
                 content: v.toks[lo].range.start..v.toks[e - 1].range.end,
                 direct: false,
                 cue: Some(Cue {
@@ -2193,6 +2207,7 @@ fn transcript_turns(v: &View, ms: &Ms, out: &mut Vec<Detected>) {
                 gap: None,
             });
         }
+        out.extend(made);
     }
 }
 
