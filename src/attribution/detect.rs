@@ -771,29 +771,39 @@ fn time_phrase_ending(v: &View, s0: usize, e: usize) -> Option<usize> {
     (b < e && v.lower(b) != "the").then_some(b)
 }
 
+/// Sentence adverbs that a comma pair sets off without carrying a clause: "X,
+/// however, said". Both `filler` and `apposition_like` read them here.
+fn discourse_adverb(l: &str) -> bool {
+    matches!(
+        l,
+        "however"
+            | "meanwhile"
+            | "too"
+            | "also"
+            | "though"
+            | "instead"
+            | "therefore"
+            | "then"
+            | "now"
+            | "again"
+            | "still"
+            | "indeed"
+            | "perhaps"
+    )
+}
+
 /// A comma-enclosed filler: "for instance", "of course", "in turn", "however".
 fn filler(v: &View, r: Range<usize>) -> bool {
-    let w: Vec<&str> = r.map(|k| v.lower(k)).collect();
-    matches!(
-        w.as_slice(),
-        ["for", "instance" | "example"]
-            | ["of", "course"]
-            | ["in", "turn" | "fact" | "particular" | "general"]
-            | ["however"
-                | "meanwhile"
-                | "too"
-                | "also"
-                | "though"
-                | "instead"
-                | "therefore"
-                | "then"
-                | "now"
-                | "indeed"
-                | "perhaps"
-                | "still"
-                | "moreover"
-                | "again"]
-    )
+    match r.len() {
+        1 => discourse_adverb(v.lower(r.start)) || v.lower(r.start) == "moreover",
+        2 => matches!(
+            (v.lower(r.start), v.lower(r.start + 1)),
+            ("for", "instance" | "example")
+                | ("of", "course")
+                | ("in", "turn" | "fact" | "particular" | "general")
+        ),
+        _ => false,
+    }
 }
 
 /// A short capitalised segment continuing an apposition ("from Sumter, South Carolina,").
@@ -825,6 +835,9 @@ fn apposition_like(v: &View, r: std::ops::Range<usize>) -> bool {
     {
         return true;
     }
+    if discourse_adverb(l) {
+        return true;
+    }
     if matches!(
         l,
         "who"
@@ -846,20 +859,7 @@ fn apposition_like(v: &View, r: std::ops::Range<usize>) -> bool {
             | "unlike"
             | "despite"
             | "including"
-            | "however"
-            | "meanwhile"
-            | "too"
-            | "also"
-            | "though"
-            | "instead"
-            | "therefore"
-            | "then"
-            | "now"
             | "once"
-            | "again"
-            | "still"
-            | "indeed"
-            | "perhaps"
             | "in turn"
             | "by"
             | "under"

@@ -1098,9 +1098,17 @@ fn courts_rule_and_officials_order() {
     }
 }
 
+/// Each `(text, speaker mention, content)` gives one quote with that speaker and content.
+fn speaker_and_content_of_each(cases: &[(&str, &str, &str)]) {
+    for &(text, speaker, content) in cases {
+        let (c, m, _) = one(text);
+        assert_eq!((m.as_str(), c.as_str()), (speaker, content), "{text}");
+    }
+}
+
 #[test]
 fn offering_reminding_and_unveiling_are_cues() {
-    for (text, speaker, content) in [
+    speaker_and_content_of_each(&[
         (
             "Bernie Sanders offered some pointed advice to Hillary Clinton.",
             "Bernie Sanders",
@@ -1116,17 +1124,14 @@ fn offering_reminding_and_unveiling_are_cues() {
             "The governor",
             "a plan to rebuild the bridges",
         ),
-    ] {
-        let (c, m, _) = one(text);
-        assert_eq!((m.as_str(), c.as_str()), (speaker, content), "{text}");
-    }
+    ]);
     // The other forms of "offer" are mostly nouns.
     assert!(triples("The offers came too late for the workers.").is_empty());
 }
 
 #[test]
 fn apologies_encouragement_and_taking_sides_are_cues() {
-    for (text, speaker, content) in [
+    speaker_and_content_of_each(&[
         (
             "Clinton apologized for using a private email server.",
             "Clinton",
@@ -1147,10 +1152,7 @@ fn apologies_encouragement_and_taking_sides_are_cues() {
             "Trump",
             "a warning about the economy",
         ),
-    ] {
-        let (c, m, _) = one(text);
-        assert_eq!((m.as_str(), c.as_str()), (speaker, content), "{text}");
-    }
+    ]);
     // "side" and "sound" as nouns are no cues.
     assert!(triples("The house had a small yard on one side.").is_empty());
     assert!(triples("The sounds of the rally carried across the square.").is_empty());
