@@ -153,6 +153,12 @@ fn terminator(p: &str, i: usize, line_start: usize) -> (usize, bool) {
     if first.is_lowercase() {
         return (j, false);
     }
+    // 'the U.S. "clearly" needed': a quotation mark before a lowercase word opens a
+    // quoted fragment inside the sentence, not a new sentence.
+    let after_mark = next.trim_start_matches(['"', '\u{201C}', '\u{2018}', '\'']);
+    if after_mark.len() < next.len() && after_mark.chars().next().is_some_and(char::is_lowercase) {
+        return (j, false);
+    }
     // Reuters story codes stay with their sentence: "weeks." [nL1N1UE1A3]".
     if first == '[' && !newline && next.len() <= 40 && next.ends_with(']') {
         return (j, false);
@@ -469,6 +475,18 @@ mod tests {
         let got: Vec<&str> = p.iter().map(|r| &t[r.clone()]).collect();
         assert_eq!(got, ["One.\nstill one", "Two."]);
         assert!(paragraphs(" \n\n ").is_empty());
+    }
+
+    #[test]
+    fn a_quoted_lowercase_word_after_an_abbreviation_continues_the_sentence() {
+        assert_eq!(
+            sents("He said the U.S. \"clearly\" needed more. \u{201C}we\u{201D} won."),
+            ["He said the U.S. \"clearly\" needed more. \u{201C}we\u{201D} won."]
+        );
+        assert_eq!(
+            sents("He left the U.S. \"We won,\" she said."),
+            ["He left the U.S.", "\"We won,\" she said."]
+        );
     }
 
     #[test]
