@@ -687,6 +687,7 @@ pub(crate) fn subject_before(v: &View, ms: &Ms, c: usize) -> Option<(Mention, bo
                 });
             let person_name = j
                 .checked_sub(1)
+                .map(|p| before_parenthesis(v, s0, p))
                 .and_then(|p| mention_ending(ms, p))
                 .filter(|m| {
                     m.kind == MentionKind::Name
@@ -710,13 +711,27 @@ pub(crate) fn subject_before(v: &View, ms: &Ms, c: usize) -> Option<(Mention, bo
                 return Some((m, aux));
             }
             // A comma as the text's first token has nothing before it.
-            let m = np_ending(v, ms, j.checked_sub(1)?)?;
+            let m = np_ending(v, ms, before_parenthesis(v, s0, j.checked_sub(1)?))?;
             return Some((m, aux));
         }
         return None;
     }
     let m = np_ending(v, ms, p)?;
     Some((m, aux))
+}
+
+/// The last token before a parenthesis that ends at `e` ("Sen. Ted Cruz (R-Texas)"
+/// → "Cruz"), else `e`.
+fn before_parenthesis(v: &View, s0: usize, e: usize) -> usize {
+    if v.lower(e) != ")" {
+        return e;
+    }
+    (e.saturating_sub(10).max(s0)..e)
+        .rev()
+        .find(|&j| v.lower(j) == "(")
+        .and_then(|o| o.checked_sub(1))
+        .filter(|&b| b >= s0)
+        .unwrap_or(e)
 }
 
 /// A lowercase title of one or two words, then "of/for/at" and where: "senior
@@ -1521,8 +1536,12 @@ fn direct_quote(
             if takes_object(v.lower(c)) {
                 j = skip_fillers(v, skip_object(v, ms, j, k), k);
             }
-            if j < k && sp.is_none() {
-                // 'said Smith, "…"'
+            // 'said Smith, "…"': an inverted subject, set off from the quotation by a
+            // comma or colon. Without one the noun phrase opens a mixed quote
+            // ('noting the nominee "makes you want to retch"', 'calling the chief
+            // "brilliant"'), which the reported-speech pass finds with its speaker.
+            let inverted = matches!(cue.form, CueForm::Past | CueForm::Third) && k < open_tok;
+            if j < k && sp.is_none() && inverted {
                 if let Some(sa) = np_starting(v, ms, j) {
                     if sa.toks.end <= k {
                         j = skip_fillers(v, sa.toks.end, k);
@@ -1645,7 +1664,12 @@ fn reported_at(v: &View, ms: &Ms, cue: &Cue, prev: &[(usize, Detected)]) -> Opti
     let prev_tok = if c > s0 { v.lower(c - 1) } else { "" };
     // "Noting that …, Tester added": the content runs to the comma, the speaker is
     // the main clause's subject after it.
-    if c == s0 && cue.form == CueForm::Ing && cue.class != CueClass::According {
+    // Also after a subordinator: "But while denouncing the ''perversion'' of …, she …".
+    let lead = s0 + usize::from(matches!(v.lower(s0), "but" | "and" | "yet" | "so"));
+    let opens_sentence = c == s0
+        || c == lead
+        || (c == lead + 1 && matches!(prev_tok, "while" | "when" | "after" | "before"));
+    if opens_sentence && cue.form == CueForm::Ing && cue.class != CueClass::According {
         let comma = (ce..send).find(|&k| v.lower(k) == "," && v.toks[k].quote().is_none())?;
         let sp = np_starting(v, ms, comma + 1)?;
         if words_in(v, ce..comma) < 2 {
@@ -1840,12 +1864,16 @@ fn reported_at(v: &View, ms: &Ms, cue: &Cue, prev: &[(usize, Detected)]) -> Opti
             Some(make(v, content, cue.clone(), Structure::Forward, Some(sp)))
         }
         None if matches!(prev_tok, "and" | "but")
-            && matches!(cue.form, CueForm::Past | CueForm::Third)
-            && cue.class != CueClass::Evaluate =>
+            && matches!(cue.form, CueForm::Past | CueForm::Third) =>
         {
             // "Priebus … arrived … and acknowledged that …": the first subject.
-            let main = main_subject(v, ms, prev, c)?;
             let content = forward_content(v, ms, cue, send, false)?;
+            // An evaluation ("… and called the system") attributes words only when
+            // it quotes them ('… and called the system "rotten to the core"').
+            if cue.class == CueClass::Evaluate && !content.clone().any(|k| v.toks[k].mark) {
+                return None;
+            }
+            let main = main_subject(v, ms, prev, c)?;
             Some(make(
                 v,
                 content,

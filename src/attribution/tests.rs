@@ -1157,3 +1157,56 @@ fn apologies_encouragement_and_taking_sides_are_cues() {
     assert!(triples("The house had a small yard on one side.").is_empty());
     assert!(triples("The sounds of the rally carried across the square.").is_empty());
 }
+
+/// The quote of `text` whose content is `content`, with its speaker mention.
+fn quote_with_content(text: &str, content: &str) -> Option<String> {
+    triples(text)
+        .into_iter()
+        .find(|(c, _, _)| c == content)
+        .map(|(_, m, _)| m.unwrap_or_default())
+}
+
+#[test]
+fn mixed_quotes_after_a_cue_keep_the_reported_words_and_the_cue_subject() {
+    // The noun phrase before the quotation is the start of the content, not an
+    // inverted subject ('said Smith, "…"' has its comma).
+    let text = "Trump's \"excesses\" are sickening, Hollande said Tuesday in Paris, \
+                noting the Republican nominee \"makes you want to retch.\"";
+    assert_eq!(
+        quote_with_content(text, "the Republican nominee \"makes you want to retch.\"").as_deref(),
+        Some("Hollande")
+    );
+    let text = "\"Roger was going to do what Roger was going to do,\" Mr. Axelrod said, \
+                calling the Fox News chief \"brilliant.\"";
+    assert_eq!(
+        quote_with_content(text, "the Fox News chief \"brilliant.\"").as_deref(),
+        Some("Mr. Axelrod")
+    );
+    // An evaluation after "and" attributes words when it quotes them.
+    speaker_and_content_of_each(&[(
+        "Carson took the stage Tuesday in Baltimore and called the political system \
+         \"rotten to the core.\"",
+        "Carson",
+        "the political system \"rotten to the core.\"",
+    )]);
+    assert!(triples("Carson took the stage Tuesday and called the meeting to order.").is_empty());
+}
+
+#[test]
+fn a_subject_keeps_its_parenthesis_and_a_participle_its_main_clause() {
+    speaker_and_content_of_each(&[
+        (
+            "Sen. Ted Cruz (R-Texas), also a GOP presidential hopeful, called the KKK \
+             \"abhorrent\" in a tweet Sunday.",
+            "Sen. Ted Cruz",
+            "the KKK \"abhorrent\" in a tweet Sunday",
+        ),
+        (
+            "But while denouncing the ''perversion'' of corporate tax avoidance to \
+             campaign audiences, she has no plan of her own.",
+            "she",
+            // (Normalisation makes the doubled apostrophes one quotation mark.)
+            "the \"perversion\" of corporate tax avoidance to campaign audiences",
+        ),
+    ]);
+}
