@@ -1589,9 +1589,17 @@ fn direct_quote(
         let s_open = sent_of(v, open_tok);
         let s0 = v.sents[s_open].toks.start;
         let before_end = clause_before.unwrap_or(open_tok);
+        // A cue word there may be another attribution, unless it is a noun ("Trump's
+        // remarks about …") or an infinitive ("her eagerness to defend …").
+        let verbal_cue = |k: usize| {
+            cue_at(v, k).is_some()
+                && !(k > 0
+                    && (lexicon::is_determiner(v.lower(k - 1))
+                        || v.toks[k - 1].kind == Kind::Possessive
+                        || v.lower(k - 1) == "to"))
+        };
         let free = |r: std::ops::Range<usize>| {
-            words_in(v, r.clone()) >= 3
-                && !r.clone().any(|k| cue_at(v, k).is_some() || v.toks[k].mark)
+            words_in(v, r.clone()) >= 3 && !r.clone().any(|k| verbal_cue(k) || v.toks[k].mark)
         };
         if before_end > s0 && free(s0..before_end) && !intro_adverbial(v, s0..before_end) {
             content.start = content.start.min(v.toks[s0].range.start);

@@ -1210,3 +1210,24 @@ fn a_subject_keeps_its_parenthesis_and_a_participle_its_main_clause() {
         ),
     ]);
 }
+
+#[test]
+fn reported_words_before_a_quotation_join_it_past_cue_nouns() {
+    // "remarks" after a possessive and "defend" after "to" are no other attribution.
+    speaker_and_content_of_each(&[
+        (
+            "Donald J. Trump's remarks about a federal judge were \"the textbook \
+             definition of a racist comment,\" Mr. Ryan said.",
+            "Mr. Ryan",
+            "Donald J. Trump's remarks about a federal judge were \"the textbook \
+             definition of a racist comment,",
+        ),
+        (
+            "Mrs. Clinton, with her eagerness to defend the policies, \"is seen as \
+             close to Obama,\" he said.",
+            "he",
+            "Mrs. Clinton, with her eagerness to defend the policies, \"is seen as \
+             close to Obama,",
+        ),
+    ]);
+}
