@@ -680,8 +680,20 @@ fn name_at(v: &View, i: usize, lowercase_seen: &HashSet<&str>) -> Option<Mention
     } else {
         i + 1
     };
+    // Surnames that are also stop words ("Theresa May", "Ian Read") continue a
+    // name, except in title-case headlines ("Trump May Win") and before a date
+    // ("Clinton May 5").
+    let surname_stop_word = |k: usize| {
+        let u = &v.toks[k];
+        u.cap
+            && matches!(u.lower.as_str(), "may" | "read" | "june" | "april")
+            && u.sent() == t.sent()
+            && u.quote() == t.quote()
+            && !v.sents.get(u.sent()).is_some_and(|s| s.title)
+            && !v.toks.get(k + 1).is_some_and(|n| n.kind == Kind::Number)
+    };
     loop {
-        if e < v.toks.len() && is_name_word(e, false) {
+        if e < v.toks.len() && (is_name_word(e, false) || surname_stop_word(e)) {
             e += 1;
             continue;
         }

@@ -1231,3 +1231,25 @@ fn reported_words_before_a_quotation_join_it_past_cue_nouns() {
         ),
     ]);
 }
+
+#[test]
+fn surnames_that_are_stop_words_stay_in_the_name() {
+    speaker_and_content_of_each(&[
+        (
+            "Prime Minister Theresa May said the talks would go on.",
+            "Prime Minister Theresa May",
+            "the talks would go on",
+        ),
+        (
+            "In a call with analysts Monday, Pfizer chief executive Ian Read said \
+             company leaders had paid attention.",
+            "Ian Read",
+            "company leaders had paid attention",
+        ),
+        (
+            "Yin Myint May, 60, a doctor, said she was elated.",
+            "Yin Myint May",
+            "she was elated",
+        ),
+    ]);
+}
