@@ -671,7 +671,9 @@ pub(crate) fn subject_before(v: &View, ms: &Ms, c: usize) -> Option<(Mention, bo
                 return None;
             }
             if !apposition_like(v, j + 1..end) && !place_like(v, j + 1..end) {
-                return None;
+                // "One pastor supporting Mr. Cruz, Darran Whiting of Liberty Baptist
+                // Church in Marion, said": a name set off by commas is the subject.
+                return set_off_name(v, ms, j + 1..end).map(|m| (m, aux));
             }
             // Is the segment before j an apposition too?
             let mut i = j;
@@ -718,6 +720,19 @@ pub(crate) fn subject_before(v: &View, ms: &Ms, c: usize) -> Option<(Mention, bo
     }
     let m = np_ending(v, ms, p)?;
     Some((m, aux))
+}
+
+/// A name opening the comma segment `r`, followed by nothing or a short "of/in/from/at"
+/// phrase ("Darran Whiting of Liberty Baptist Church in Marion").
+fn set_off_name(v: &View, ms: &Ms, r: Range<usize>) -> Option<Mention> {
+    let m = mention_starting(ms, r.start)?;
+    if m.kind != MentionKind::Name || m.toks.end > r.end {
+        return None;
+    }
+    let rest = m.toks.end..r.end;
+    let tail_ok = rest.is_empty()
+        || (rest.len() <= 6 && matches!(v.lower(rest.start), "of" | "in" | "from" | "at"));
+    tail_ok.then(|| m.clone())
 }
 
 /// The last token before a parenthesis that ends at `e` ("Sen. Ted Cruz (R-Texas)"

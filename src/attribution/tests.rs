@@ -1253,3 +1253,13 @@ fn surnames_that_are_stop_words_stay_in_the_name() {
         ),
     ]);
 }
+
+#[test]
+fn a_name_set_off_by_commas_is_the_subject() {
+    speaker_and_content_of_each(&[(
+        "One pastor supporting Mr. Cruz, Darran Whiting of Liberty Baptist Church in \
+         Marion, said he had made more than 150 calls.",
+        "Darran Whiting of Liberty Baptist Church",
+        "he had made more than 150 calls",
+    )]);
+}
