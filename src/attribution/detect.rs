@@ -722,6 +722,49 @@ pub(crate) fn subject_before(v: &View, ms: &Ms, c: usize) -> Option<(Mention, bo
     Some((m, aux))
 }
 
+/// After an inverted cue clause ending at token `k` ("…, said Marcia Smith, senior vice
+/// president,"), where the interrupted clause resumes: past appositions, a comma,
+/// then a clause with a finite verb ("would be clear", "Teck wants the gap narrowed").
+fn resumed_clause(v: &View, mut k: usize, send: usize) -> Option<usize> {
+    // "said Doyle and others, …": the coordinated rest of the subject.
+    if matches!(v.lower(k), "and" | "or") {
+        k = (k + 1..send.min(k + 6)).find(|&j| v.lower(j) == ",")?;
+    }
+    for _ in 0..3 {
+        if k >= send || v.lower(k) != "," || v.toks[k].mark {
+            return None;
+        }
+        let seg_end = (k + 1..send)
+            .find(|&j| v.lower(j) == "," || v.toks[j].mark)
+            .unwrap_or(send);
+        let seg = k + 1..seg_end;
+        if seg.is_empty() {
+            return None;
+        }
+        if apposition_like(v, seg.clone()) || title_phrase(v, seg.clone()) {
+            k = seg_end;
+            continue;
+        }
+        let first = &v.toks[seg.start];
+        let finite = |j: usize| {
+            let t = &v.toks[j];
+            !t.cap
+                && t.is_word()
+                && (is_finite_aux(&t.lower)
+                    || (j > seg.start
+                        && v.toks[j - 1].cap
+                        && (t.lower.ends_with("ed")
+                            || (t.lower.ends_with('s') && !t.lower.ends_with("ss")))))
+        };
+        let resumes = words_in(v, seg.start..send) >= 3
+            && cue_at(v, seg.start).is_none_or(|c| c.form != CueForm::Ing)
+            && (finite(seg.start)
+                || (first.cap && (seg.start + 1..seg_end.min(seg.start + 4)).any(finite)));
+        return resumes.then_some(seg.start);
+    }
+    None
+}
+
 /// A name opening the comma segment `r`, followed by nothing or a short "of/in/from/at"
 /// phrase ("Darran Whiting of Liberty Baptist Church in Marion").
 fn set_off_name(v: &View, ms: &Ms, r: Range<usize>) -> Option<Mention> {
@@ -1923,13 +1966,15 @@ fn reported_at(v: &View, ms: &Ms, cue: &Cue, prev: &[(usize, Detected)]) -> Opti
             if words_in(v, start..e) < 2 {
                 return None;
             }
-            Some(make(
-                v,
-                start..e,
-                cue.clone(),
-                Structure::Inverted,
-                Some(sp),
-            ))
+            // "The contrast with Trump, said Doyle and others, would be clear …": the
+            // content runs on after the cue clause, which is its gap.
+            let rest = resumed_clause(v, sp.toks.end, send);
+            let end = rest.as_ref().map_or(e, |_| send);
+            let mut d = make(v, start..end, cue.clone(), Structure::Inverted, Some(sp));
+            if let Some(r) = rest {
+                d.gap = Some(v.toks[e - 1].range.end..v.toks[r].range.start);
+            }
+            Some(d)
         }
     }
 }

@@ -1263,3 +1263,32 @@ fn a_name_set_off_by_commas_is_the_subject() {
         "he had made more than 150 calls",
     )]);
 }
+
+#[test]
+fn an_inverted_cue_clause_inside_the_content_is_its_gap() {
+    let q = triples(
+        "The contrast with Trump, said Doyle and others, would be clear since Trump has \
+         no former presidents by his side.",
+    );
+    let parts: Vec<(&str, Option<&str>)> = q
+        .iter()
+        .map(|(c, m, _)| (c.as_str(), m.as_deref()))
+        .collect();
+    assert_eq!(
+        parts,
+        [
+            ("The contrast with Trump", Some("Doyle")),
+            (
+                "would be clear since Trump has no former presidents by his side",
+                Some("Doyle")
+            )
+        ]
+    );
+    // An apposition or relative clause after the speaker is no resumed content.
+    for text in [
+        "The plan will fail, said John Smith, a spokesman for the group.",
+        "The plan will fail, said John Smith, who runs the group.",
+    ] {
+        speaker_and_content_of_each(&[(text, "John Smith", "The plan will fail")]);
+    }
+}
