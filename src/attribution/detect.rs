@@ -64,6 +64,10 @@ pub(crate) struct Detected {
     /// Bytes inside `content` that are the cue clause, not content ("A, he said, B"):
     /// the quote is split around them once detection is done.
     pub gap: Option<Range<usize>>,
+    /// Where the output span opens when it starts before the content the ranker
+    /// reads: a relative word before the cue clause ("what Bradley said she
+    /// anticipated"), which holds the speaker.
+    pub opens_at: Option<usize>,
 }
 
 fn is_punct(v: &View, i: usize, s: &str) -> bool {
@@ -1699,6 +1703,7 @@ fn direct_quote(
         rule,
         sents,
         gap: None,
+        opens_at: None,
     })
 }
 
@@ -1926,8 +1931,31 @@ fn reported_at(v: &View, ms: &Ms, cue: &Cue, prev: &[(usize, Detected)]) -> Opti
                 }
                 return Some(d);
             }
-            let content = fwd?;
-            Some(make(v, content, cue.clone(), Structure::Forward, Some(sp)))
+            let mut content = fwd?;
+            // ", which she said was a mistake, still hurts": a relative clause set off
+            // by commas ends at its closing comma.
+            if subj_start > s0 + 1
+                && v.lower(subj_start - 1) == "which"
+                && v.lower(subj_start - 2) == ","
+            {
+                if let Some(k) = content
+                    .clone()
+                    .find(|&k| v.lower(k) == "," && v.toks[k].quote().is_none())
+                {
+                    content.end = k;
+                }
+                if words_in(v, content.clone()) < 2 {
+                    return None;
+                }
+            }
+            let mut d = make(v, content, cue.clone(), Structure::Forward, Some(sp));
+            // "what Bradley said she anticipated", "which she has repeatedly said was
+            // a mistake": the relative word is what was said, so the quote opens with
+            // it and holds the cue clause, as PolNeAR marks it.
+            if subj_start > s0 && matches!(v.lower(subj_start - 1), "what" | "which") {
+                d.opens_at = Some(v.toks[subj_start - 1].range.start);
+            }
+            Some(d)
         }
         None if matches!(prev_tok, "and" | "but")
             && matches!(cue.form, CueForm::Past | CueForm::Third) =>
@@ -2100,6 +2128,7 @@ fn make(
         rule,
         sents,
         gap: None,
+        opens_at: None,
     }
 }
 
@@ -2161,6 +2190,7 @@ fn headlines(v: &View, ms: &Ms, out: &mut Vec<Detected>) {
             rule: Some(sp),
             sents: si..si + 1,
             gap: None,
+            opens_at: None,
         });
     }
 }
@@ -2301,6 +2331,7 @@ fn transcript_turns(v: &View, ms: &Ms, out: &mut Vec<Detected>) {
                 rule: Some(sp.clone()),
                 sents: v.toks[lo].sent()..v.toks[e - 1].sent() + 1,
                 gap: None,
+                opens_at: None,
             });
         }
         out.extend(made);

@@ -324,8 +324,11 @@ fn build_output(a: &Analysed, picks: &[Option<(usize, f64)>]) -> DocAttribution 
                 confidence: p as f32,
             }
         });
+        let start = q
+            .opens_at
+            .map_or(q.content.start, |o| o.min(q.content.start));
         quotes.push(FoundQuote {
-            content: q.content.clone(),
+            content: start..q.content.end,
             direct: q.direct,
             cue: q.cue.as_ref().map(|c| v.span(&c.toks)),
             speaker,

@@ -1292,3 +1292,19 @@ fn an_inverted_cue_clause_inside_the_content_is_its_gap() {
         speaker_and_content_of_each(&[(text, "John Smith", "The plan will fail")]);
     }
 }
+
+#[test]
+fn a_relative_word_before_the_cue_clause_opens_the_quote() {
+    speaker_and_content_of_each(&[
+        (
+            "The event raised about double what Bradley said she anticipated.",
+            "Bradley",
+            "what Bradley said she anticipated",
+        ),
+        (
+            "Her vote for the war, which she has repeatedly said was a mistake, still hurts.",
+            "she",
+            "which she has repeatedly said was a mistake",
+        ),
+    ]);
+}
