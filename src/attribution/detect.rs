@@ -769,6 +769,59 @@ fn resumed_clause(v: &View, mut k: usize, send: usize) -> Option<usize> {
     None
 }
 
+/// For a subject right after a lowercase noun ("a gift he knew …", "the best friend
+/// Donald J. Trump always hoped to have"), the determiner opening that noun phrase:
+/// the clause is a relative clause without "that" describing the noun.
+fn reduced_relative_head(v: &View, sp: &Mention, s0: usize) -> Option<usize> {
+    let strong = match sp.kind {
+        MentionKind::Name => true,
+        MentionKind::Pronoun(p) => matches!(
+            p,
+            Pronoun::He | Pronoun::She | Pronoun::They | Pronoun::We | Pronoun::I
+        ),
+        _ => false,
+    };
+    let n = sp.toks.start.checked_sub(1).filter(|&n| n >= s0)?;
+    let t = &v.toks[n];
+    let noun_like = strong
+        && t.is_word()
+        && !t.cap
+        && t.quote().is_none()
+        && !lexicon::is_np_break(&t.lower)
+        && !lexicon::is_determiner(&t.lower)
+        && !is_finite_aux(&t.lower)
+        && !t.lower.ends_with("ly")
+        && t.cue.is_none();
+    if !noun_like {
+        return None;
+    }
+    let d = (n.saturating_sub(4).max(s0)..n)
+        .rev()
+        .take_while(|&j| v.toks[j].is_word() && !v.toks[j].cap)
+        .find(|&j| lexicon::is_determiner(v.lower(j)))?;
+    // "In the end he said …", "By the time she left …": an adverbial phrase.
+    let adverbial = d > s0
+        && matches!(
+            v.lower(d - 1),
+            "in" | "at"
+                | "by"
+                | "on"
+                | "for"
+                | "during"
+                | "after"
+                | "before"
+                | "until"
+                | "since"
+                | "from"
+                | "with"
+                | "over"
+                | "through"
+                | "throughout"
+                | "within"
+        );
+    (!adverbial).then_some(d)
+}
+
 /// A name opening the comma segment `r`, followed by nothing or a short "of/in/from/at"
 /// phrase ("Darran Whiting of Liberty Baptist Church in Marion").
 fn set_off_name(v: &View, ms: &Ms, r: Range<usize>) -> Option<Mention> {
@@ -1948,12 +2001,17 @@ fn reported_at(v: &View, ms: &Ms, cue: &Cue, prev: &[(usize, Detected)]) -> Opti
                     return None;
                 }
             }
+            let head = reduced_relative_head(v, &sp, s0);
             let mut d = make(v, content, cue.clone(), Structure::Forward, Some(sp));
             // "what Bradley said she anticipated", "which she has repeatedly said was
             // a mistake": the relative word is what was said, so the quote opens with
             // it and holds the cue clause, as PolNeAR marks it.
             if subj_start > s0 && matches!(v.lower(subj_start - 1), "what" | "which") {
                 d.opens_at = Some(v.toks[subj_start - 1].range.start);
+            } else if let Some(h) = head {
+                // "a gift he knew would lift me", "the best friend Trump always hoped
+                // to have": the noun the clause describes is what was said.
+                d.opens_at = Some(v.toks[h].range.start);
             }
             Some(d)
         }

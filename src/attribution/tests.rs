@@ -1308,3 +1308,25 @@ fn a_relative_word_before_the_cue_clause_opens_the_quote() {
         ),
     ]);
 }
+
+#[test]
+fn a_relative_clause_without_that_opens_at_its_noun() {
+    speaker_and_content_of_each(&[
+        (
+            "It was a gift he knew would lift my mood.",
+            "he",
+            "a gift he knew would lift my mood",
+        ),
+        (
+            "He became the best friend Donald J. Trump always hoped to have.",
+            "Donald J. Trump",
+            "the best friend Donald J. Trump always hoped to have",
+        ),
+        // An adverbial phrase before the subject is no such noun.
+        (
+            "In the end he said the talks had failed.",
+            "he",
+            "the talks had failed",
+        ),
+    ]);
+}
