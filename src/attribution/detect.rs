@@ -1514,6 +1514,14 @@ fn skip_object(v: &View, ms: &Ms, k: usize, limit: usize) -> usize {
             return m.toks.end;
         }
     }
+    // A capitalised run the mention list leaves out ("told POLITICO").
+    if v.toks[k].cap && v.toks[k].is_word() && v.toks[k].quote().is_none() {
+        let mut j = k;
+        while j < limit && j < k + 4 && v.toks[j].cap && v.toks[j].is_word() {
+            j += 1;
+        }
+        return j;
+    }
     match v.lower(k) {
         "reporters" | "him" | "her" | "them" | "us" | "me" | "you" | "journalists"
         | "supporters" | "voters" | "listeners" | "viewers" | "students" | "delegates"
@@ -1671,12 +1679,7 @@ fn direct_quote(
                 break;
             }
             if sp.is_none() && cue.form == CueForm::Ing {
-                let s0 = v.sents.get(t.sent()).map(|s| s.toks.start).unwrap_or(0);
-                sp = ms
-                    .starting_within(s0, c)
-                    .iter()
-                    .find(|x| x.toks.start >= s0 && x.toks.end <= c && !x.in_quote && !x.possessive)
-                    .cloned();
+                sp = main_subject(v, ms, &[], c);
             }
             if sp.is_some() || colon {
                 clause_before = Some(sp.as_ref().map(|s| s.toks.start.min(c)).unwrap_or(c));
@@ -1953,12 +1956,24 @@ fn reported_at(v: &View, ms: &Ms, cue: &Cue, prev: &[(usize, Detected)]) -> Opti
                 return None;
             }
             let subj_start = sp.toks.start;
-            let clause_before = subj_start > s0
-                && matches!(v.lower(subj_start - 1), "," | "\"" | "—" | ":")
-                && words_in(v, s0..subj_start) >= 2;
             let fwd = forward_content(v, ms, cue, send, false);
             let fwd_strict = forward_content(v, ms, cue, send, true);
-            let fwd_starts_comma = is_punct(v, skip_fillers(v, ce, send), ",");
+            let after_cue = if takes_object(v.lower(c)) {
+                skip_fillers(v, skip_object(v, ms, skip_fillers(v, ce, send), send), send)
+            } else {
+                skip_fillers(v, ce, send)
+            };
+            let fwd_starts_comma = is_punct(v, after_cue, ",");
+            // One word before is enough when the clause goes on after the cue
+            // ("Time, Mr. Pence added, was on their side").
+            let min_before = if fwd_starts_comma && fwd.is_some() {
+                1
+            } else {
+                2
+            };
+            let clause_before = subj_start > s0
+                && matches!(v.lower(subj_start - 1), "," | "\"" | "—" | ":")
+                && words_in(v, s0..subj_start) >= min_before;
             let before_words = words_in(v, s0..subj_start);
             if clause_before
                 && (fwd.is_none() || fwd_starts_comma || fwd_strict.is_none() && before_words >= 3)

@@ -1330,3 +1330,33 @@ fn a_relative_clause_without_that_opens_at_its_noun() {
         ),
     ]);
 }
+
+#[test]
+fn cue_clauses_after_one_word_objects_and_capitalised_objects() {
+    let q = triples("Time, Mr. Pence added, was on their side.");
+    let parts: Vec<(&str, Option<&str>)> = q
+        .iter()
+        .map(|(c, m, _)| (c.as_str(), m.as_deref()))
+        .collect();
+    assert_eq!(
+        parts,
+        [
+            ("Time", Some("Mr. Pence")),
+            ("was on their side", Some("Mr. Pence"))
+        ]
+    );
+    speaker_and_content_of_each(&[
+        (
+            "The union will likely sit out the election, Phil Smith told POLITICO \
+             earlier this week.",
+            "Phil Smith",
+            "The union will likely sit out the election",
+        ),
+        (
+            "Hours later, Trump left Macau, telling Reuters, \"Sheldon and I have \
+             been friends for a long time.\"",
+            "Trump",
+            "Sheldon and I have been friends for a long time.",
+        ),
+    ]);
+}
