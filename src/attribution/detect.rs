@@ -68,6 +68,9 @@ pub(crate) struct Detected {
     /// reads: a relative word before the cue clause ("what Bradley said she
     /// anticipated"), which holds the speaker.
     pub opens_at: Option<usize>,
+    /// Nobody in the text speaks it unless the rules named someone ("Asked whether
+    /// …," is a question whose asker is left unsaid).
+    pub speakerless: bool,
 }
 
 fn is_punct(v: &View, i: usize, s: &str) -> bool {
@@ -822,6 +825,46 @@ fn reduced_relative_head(v: &View, sp: &Mention, s0: usize) -> Option<usize> {
     (!adverbial).then_some(d)
 }
 
+/// The question of a sentence-initial "Asked …," up to its comma; the asker is the
+/// agent of "by …" or nobody ([`Detected::speakerless`]).
+fn asked_question(v: &View, ms: &Ms, cue: &Cue, send: usize) -> Option<Detected> {
+    let ce = cue.toks.end;
+    let agent = if v.lower(ce) == "by" {
+        np_starting(v, ms, ce + 1)
+    } else {
+        None
+    };
+    let from = agent.as_ref().map_or(ce, |a| a.toks.end);
+    let comma = (from..send).find(|&k| v.lower(k) == "," && v.toks[k].quote().is_none())?;
+    // The question opens at its wh-word, "about", "if" or "to" ("Asked on Monday
+    // whether …"); else right after the cue.
+    let start = (from..comma.min(from + 8))
+        .find(|&k| {
+            matches!(
+                v.lower(k),
+                "whether"
+                    | "if"
+                    | "about"
+                    | "to"
+                    | "what"
+                    | "why"
+                    | "how"
+                    | "who"
+                    | "whom"
+                    | "when"
+                    | "where"
+                    | "which"
+            )
+        })
+        .unwrap_or(from);
+    if words_in(v, start..comma) < 2 {
+        return None;
+    }
+    let mut d = make(v, start..comma, cue.clone(), Structure::Participle, agent);
+    d.speakerless = true;
+    Some(d)
+}
+
 /// A name opening the comma segment `r`, followed by nothing or a short "of/in/from/at"
 /// phrase ("Darran Whiting of Liberty Baptist Church in Marion").
 fn set_off_name(v: &View, ms: &Ms, r: Range<usize>) -> Option<Mention> {
@@ -1141,7 +1184,9 @@ fn cue_at(v: &View, i: usize) -> Option<Cue> {
             && v.sents
                 .get(t.sent())
                 .is_some_and(|s| s.title && s.toks.start < i);
-        if !title_speech {
+        // "Asked whether …, Clinton said": a question put to the subject.
+        let asked = t.lower == "asked" && v.sents.get(t.sent()).is_some_and(|s| s.toks.start == i);
+        if !title_speech && !asked {
             return None;
         }
     }
@@ -1760,6 +1805,7 @@ fn direct_quote(
         sents,
         gap: None,
         opens_at: None,
+        speakerless: false,
     })
 }
 
@@ -1819,6 +1865,13 @@ fn reported_at(v: &View, ms: &Ms, cue: &Cue, prev: &[(usize, Detected)]) -> Opti
         )
     {
         return None;
+    }
+    // "Asked whether …, X said", "When asked by a reporter about …, X said": the
+    // question is a quote of whoever asked it, named only by "by …".
+    if t.lower == "asked"
+        && (c == s0 || (c == s0 + 1 && matches!(prev_tok, "when" | "if" | "once" | "after")))
+    {
+        return asked_question(v, ms, cue, send);
     }
     // Sentence-initial participles ("Speaking to reporters, …") introduce no quote.
     if c == s0
@@ -2202,6 +2255,7 @@ fn make(
         sents,
         gap: None,
         opens_at: None,
+        speakerless: false,
     }
 }
 
@@ -2264,6 +2318,7 @@ fn headlines(v: &View, ms: &Ms, out: &mut Vec<Detected>) {
             sents: si..si + 1,
             gap: None,
             opens_at: None,
+            speakerless: false,
         });
     }
 }
@@ -2405,6 +2460,7 @@ fn transcript_turns(v: &View, ms: &Ms, out: &mut Vec<Detected>) {
                 sents: v.toks[lo].sent()..v.toks[e - 1].sent() + 1,
                 gap: None,
                 opens_at: None,
+                speakerless: false,
             });
         }
         out.extend(made);

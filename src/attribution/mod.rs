@@ -284,6 +284,9 @@ impl Attributor {
         let mut c = ranker::Candidates::new();
         (0..a.quotes.len())
             .map(|qi| {
+                if a.quotes[qi].speakerless && a.rule_idx[qi].is_none() {
+                    return None;
+                }
                 ranker::candidates_into(&cx, qi, &mut c);
                 let scored = || {
                     c.mentions

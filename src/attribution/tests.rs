@@ -1360,3 +1360,24 @@ fn cue_clauses_after_one_word_objects_and_capitalised_objects() {
         ),
     ]);
 }
+
+#[test]
+fn a_sentence_initial_asked_is_a_question_without_a_speaker_unless_by_someone() {
+    let q = triples(
+        "Asked specifically what should be done with the workers, the voters were \
+         evenly divided.",
+    );
+    assert_eq!(
+        q,
+        [(
+            "what should be done with the workers".to_string(),
+            None,
+            None
+        )]
+    );
+    let q = triples("When asked by a reporter whether this differed, Trump said it did not.");
+    assert_eq!(
+        q.first().map(|(c, m, _)| (c.as_str(), m.as_deref())),
+        Some(("whether this differed", Some("a reporter")))
+    );
+}
