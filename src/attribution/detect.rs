@@ -613,6 +613,19 @@ pub(crate) fn subject_before(v: &View, ms: &Ms, c: usize) -> Option<(Mention, bo
             skips += 1;
             continue;
         }
+        // "Trump seemed to suggest that …": the impression verb is not the subject.
+        if l == "to"
+            && k - 1 > s0
+            && matches!(
+                v.lower(k - 2),
+                "seemed" | "seems" | "seem" | "appeared" | "appears" | "appear"
+            )
+        {
+            aux = true;
+            k -= 2;
+            skips += 1;
+            continue;
+        }
         if k - 1 > s0 && v.lower(k - 2) == "on" && lexicon::in_list(l, lexicon::list::TIME_WORDS) {
             k -= 2;
             skips += 1;
@@ -823,6 +836,56 @@ fn reduced_relative_head(v: &View, sp: &Mention, s0: usize) -> Option<usize> {
                 | "within"
         );
     (!adverbial).then_some(d)
+}
+
+/// "The race seemed to be Sanders's to lose", "Trump is expected to speak tonight":
+/// an impression or expectation nobody in the text voices. PolNeAR marks the whole
+/// clause, subject included, with no source. Only a clause free of quotation marks
+/// and other cues is taken, so no attribution inside it is lost.
+fn impression_at(v: &View, c: usize) -> Option<Detected> {
+    let t = v.get(c)?;
+    if !t.is_word() || t.cap || t.quote().is_some() {
+        return None;
+    }
+    let form = match t.lower.as_str() {
+        "seemed" | "appeared" => CueForm::Past,
+        "seems" | "appears" => CueForm::Third,
+        "expected" if c > 0 && matches!(v.lower(c - 1), "is" | "are" | "was" | "were") => {
+            CueForm::Past
+        }
+        _ => return None,
+    };
+    let sent = t.sent();
+    let s0 = v.sents[sent].toks.start;
+    let send = sentence_content_end(v, sent);
+    // The clause: after the last comma or dash before the cue, to the next one.
+    let mut start = (s0..c)
+        .rev()
+        .find(|&k| is_boundary(v, k) || v.lower(k) == ":")
+        .map_or(s0, |k| k + 1);
+    // "…, but appeared to betray …" shares the main clause's subject: no clause here.
+    while start < c && matches!(v.lower(start), "but" | "and" | "or" | "yet" | "so") {
+        start += 1;
+    }
+    let end = (c + 1..send).find(|&k| is_boundary(v, k)).unwrap_or(send);
+    let subject = words_in(v, start..c);
+    let rest = words_in(v, c + 1..end);
+    // "It seems, though, that …" has no clause before the comma to take.
+    if subject == 0 || rest < 1 || end <= c + 1 {
+        return None;
+    }
+    let clean = (start..end).all(|k| !v.toks[k].mark && (k == c || cue_at(v, k).is_none()));
+    if !clean {
+        return None;
+    }
+    let cue = Cue {
+        toks: c..c + 1,
+        class: CueClass::Belief,
+        form,
+    };
+    let mut d = make(v, start..end, cue, Structure::Forward, None);
+    d.speakerless = true;
+    Some(d)
 }
 
 /// The question of a sentence-initial "Asked …," up to its comma; the asker is the
@@ -1277,6 +1340,9 @@ pub(crate) fn detect(v: &View, ms: &[Mention]) -> Vec<Detected> {
             continue;
         }
         let Some(cue) = cue_at(v, i) else {
+            if let Some(d) = impression_at(v, i) {
+                reported.push((i, d));
+            }
             i += 1;
             continue;
         };

@@ -52,6 +52,10 @@ pub struct FoundQuote {
     pub direct: bool,
     pub cue: Option<Range<usize>>,
     pub speaker: Option<FoundSpeaker>,
+    /// Nobody in the text voices it: an impression ("the race seemed lost") or a
+    /// question put to someone ("Asked whether …,"). The role model's attribution
+    /// features leave these out; they were not among the quotes it learned from.
+    pub unvoiced: bool,
 }
 
 /// The speaker of a quote: the mention and its canonical entity.
@@ -334,6 +338,7 @@ fn build_output(a: &Analysed, picks: &[Option<(usize, f64)>]) -> DocAttribution 
             content: start..q.content.end,
             direct: q.direct,
             cue: q.cue.as_ref().map(|c| v.span(&c.toks)),
+            unvoiced: q.speakerless && speaker.is_none(),
             speaker,
         });
     }

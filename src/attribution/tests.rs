@@ -1381,3 +1381,28 @@ fn a_sentence_initial_asked_is_a_question_without_a_speaker_unless_by_someone() 
         Some(("whether this differed", Some("a reporter")))
     );
 }
+
+#[test]
+fn impressions_and_expectations_are_unvoiced_quotes_of_their_whole_clause() {
+    for text in [
+        "By then the race seemed to be Sanders's to lose.",
+        "Trump is expected to deliver a victory speech tonight.",
+    ] {
+        let (a, t) = run_with(&Attributor::rules(), text);
+        let q: Vec<(&str, bool, bool)> = a
+            .quotes
+            .iter()
+            .map(|q| (&t[q.content.clone()], q.speaker.is_none(), q.unvoiced))
+            .collect();
+        let clause = text.trim_end_matches('.');
+        assert_eq!(q, [(clause, true, true)], "{text}");
+    }
+    // A clause with a cue of its own keeps that attribution and its speaker.
+    speaker_and_content_of_each(&[(
+        "Trump seemed to suggest that the wall was already paid for.",
+        "Trump",
+        "that the wall was already paid for",
+    )]);
+    // "…, but appeared to …" has no subject of its own.
+    assert!(triples("She left early, but appeared to enjoy the show.").is_empty());
+}
