@@ -2267,9 +2267,23 @@ fn forward_content(
 /// The main clause's subject for a participle cue at `c`.
 fn main_subject(v: &View, ms: &Ms, prev: &[(usize, Detected)], c: usize) -> Option<Mention> {
     let sent = v.toks[c].sent();
-    // The speaker of an earlier cue in the same sentence.
-    for (pc, d) in prev.iter().rev() {
-        if v.toks[*pc].sent() == sent && *pc < c {
+    // The speaker of an earlier cue in the same sentence, not one nested in another's
+    // content ("Carson said he saw no need …, telling …": Carson, not "he").
+    let nested = |k: usize, pc: usize| {
+        let b = v.toks[pc].range.start;
+        prev[..k]
+            .iter()
+            .rev()
+            .take_while(|(p2, _)| v.toks[*p2].sent() == sent)
+            .any(|(p2, d2)| *p2 < pc && d2.content.start <= b && b < d2.content.end)
+    };
+    for (k, (pc, d)) in prev.iter().enumerate().rev() {
+        // A trailing or inverted cue wraps the cues before it rather than nesting.
+        let outer = matches!(
+            d.structure,
+            Structure::Trailing | Structure::According | Structure::Inverted
+        );
+        if v.toks[*pc].sent() == sent && *pc < c && (outer || !nested(k, *pc)) {
             return d.rule.clone();
         }
         // Earlier cues are in earlier sentences only.

@@ -1406,3 +1406,29 @@ fn impressions_and_expectations_are_unvoiced_quotes_of_their_whole_clause() {
     // "…, but appeared to …" has no subject of its own.
     assert!(triples("She left early, but appeared to enjoy the show.").is_empty());
 }
+
+#[test]
+fn a_participle_after_a_nested_cue_takes_the_outer_speaker() {
+    let q = triples(
+        "Carson said he saw no need to change his campaign, telling Stephanopolous \
+         that the truth matters.",
+    );
+    assert_eq!(
+        q.iter()
+            .map(|(c, m, _)| (c.as_str(), m.as_deref()))
+            .collect::<Vec<_>>(),
+        [
+            ("he saw no need to change his campaign", Some("Carson")),
+            ("that the truth matters", Some("Carson"))
+        ]
+    );
+    // A trailing cue wraps the cue before it: its speaker goes on.
+    let q = triples(
+        "Mr. Trump intends to deliver an address this month, Mr. Manafort said, adding \
+         that he would hold similar events.",
+    );
+    assert_eq!(
+        q.last().map(|(c, m, _)| (c.as_str(), m.as_deref())),
+        Some(("that he would hold similar events", Some("Mr. Manafort")))
+    );
+}
