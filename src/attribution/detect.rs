@@ -739,6 +739,29 @@ pub(crate) fn subject_before(v: &View, ms: &Ms, c: usize) -> Option<(Mention, bo
         return None;
     }
     let m = np_ending(v, ms, p)?;
+    // "Hawkins and others who want to ban abortion said": the subject is the noun
+    // phrase the relative clause describes, not the clause's last noun.
+    let who = (m.toks.start.saturating_sub(8).max(s0 + 1)..m.toks.start)
+        .rev()
+        .take_while(|&j| v.toks[j].is_word() && !v.toks[j].mark)
+        .find(|&j| v.lower(j) == "who")
+        // "a man who many believe betrayed …", "who he accused": "who" is the object
+        // and the subject follows it.
+        .filter(|&w| {
+            v.get(w + 1).is_some_and(|n| {
+                !n.cap
+                    && lexicon::pronoun(&n.lower).is_none()
+                    && !lexicon::is_determiner(&n.lower)
+                    && !matches!(
+                        n.lower.as_str(),
+                        "many" | "some" | "most" | "all" | "few" | "several" | "others"
+                    )
+                    && mention_starting(ms, w + 1).is_none()
+            })
+        });
+    if let Some(head) = who.and_then(|w| np_ending(v, ms, w - 1)) {
+        return Some((head, aux));
+    }
     Some((m, aux))
 }
 

@@ -1432,3 +1432,21 @@ fn a_participle_after_a_nested_cue_takes_the_outer_speaker() {
         Some(("that he would hold similar events", Some("Mr. Manafort")))
     );
 }
+
+#[test]
+fn a_subject_with_a_relative_clause_is_the_noun_phrase_it_describes() {
+    speaker_and_content_of_each(&[
+        (
+            "Hawkins and others who want to ban abortion said the decision was a setback.",
+            // (A coordinated subject keeps its last conjunct, as elsewhere.)
+            "others",
+            "the decision was a setback",
+        ),
+        // "who" as the object: the subject comes after it.
+        (
+            "It was a man who many believe betrayed the party.",
+            "many",
+            "betrayed the party",
+        ),
+    ]);
+}
