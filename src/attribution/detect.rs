@@ -1752,7 +1752,15 @@ fn direct_quote(
                 break;
             }
             if let Some((sp, _)) = subject_before(v, ms, c) {
-                if (k..=k + 1).contains(&sp.toks.start) && tail_ok(v, ms, &cue, cue.toks.end, end) {
+                // '…," Trump's senior adviser Jason Miller said': a possessive name
+                // may open the subject.
+                let possessive_first = sp.toks.start > k + 1
+                    && sp.toks.start - k <= 4
+                    && v.toks[sp.toks.start - 1].kind == Kind::Possessive
+                    && (k..sp.toks.start - 1).all(|j| v.toks[j].is_word() && v.toks[j].cap);
+                if ((k..=k + 1).contains(&sp.toks.start) || possessive_first)
+                    && tail_ok(v, ms, &cue, cue.toks.end, end)
+                {
                     clause_after = Some(cue.toks.end);
                     found = Some((cue, Structure::DirectAfter, Some(sp)));
                 }

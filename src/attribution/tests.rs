@@ -1450,3 +1450,15 @@ fn a_subject_with_a_relative_clause_is_the_noun_phrase_it_describes() {
         ),
     ]);
 }
+
+#[test]
+fn a_possessive_name_may_open_the_subject_after_a_quotation() {
+    let q = triples(
+        "\"It will be for Donald Trump,\" Trump's senior communications adviser Jason \
+         Miller said.",
+    );
+    assert_eq!(
+        q.iter().map(|(_, m, _)| m.as_deref()).collect::<Vec<_>>(),
+        [Some("senior communications adviser Jason Miller")]
+    );
+}
