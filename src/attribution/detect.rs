@@ -2092,7 +2092,13 @@ fn reported_at(v: &View, ms: &Ms, cue: &Cue, prev: &[(usize, Detected)]) -> Opti
             }
             // Plural nouns that double as verbs ("the terrorist attacks") need a
             // real speaker as subject, not a phrase built from the tokens.
-            if cue.form == CueForm::Third && lexicon::in_list(&t.lower, lexicon::list::NOUN_LIKE) {
+            // A "that" clause after the word makes it the verb ("Another slide shows
+            // that …").
+            let that_clause = v.lower(ce) == "that" && !mentions::takes_determiner(v, ce);
+            if cue.form == CueForm::Third
+                && lexicon::in_list(&t.lower, lexicon::list::NOUN_LIKE)
+                && !that_clause
+            {
                 let known = ms.heads.contains(&sp.head);
                 let strong = matches!(sp.kind, MentionKind::Name | MentionKind::Pronoun(_))
                     || lexicon::is_speaker_noun(&v.toks[sp.head].lower);

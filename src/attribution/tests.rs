@@ -1462,3 +1462,14 @@ fn a_possessive_name_may_open_the_subject_after_a_quotation() {
         [Some("senior communications adviser Jason Miller")]
     );
 }
+
+#[test]
+fn a_noun_like_cue_before_a_that_clause_is_the_verb() {
+    speaker_and_content_of_each(&[(
+        "Another slide shows that eight of 10 avocados are grown in Mexico.",
+        "Another slide",
+        "that eight of 10 avocados are grown in Mexico",
+    )]);
+    // Without the clause it stays a noun.
+    assert!(triples("The shows drew large crowds in the city.").is_empty());
+}
