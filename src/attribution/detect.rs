@@ -911,6 +911,66 @@ fn impression_at(v: &View, c: usize) -> Option<Detected> {
     Some(d)
 }
 
+/// "In a CNN national poll, Clinton held a 24-point lead" / "…, she trails in the
+/// RealClearPolitics average of polls": a poll reached by "in" is the source of the
+/// clause, like "according to".
+fn poll_source_at(v: &View, i: usize) -> Option<Detected> {
+    let t = v.get(i)?;
+    if t.lower != "in" || t.quote().is_some() {
+        return None;
+    }
+    let sent = t.sent();
+    let s0 = v.sents[sent].toks.start;
+    let send = sentence_content_end(v, sent);
+    // The source: up to the next comma or the sentence end, naming a poll.
+    let np_end = (i + 1..send.min(i + 14))
+        .find(|&k| v.lower(k) == "," || v.toks[k].mark)
+        .unwrap_or(send);
+    if np_end <= i + 1 || np_end - (i + 1) > 12 {
+        return None;
+    }
+    let polls = (i + 1..np_end).any(|k| {
+        matches!(
+            v.lower(k),
+            "poll" | "polls" | "survey" | "surveys" | "polling" | "average"
+        )
+    });
+    if !polls {
+        return None;
+    }
+    let lead = s0 + usize::from(matches!(v.lower(s0), "but" | "and" | "yet" | "so"));
+    let content = if i == lead && np_end < send && v.lower(np_end) == "," {
+        np_end + 1..send
+    } else if i > s0 && np_end == send {
+        let mut e = i;
+        while e > s0 && is_boundary(v, e - 1) {
+            e -= 1;
+        }
+        s0..e
+    } else {
+        return None;
+    };
+    // The clause must not hold an attribution of its own.
+    if words_in(v, content.clone()) < 3
+        || content
+            .clone()
+            .any(|k| v.toks[k].mark || cue_at(v, k).is_some())
+    {
+        return None;
+    }
+    let head = (i + 1..np_end)
+        .rev()
+        .find(|&k| v.toks[k].is_word())
+        .unwrap_or(i + 1);
+    let source = adhoc(v, i + 1..np_end, head, MentionKind::Nominal);
+    let cue = Cue {
+        toks: i..i + 1,
+        class: CueClass::According,
+        form: CueForm::Past,
+    };
+    Some(make(v, content, cue, Structure::According, Some(source)))
+}
+
 /// The question of a sentence-initial "Asked …," up to its comma; the asker is the
 /// agent of "by …" or nobody ([`Detected::speakerless`]).
 fn asked_question(v: &View, ms: &Ms, cue: &Cue, send: usize) -> Option<Detected> {
@@ -1363,7 +1423,7 @@ pub(crate) fn detect(v: &View, ms: &[Mention]) -> Vec<Detected> {
             continue;
         }
         let Some(cue) = cue_at(v, i) else {
-            if let Some(d) = impression_at(v, i) {
+            if let Some(d) = impression_at(v, i).or_else(|| poll_source_at(v, i)) {
                 reported.push((i, d));
             }
             i += 1;

@@ -1473,3 +1473,21 @@ fn a_noun_like_cue_before_a_that_clause_is_the_verb() {
     // Without the clause it stays a noun.
     assert!(triples("The shows drew large crowds in the city.").is_empty());
 }
+
+#[test]
+fn a_poll_reached_by_in_is_the_source_of_its_clause() {
+    speaker_and_content_of_each(&[
+        (
+            "In a CNN national poll, Hillary Clinton held a 24-point lead over Barack Obama.",
+            "a CNN national poll",
+            "Hillary Clinton held a 24-point lead over Barack Obama",
+        ),
+        (
+            "She trails the senator by 10 points in the latest Quinnipiac poll.",
+            "the latest Quinnipiac poll",
+            "She trails the senator by 10 points",
+        ),
+    ]);
+    // Other "in" phrases are circumstances.
+    assert!(triples("In the fall of 2007, Hillary Clinton held a big lead.").is_empty());
+}
