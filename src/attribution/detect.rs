@@ -1998,7 +1998,9 @@ fn reported_at(v: &View, ms: &Ms, cue: &Cue, prev: &[(usize, Detected)]) -> Opti
     let lead = s0 + usize::from(matches!(v.lower(s0), "but" | "and" | "yet" | "so"));
     let opens_sentence = c == s0
         || c == lead
-        || (c == lead + 1 && matches!(prev_tok, "while" | "when" | "after" | "before"));
+        || (c == lead + 1
+            && (matches!(prev_tok, "while" | "when" | "after" | "before")
+                || (prev_tok.ends_with("ly") && prev_tok.len() > 4)));
     if opens_sentence && cue.form == CueForm::Ing && cue.class != CueClass::According {
         let comma = (ce..send).find(|&k| v.lower(k) == "," && v.toks[k].quote().is_none())?;
         let sp = np_starting(v, ms, comma + 1)?;

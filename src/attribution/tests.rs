@@ -1491,3 +1491,32 @@ fn a_poll_reached_by_in_is_the_source_of_its_clause() {
     // Other "in" phrases are circumstances.
     assert!(triples("In the fall of 2007, Hillary Clinton held a big lead.").is_empty());
 }
+
+#[test]
+fn sentence_initial_prepositions_and_adverbs_are_no_speakers() {
+    // "Outside" and "Amid" open a sentence as prepositions, not names.
+    for text in [
+        "Outside the arena in downtown Washington, protesters chanted for hours.",
+        "Amid responses from some critics, the plan went ahead.",
+    ] {
+        let layout = TextLayout::new(text);
+        let a = analyse(view_of(&layout));
+        let names: Vec<&str> =
+            a.ms.iter()
+                .filter(|m| m.kind == MentionKind::Name)
+                .map(|m| &a.v.text[a.v.span(&m.toks)])
+                .collect();
+        assert!(
+            !names
+                .iter()
+                .any(|n| n.starts_with("Outside") || n.starts_with("Amid")),
+            "{names:?}"
+        );
+    }
+    // A participle after a sentence adverb takes the subject after its comma.
+    speaker_and_content_of_each(&[(
+        "Hastily blaming the tragedy on his rivals, Trump cast himself as the answer.",
+        "Trump",
+        "the tragedy on his rivals",
+    )]);
+}
