@@ -2108,9 +2108,16 @@ fn reported_at(v: &View, ms: &Ms, cue: &Cue, prev: &[(usize, Detected)]) -> Opti
     // Participle clause: ", adding that …".
     // '…," adding that …': the comma sits inside the closing quotation mark.
     let after_quote_comma = c >= 2 && v.toks[c - 1].mark && v.lower(c - 2) == ",";
+    // "… sent out a press release saying …": a document's words are its sender's
+    // ("In a statement announcing the pick, X …" is a scene-setting phrase instead).
+    let document = matches!(
+        prev_tok,
+        "statement" | "release" | "letter" | "tweet" | "post" | "memo" | "email" | "message"
+    ) && !(c.saturating_sub(4).max(s0)..c).any(|k| v.lower(k) == "in");
     if cue.form == CueForm::Ing
         && (matches!(prev_tok, "," | "and" | "while" | "before" | "after" | "—")
-            || after_quote_comma)
+            || after_quote_comma
+            || document)
     {
         let main = main_subject(v, ms, prev, c)?;
         let content = forward_content(v, ms, cue, send, false)?;

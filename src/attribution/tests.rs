@@ -1520,3 +1520,13 @@ fn sentence_initial_prepositions_and_adverbs_are_no_speakers() {
         "the tragedy on his rivals",
     )]);
 }
+
+#[test]
+fn a_document_saying_something_speaks_for_its_sender() {
+    speaker_and_content_of_each(&[(
+        "After the call ended, Rubio's campaign sent out a press release saying Murphy \
+         owes Florida an explanation.",
+        "Rubio's campaign",
+        "Murphy owes Florida an explanation",
+    )]);
+}
