@@ -1178,6 +1178,7 @@ fn apposition_like(v: &View, r: std::ops::Range<usize>) -> bool {
             | "unlike"
             | "despite"
             | "including"
+            | "about"
             | "once"
             | "in turn"
             | "by"
@@ -1205,14 +1206,13 @@ fn apposition_like(v: &View, r: std::ops::Range<usize>) -> bool {
     if !t.cap && (mentions::is_role(l) || lexicon::is_speaker_noun(l) || l.ends_with("ly")) {
         return true;
     }
-    // "X, senior associate for … at the Institute, said": a lowercase role noun
-    // among the first words.
-    if !t.cap
-        && r.clone().take(4).any(|k| {
-            let u = &v.toks[k];
-            !u.cap && (mentions::is_role(&u.lower) || u.is(lexicon::list::SPEAKER_NOUNS))
-        })
-    {
+    // "X, senior associate for … at the Institute, said", "X, Clinton's director of
+    // state campaigns, said", "X, South Carolina director for Sanders, said": a
+    // lowercase role noun among the first words.
+    if r.clone().take(4).any(|k| {
+        let u = &v.toks[k];
+        !u.cap && (mentions::is_role(&u.lower) || u.is(lexicon::list::SPEAKER_NOUNS))
+    }) {
         return true;
     }
     // "X, senior associate for education organizing at Y, said", "X, chair of Y,
@@ -1226,6 +1226,18 @@ fn apposition_like(v: &View, r: std::ops::Range<usize>) -> bool {
         && (l == "clad" || l.len() > 5 && (l.ends_with("ing") || l.ends_with("ed")))
         && lexicon::cue_word(l).is_none()
         && r.len() >= 2
+    {
+        return true;
+    }
+    // "X, appearing on Fox News after the speech, said", "X, speaking to reporters,
+    // said": where the speaking happened, not what was said.
+    if !t.cap
+        && l.ends_with("ing")
+        && r.len() >= 3
+        && matches!(
+            v.lower(r.start + 1),
+            "on" | "at" | "in" | "to" | "before" | "with" | "from" | "during"
+        )
     {
         return true;
     }

@@ -581,6 +581,7 @@ const WEAK_FORMS: &[&str] = &[
     "appear",
     "appears",
     "appeared",
+    "appearing",
     "known",
     "states",
     "state",

@@ -1530,3 +1530,27 @@ fn a_document_saying_something_speaks_for_its_sender() {
         "Murphy owes Florida an explanation",
     )]);
 }
+
+#[test]
+fn appositions_with_possessive_titles_and_where_the_speaking_happened() {
+    speaker_and_content_of_each(&[
+        (
+            "Marlon Marshall, Clinton's director of state campaigns, said the campaign \
+             is taking nothing for granted.",
+            "Marlon Marshall",
+            "the campaign is taking nothing for granted",
+        ),
+        (
+            "Chris Covert, South Carolina director for Sanders, said the campaign has \
+             opened its 11th field office.",
+            "Chris Covert",
+            "the campaign has opened its 11th field office",
+        ),
+        (
+            "Sen. Marco Rubio, R-Fla., appearing on Fox News right after the speech, said \
+             Obama failed to address public concerns.",
+            "Sen. Marco Rubio",
+            "Obama failed to address public concerns",
+        ),
+    ]);
+}
