@@ -733,8 +733,12 @@ pub(crate) fn subject_before(v: &View, ms: &Ms, c: usize) -> Option<(Mention, bo
                 return Some((m, aux));
             }
             // A comma as the text's first token has nothing before it.
-            let m = np_ending(v, ms, before_parenthesis(v, s0, j.checked_sub(1)?))?;
-            return Some((m, aux));
+            if let Some(m) = np_ending(v, ms, before_parenthesis(v, s0, j.checked_sub(1)?)) {
+                return Some((m, aux));
+            }
+            // "For now, Raffaello Pantucci, at the institute, said": an opening
+            // phrase with no noun phrase at its end; the name after it is the subject.
+            return set_off_name(v, ms, j + 1..end).map(|m| (m, aux));
         }
         return None;
     }

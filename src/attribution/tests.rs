@@ -1554,3 +1554,12 @@ fn appositions_with_possessive_titles_and_where_the_speaking_happened() {
         ),
     ]);
 }
+
+#[test]
+fn a_name_after_an_opening_phrase_is_the_subject() {
+    speaker_and_content_of_each(&[(
+        "For now, Raffaello Pantucci, at the institute, said the truce holds.",
+        "Raffaello Pantucci",
+        "the truce holds",
+    )]);
+}
