@@ -285,7 +285,10 @@ pub(crate) fn is_party_word(lower: &str) -> bool {
 /// Lowercase words inside a person's name ("Bill de Blasio", "Osama bin Laden"):
 /// they join a run of capitalised words but, unlike "of", never split it.
 pub(crate) fn is_name_particle(lower: &str) -> bool {
-    matches!(lower, "de" | "al" | "bin" | "von" | "van" | "del" | "da")
+    matches!(
+        lower,
+        "de" | "al" | "el" | "bin" | "ibn" | "von" | "van" | "del" | "da"
+    )
 }
 
 pub(crate) fn gender_of_words<'a>(words: impl Iterator<Item = &'a str>) -> Gender {
@@ -662,9 +665,17 @@ fn name_at(v: &View, i: usize, lowercase_seen: &HashSet<&str>) -> Option<Mention
         }
         true
     };
+    // "Will Estrada": a first name that is also a modal, mid-sentence before a name.
+    let first_name_will = t.lower == "will"
+        && !v
+            .sents
+            .get(t.sent())
+            .is_some_and(|s| s.title || s.toks.start == i)
+        && i + 1 < v.toks.len()
+        && is_name_word(i + 1, false);
     // A run may start with "The" only when a name follows ("The New York Times").
     let mut s = i;
-    if !is_name_word(i, first_of_sentence) {
+    if !first_name_will && !is_name_word(i, first_of_sentence) {
         if t.lower == "the"
             && i + 1 < v.toks.len()
             && is_name_word(i + 1, false)

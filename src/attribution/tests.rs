@@ -1563,3 +1563,19 @@ fn a_name_after_an_opening_phrase_is_the_subject() {
         "the truce holds",
     )]);
 }
+
+#[test]
+fn will_as_a_first_name_and_el_as_a_name_particle() {
+    let q = triples("\"We have to win Loudoun,\" Will Estrada, the chairman, said.");
+    assert_eq!(
+        q.iter()
+            .map(|(_, m, e)| (m.as_deref(), e.as_deref()))
+            .collect::<Vec<_>>(),
+        [(Some("Will Estrada"), Some("Will Estrada"))]
+    );
+    let q = triples("Michery el Soheil said everything was fine.");
+    assert_eq!(
+        q.first().and_then(|(_, m, _)| m.as_deref()),
+        Some("Michery el Soheil")
+    );
+}
