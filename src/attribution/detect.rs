@@ -586,7 +586,7 @@ pub(crate) fn subject_before(v: &View, ms: &Ms, c: usize) -> Option<(Mention, bo
     while k > s0 && skips < 5 {
         let p = &v.toks[k - 1];
         let l = p.lower.as_str();
-        let adverb = l.ends_with("ly") && !p.cap && l.len() > 4;
+        let adverb = ly_adverb(l) && !p.cap;
         if (lexicon::in_list(l, lexicon::list::AUX_ADVERBS) || adverb)
             && mention_ending(ms, k - 1).is_none()
         {
@@ -891,14 +891,14 @@ fn impression_at(v: &View, c: usize) -> Option<Detected> {
         .find(|&k| is_boundary(v, k) || v.lower(k) == ":")
         .map_or(s0, |k| k + 1);
     // "…, but appeared to betray …" shares the main clause's subject: no clause here.
-    while start < c && matches!(v.lower(start), "but" | "and" | "or" | "yet" | "so") {
+    while start < c && (after_conjunction(v, start) > start || v.lower(start) == "or") {
         start += 1;
     }
     let end = (c + 1..send).find(|&k| is_boundary(v, k)).unwrap_or(send);
     let subject = words_in(v, start..c);
     let rest = words_in(v, c + 1..end);
     // "It seems, though, that …" has no clause before the comma to take.
-    if subject == 0 || rest < 1 || end <= c + 1 {
+    if subject == 0 || rest < 1 {
         return None;
     }
     let clean = (start..end).all(|k| !v.toks[k].mark && (k == c || cue_at(v, k).is_none()));
@@ -942,7 +942,7 @@ fn poll_source_at(v: &View, i: usize) -> Option<Detected> {
     if !polls {
         return None;
     }
-    let lead = s0 + usize::from(matches!(v.lower(s0), "but" | "and" | "yet" | "so"));
+    let lead = after_conjunction(v, s0);
     let content = if i == lead && np_end < send && v.lower(np_end) == "," {
         np_end + 1..send
     } else if i > s0 && np_end == send {
@@ -1013,6 +1013,17 @@ fn asked_question(v: &View, ms: &Ms, cue: &Cue, send: usize) -> Option<Detected>
     let mut d = make(v, start..comma, cue.clone(), Structure::Participle, agent);
     d.speakerless = true;
     Some(d)
+}
+
+/// `k + 1` when token `k` is a clause-opening conjunction ("But while …", "And in
+/// a CNN poll, …"), else `k`.
+fn after_conjunction(v: &View, k: usize) -> usize {
+    k + usize::from(matches!(v.lower(k), "but" | "and" | "yet" | "so"))
+}
+
+/// A word that looks like a manner adverb ("hastily", "repeatedly"), not "only".
+fn ly_adverb(l: &str) -> bool {
+    l.ends_with("ly") && l.len() > 4
 }
 
 /// A name opening the comma segment `r`, followed by nothing or a short "of/in/from/at"
@@ -2011,12 +2022,11 @@ fn reported_at(v: &View, ms: &Ms, cue: &Cue, prev: &[(usize, Detected)]) -> Opti
     // "Noting that …, Tester added": the content runs to the comma, the speaker is
     // the main clause's subject after it.
     // Also after a subordinator: "But while denouncing the ''perversion'' of …, she …".
-    let lead = s0 + usize::from(matches!(v.lower(s0), "but" | "and" | "yet" | "so"));
-    let opens_sentence = c == s0
-        || c == lead
+    // (A cue is never the conjunction itself, so `lead` covers a cue at `s0`.)
+    let lead = after_conjunction(v, s0);
+    let opens_sentence = c == lead
         || (c == lead + 1
-            && (matches!(prev_tok, "while" | "when" | "after" | "before")
-                || (prev_tok.ends_with("ly") && prev_tok.len() > 4)));
+            && (matches!(prev_tok, "while" | "when" | "after" | "before") || ly_adverb(prev_tok)));
     if opens_sentence && cue.form == CueForm::Ing && cue.class != CueClass::According {
         let comma = (ce..send).find(|&k| v.lower(k) == "," && v.toks[k].quote().is_none())?;
         let sp = np_starting(v, ms, comma + 1)?;
@@ -2241,12 +2251,12 @@ fn reported_at(v: &View, ms: &Ms, cue: &Cue, prev: &[(usize, Detected)]) -> Opti
                 return Some(d);
             }
             let mut content = fwd?;
+            let relative = (subj_start > s0)
+                .then(|| v.lower(subj_start - 1))
+                .filter(|l| matches!(*l, "what" | "which"));
             // ", which she said was a mistake, still hurts": a relative clause set off
             // by commas ends at its closing comma.
-            if subj_start > s0 + 1
-                && v.lower(subj_start - 1) == "which"
-                && v.lower(subj_start - 2) == ","
-            {
+            if relative == Some("which") && subj_start > s0 + 1 && v.lower(subj_start - 2) == "," {
                 if let Some(k) = content
                     .clone()
                     .find(|&k| v.lower(k) == "," && v.toks[k].quote().is_none())
@@ -2257,18 +2267,16 @@ fn reported_at(v: &View, ms: &Ms, cue: &Cue, prev: &[(usize, Detected)]) -> Opti
                     return None;
                 }
             }
-            let head = reduced_relative_head(v, &sp, s0);
-            let mut d = make(v, content, cue.clone(), Structure::Forward, Some(sp));
             // "what Bradley said she anticipated", "which she has repeatedly said was
             // a mistake": the relative word is what was said, so the quote opens with
-            // it and holds the cue clause, as PolNeAR marks it.
-            if subj_start > s0 && matches!(v.lower(subj_start - 1), "what" | "which") {
-                d.opens_at = Some(v.toks[subj_start - 1].range.start);
-            } else if let Some(h) = head {
-                // "a gift he knew would lift me", "the best friend Trump always hoped
-                // to have": the noun the clause describes is what was said.
-                d.opens_at = Some(v.toks[h].range.start);
-            }
+            // it and holds the cue clause, as PolNeAR marks it. "a gift he knew would
+            // lift me": so does the noun a relative clause without "that" describes.
+            let opens = match relative {
+                Some(_) => Some(subj_start - 1),
+                None => reduced_relative_head(v, &sp, s0),
+            };
+            let mut d = make(v, content, cue.clone(), Structure::Forward, Some(sp));
+            d.opens_at = opens.map(|h| v.toks[h].range.start);
             Some(d)
         }
         None if matches!(prev_tok, "and" | "but")

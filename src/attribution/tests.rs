@@ -1098,6 +1098,16 @@ fn courts_rule_and_officials_order() {
     }
 }
 
+/// The quotes of `text` as `(content, speaker mention)`, in order, are `want`.
+fn quotes_are(text: &str, want: &[(&str, Option<&str>)]) {
+    let q = triples(text);
+    let got: Vec<(&str, Option<&str>)> = q
+        .iter()
+        .map(|(c, m, _)| (c.as_str(), m.as_deref()))
+        .collect();
+    assert_eq!(got, want, "{text}");
+}
+
 /// Each `(text, speaker mention, content)` gives one quote with that speaker and content.
 fn speaker_and_content_of_each(cases: &[(&str, &str, &str)]) {
     for &(text, speaker, content) in cases {
@@ -1266,23 +1276,16 @@ fn a_name_set_off_by_commas_is_the_subject() {
 
 #[test]
 fn an_inverted_cue_clause_inside_the_content_is_its_gap() {
-    let q = triples(
+    quotes_are(
         "The contrast with Trump, said Doyle and others, would be clear since Trump has \
          no former presidents by his side.",
-    );
-    let parts: Vec<(&str, Option<&str>)> = q
-        .iter()
-        .map(|(c, m, _)| (c.as_str(), m.as_deref()))
-        .collect();
-    assert_eq!(
-        parts,
-        [
+        &[
             ("The contrast with Trump", Some("Doyle")),
             (
                 "would be clear since Trump has no former presidents by his side",
-                Some("Doyle")
-            )
-        ]
+                Some("Doyle"),
+            ),
+        ],
     );
     // An apposition or relative clause after the speaker is no resumed content.
     for text in [
@@ -1333,17 +1336,12 @@ fn a_relative_clause_without_that_opens_at_its_noun() {
 
 #[test]
 fn cue_clauses_after_one_word_objects_and_capitalised_objects() {
-    let q = triples("Time, Mr. Pence added, was on their side.");
-    let parts: Vec<(&str, Option<&str>)> = q
-        .iter()
-        .map(|(c, m, _)| (c.as_str(), m.as_deref()))
-        .collect();
-    assert_eq!(
-        parts,
-        [
+    quotes_are(
+        "Time, Mr. Pence added, was on their side.",
+        &[
             ("Time", Some("Mr. Pence")),
-            ("was on their side", Some("Mr. Pence"))
-        ]
+            ("was on their side", Some("Mr. Pence")),
+        ],
     );
     speaker_and_content_of_each(&[
         (
@@ -1409,18 +1407,13 @@ fn impressions_and_expectations_are_unvoiced_quotes_of_their_whole_clause() {
 
 #[test]
 fn a_participle_after_a_nested_cue_takes_the_outer_speaker() {
-    let q = triples(
+    quotes_are(
         "Carson said he saw no need to change his campaign, telling Stephanopolous \
          that the truth matters.",
-    );
-    assert_eq!(
-        q.iter()
-            .map(|(c, m, _)| (c.as_str(), m.as_deref()))
-            .collect::<Vec<_>>(),
-        [
+        &[
             ("he saw no need to change his campaign", Some("Carson")),
-            ("that the truth matters", Some("Carson"))
-        ]
+            ("that the truth matters", Some("Carson")),
+        ],
     );
     // A trailing cue wraps the cue before it: its speaker goes on.
     let q = triples(
