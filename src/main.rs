@@ -392,6 +392,8 @@ fn progress_bar(total_bytes: Option<u64>) -> Option<indicatif::ProgressBar> {
 
 fn train_cmd(a: TrainArgs) -> Result<()> {
     let command = std::env::args().collect::<Vec<_>>().join(" ");
+    let dir = model_dir(&a.output);
+    prepare_model_output(&a.output, dir)?;
     let opts = TrainOptions {
         roles: a.roles,
         quotes: a.quotes,
@@ -417,11 +419,6 @@ fn train_cmd(a: TrainArgs) -> Result<()> {
     let outcome = train::train(&opts)?;
     eprint!("{}", outcome.report);
     outcome.model.save(&a.output)?;
-    let dir = a
-        .output
-        .parent()
-        .filter(|d| !d.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
     std::fs::write(dir.join("MODEL_CARD.md"), &outcome.model.meta.card)
         .with_context(|| format!("writing {}", dir.join("MODEL_CARD.md").display()))?;
     if let Some(s) = &outcome.dev_scores {
@@ -432,6 +429,34 @@ fn train_cmd(a: TrainArgs) -> Result<()> {
         .with_context(|| format!("writing {}", dir.join("metrics.json").display()))?;
     }
     eprintln!("wrote {} and its card", a.output.display());
+    Ok(())
+}
+
+/// The directory a model file is written to, with its card.
+fn model_dir(model: &Path) -> &Path {
+    model
+        .parent()
+        .filter(|d| !d.as_os_str().is_empty())
+        .unwrap_or(Path::new("."))
+}
+
+/// Checks that the model can be written before training starts (a full training run
+/// takes minutes): creates its directory and writes a probe file beside it.
+fn prepare_model_output(model: &Path, dir: &Path) -> Result<()> {
+    if model.is_dir() {
+        anyhow::bail!(
+            "-o {} is a directory; name the model file, e.g. -o {}",
+            model.display(),
+            model.join("newsroles.model").display()
+        );
+    }
+    std::fs::create_dir_all(dir)
+        .with_context(|| format!("creating the model's directory {}", dir.display()))?;
+    let probe = model.with_extension("model.tmp");
+    std::fs::write(&probe, b"")
+        .with_context(|| format!("cannot write the model beside {}", probe.display()))?;
+    // The probe is the temp file `save` writes and renames; nothing else uses it.
+    let _ = std::fs::remove_file(&probe);
     Ok(())
 }
 

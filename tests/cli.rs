@@ -390,7 +390,9 @@ fn train_on_own_labelled_data_then_classify_and_eval_with_the_model() {
     let q = dir.path().join("quotes.jsonl");
     std::fs::write(&r, roles).unwrap();
     std::fs::write(&q, quotes).unwrap();
-    let m = dir.path().join("mine.model");
+    // The model's directory does not exist yet: train creates it.
+    let mdir = dir.path().join("models").join("mine");
+    let m = mdir.join("mine.model");
     // With the search: too little text for word vectors, so the model is trained
     // without them (and says so) instead of failing.
     let out = run_ok(
@@ -411,14 +413,13 @@ fn train_on_own_labelled_data_then_classify_and_eval_with_the_model() {
     );
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("word vectors: left out"), "{err}");
-    let card = std::fs::read_to_string(dir.path().join("MODEL_CARD.md")).unwrap();
+    let card = std::fs::read_to_string(mdir.join("MODEL_CARD.md")).unwrap();
     assert!(
         card.contains("word vectors: left out") && card.contains("## Search"),
         "{card}"
     );
     let metrics: Value =
-        serde_json::from_str(&std::fs::read_to_string(dir.path().join("metrics.json")).unwrap())
-            .unwrap();
+        serde_json::from_str(&std::fs::read_to_string(mdir.join("metrics.json")).unwrap()).unwrap();
     assert!(metrics["macro_f1"].as_f64().unwrap() > 0.9, "{metrics}");
     // The model classifies: the toy's roles and speakers are learnable.
     let out = run_ok(&["classify", "-m", s(&m), s(&r)], None, 0);
@@ -450,4 +451,27 @@ fn train_on_own_labelled_data_then_classify_and_eval_with_the_model() {
         q["speaker_mention_accuracy"].as_f64().unwrap() > 0.9,
         "{scores}"
     );
+}
+
+#[test]
+fn train_refuses_an_unwritable_model_path_before_training() {
+    let dir = tempfile::tempdir().unwrap();
+    let (roles, _) = toy_corpus(40);
+    let r = dir.path().join("roles.jsonl");
+    std::fs::write(&r, roles).unwrap();
+    // The model's "directory" is a regular file: no model can be written there.
+    let blocker = dir.path().join("taken");
+    std::fs::write(&blocker, "a file").unwrap();
+    let m = blocker.join("mine.model");
+    let out = run(&["train", "--roles", s(&r), "-o", s(&m)], None);
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("taken"), "{err}");
+    // It stopped before reading or fitting anything.
+    assert!(!err.contains("role training"), "{err}");
+    // A directory given as the model path is named as the mistake it is.
+    let out = run(&["train", "--roles", s(&r), "-o", s(dir.path())], None);
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("is a directory"), "{err}");
 }
