@@ -258,7 +258,7 @@ fn main() -> ExitCode {
             }) {
                 return ExitCode::SUCCESS;
             }
-            eprintln!("newsroles: {e:#}");
+            eprintln!("newsroles: {}", report(&e));
             ExitCode::from(2)
         }
     }
@@ -430,6 +430,20 @@ fn train_cmd(a: TrainArgs) -> Result<()> {
     }
     eprintln!("wrote {} and its card", a.output.display());
     Ok(())
+}
+
+/// The error and its causes, each cause left out when the message before it already
+/// says it (the library's I/O errors name their cause and also expose it as source).
+fn report(e: &anyhow::Error) -> String {
+    let mut msg = e.to_string();
+    for cause in e.chain().skip(1) {
+        let c = cause.to_string();
+        if !msg.contains(&c) {
+            msg.push_str(": ");
+            msg.push_str(&c);
+        }
+    }
+    msg
 }
 
 /// The directory a model file is written to, with its card.

@@ -475,3 +475,14 @@ fn train_refuses_an_unwritable_model_path_before_training() {
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("is a directory"), "{err}");
 }
+
+#[test]
+fn a_missing_input_is_named_once_with_its_cause() {
+    let dir = tempfile::tempdir().unwrap();
+    let missing = dir.path().join("no-such-archive.jsonl");
+    let out = run(&["classify", s(&missing)], None);
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("no-such-archive.jsonl"), "{err}");
+    assert_eq!(err.matches("No such file or directory").count(), 1, "{err}");
+}
