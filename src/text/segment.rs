@@ -165,9 +165,7 @@ fn terminator(p: &str, i: usize, line_start: usize) -> (usize, bool) {
     }
     let cut = match stop {
         // `"Yikes!" Trish Milburn wrote`: the quote's speaker follows in the same sentence.
-        Stop::Strong => {
-            newline || !(run_end < j && b[run_end] == b'"' && speech_verb_follows(next))
-        }
+        Stop::Strong => newline || !(p[run_end..j].contains('"') && speech_verb_follows(next)),
         Stop::Ellipsis => {
             newline || !(first.is_ascii_digit() || matches!(first, ',' | ';' | ':' | '-'))
         }
@@ -239,27 +237,7 @@ fn is_dotted_abbreviation(word: &str) -> bool {
 fn speech_verb_follows(next: &str) -> bool {
     for w in next.split_whitespace().take(8) {
         let bare = w.trim_end_matches([',', '.', ';', ':', '!', '?']);
-        if matches!(
-            bare,
-            "said"
-                | "says"
-                | "asked"
-                | "asks"
-                | "added"
-                | "adds"
-                | "wrote"
-                | "writes"
-                | "told"
-                | "tweeted"
-                | "shouted"
-                | "replied"
-                | "exclaimed"
-                | "cried"
-                | "yelled"
-                | "declared"
-                | "insisted"
-                | "noted"
-        ) {
+        if is_speech_verb(bare) {
             return true;
         }
         if bare.len() > 3 && w.ends_with(['.', '!', '?']) {
@@ -267,6 +245,18 @@ fn speech_verb_follows(next: &str) -> bool {
         }
     }
     false
+}
+
+/// "said", "remarked": a speech verb's past or third-person form in the attribution
+/// lexicon, or a verb of writing or shouting ("wrote", "tweeted", "cried").
+fn is_speech_verb(w: &str) -> bool {
+    use crate::attribution::lexicon::{cue_word, CueClass, CueForm};
+    cue_word(w).is_some_and(|c| {
+        c.class == CueClass::Speech && matches!(c.form, CueForm::Past | CueForm::Third)
+    }) || matches!(
+        w,
+        "wrote" | "writes" | "tweeted" | "tweets" | "exclaimed" | "exclaims" | "cried"
+    )
 }
 
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -606,6 +596,23 @@ mod tests {
         assert_eq!(
             sents("\"The verdict is wrong!\" Grasel said."),
             ["\"The verdict is wrong!\" Grasel said."]
+        );
+        // A quotation nested in the quote closes first; any speech verb of the
+        // lexicon names the speaker; a new sentence after a question still splits.
+        assert_eq!(
+            sents("\"They asked, 'What can I do?'\" Weaver said. Then he left."),
+            [
+                "\"They asked, 'What can I do?'\" Weaver said.",
+                "Then he left."
+            ]
+        );
+        assert_eq!(
+            sents("\"We will see, right?\" Clinton remarked, smiling."),
+            ["\"We will see, right?\" Clinton remarked, smiling."]
+        );
+        assert_eq!(
+            sents("\"Is it over?\" The answer came later."),
+            ["\"Is it over?\"", "The answer came later."]
         );
     }
 
