@@ -214,6 +214,13 @@ pub(crate) fn candidates_into(cx: &DocContext, qi: usize, out: &mut Candidates) 
     let q_start_tok = v.tok_at(q.content.start);
     let q_end_tok = v.tok_at(q.content.end);
     let q_para = v.toks.get(q_start_tok).map(|t| t.para()).unwrap_or(0);
+    // A cue may sit in the paragraph before its quotation ('He said:¶¶"…"'); the
+    // subject next to it is then no farther than one in the quote's own paragraph.
+    let cue_para = q
+        .cue
+        .as_ref()
+        .and_then(|c| v.toks.get(c.toks.start))
+        .map_or(q_para, |t| t.para());
     let prev_rule = cx.prev_rule.get(qi).copied().flatten();
     let prev_cluster = prev_rule.and_then(|r| cx.cluster.get(r).copied().flatten());
     let rule_cluster = rule.and_then(|r| cx.cluster.get(r).copied().flatten());
@@ -339,8 +346,11 @@ pub(crate) fn candidates_into(cx: &DocContext, qi: usize, out: &mut Candidates) 
         set(45 + bucket_dist(tok_dist), 1.0);
         // 50..55: token distance to cue bucket
         set(50 + bucket_dist(cue_dist), 1.0);
-        // 55: other paragraph
-        set(55, f64::from(u8::from(m_para != q_para)));
+        // 55: in neither the quote's paragraph nor its cue's
+        set(
+            55,
+            f64::from(u8::from(m_para != q_para && m_para != cue_para)),
+        );
         // 56: subject of some cue; 57: subject of some other quote's cue
         let subj = cx.is_subject.get(i).copied().unwrap_or(false);
         set(56, f64::from(u8::from(subj)));

@@ -545,6 +545,20 @@ fn multi_paragraph_quote_with_the_trained_ranker() {
     );
 }
 
+/// A block quotation after a cue clause that ends its own paragraph with a colon.
+#[test]
+fn block_quote_after_a_colon_paragraph() {
+    expect_both(
+        "Pat Caddell spoke about the polls.\n\nCaddell continued:\n\n\
+         \"The health issue overall is very much a partisan issue, but it matters.\"",
+        &[(
+            "The health issue overall is very much a partisan issue, but it matters.",
+            "Caddell",
+            "Pat Caddell",
+        )],
+    );
+}
+
 #[test]
 fn clusters_with_the_trained_ranker() {
     // Full name, surname and spelling variant.
