@@ -524,10 +524,26 @@ fn best_cluster(
         return None;
     };
     let (sur, first) = (sur.as_str(), first.as_str());
+    let phrase = is_phrase_name(key);
     // (score, cluster); the score's first part says the genders agree.
     let mut best: Option<((bool, usize), usize)> = None;
     for ci in cands {
         let c = &clusters[ci];
+        // A name built with "of"/"for" ("Bank of Japan", "the White House East Room
+        // for Obama") is not known by its last word: it joins, and is joined by, only
+        // the same name.
+        if phrase || c.forms.iter().any(|f| is_phrase_name(f)) {
+            if c.forms.iter().any(|f| f == key) {
+                let score = (true, 4);
+                let better = best.is_none_or(|(bs, bc)| {
+                    score > bs || (score == bs && c.last > clusters[bc].last)
+                });
+                if better {
+                    best = Some((score, ci));
+                }
+            }
+            continue;
+        }
         // "Mrs. Clinton" is not "Bill Clinton"; a cluster whose gender is only a first
         // name's is taken against it when nothing else fits ("Ms. Kramer" after
         // "Terry Allen Kramer").
@@ -581,6 +597,15 @@ fn best_cluster(
         }
     }
     best.map(|((_, score), ci)| (score, ci))
+}
+
+/// A name joined by "of" or "for" after its first word: an organisation, a place or
+/// an office ("Bank of Japan", "Center for Responsive Politics"), not a person's
+/// name with a surname at its end.
+fn is_phrase_name(key: &[String]) -> bool {
+    key.iter()
+        .skip(1)
+        .any(|w| matches!(w.as_str(), "of" | "for"))
 }
 
 fn assign_name(v: &View, m: &Mention, ents: &mut Entities) -> Option<usize> {

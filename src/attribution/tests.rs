@@ -559,6 +559,21 @@ fn block_quote_after_a_colon_paragraph() {
     );
 }
 
+/// A name built with "of"/"for" is not known by its last word: "Obama" is not "the
+/// White House East Room for Obama", nor "ESPN" the "World of ESPN".
+#[test]
+fn of_phrases_are_not_surnames() {
+    expect_both(
+        "Barack Obama spoke on Tuesday.\n\nThe White House East Room for Obama was full.\n\n\
+         \"Too many people have died,\" Obama said.",
+        &[("Too many people have died,", "Obama", "Barack Obama")],
+    );
+    expect_both(
+        "The World of ESPN opened in Florida.\n\nESPN said the park would stay open.",
+        &[("the park would stay open", "ESPN", "ESPN")],
+    );
+}
+
 #[test]
 fn clusters_with_the_trained_ranker() {
     // Full name, surname and spelling variant.
