@@ -439,9 +439,14 @@ fn attr_facts(attr: &DocAttribution, sents: &[SentenceSpan]) -> Vec<&'static str
 /// Whether `hay` contains `needle` (ASCII lowercase) ignoring ASCII case, without a
 /// lowercase copy of `hay`.
 fn contains_ascii_ci(hay: &str, needle: &[u8]) -> bool {
+    let Some(&first) = needle.first() else {
+        return true;
+    };
+    // Most windows fail on their first byte: test that one before the whole window.
+    let first = first.to_ascii_lowercase();
     hay.as_bytes()
         .windows(needle.len())
-        .any(|w| w.eq_ignore_ascii_case(needle))
+        .any(|w| w[0].to_ascii_lowercase() == first && w.eq_ignore_ascii_case(needle))
 }
 
 /// A sentence's structural features, as buckets.
