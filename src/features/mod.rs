@@ -436,19 +436,6 @@ fn attr_facts(attr: &DocAttribution, sents: &[SentenceSpan]) -> Vec<&'static str
         .collect()
 }
 
-/// Whether `hay` contains `needle` (ASCII lowercase) ignoring ASCII case, without a
-/// lowercase copy of `hay`.
-fn contains_ascii_ci(hay: &str, needle: &[u8]) -> bool {
-    let Some(&first) = needle.first() else {
-        return true;
-    };
-    // Most windows fail on their first byte: test that one before the whole window.
-    let first = first.to_ascii_lowercase();
-    hay.as_bytes()
-        .windows(needle.len())
-        .any(|w| w[0].to_ascii_lowercase() == first && w.eq_ignore_ascii_case(needle))
-}
-
 /// A sentence's structural features, as buckets.
 struct Flags<'f> {
     buckets: Vec<u32>,
@@ -583,7 +570,6 @@ impl Featurizer {
         attr: &DocAttribution,
         folded: bool,
     ) -> Vec<SentenceFacts<'a>> {
-        let text = layout.norm.as_str();
         let mut qi = 0;
         let attr_of = if self.config.attribution {
             attr_facts(attr, &layout.sentences)
@@ -595,7 +581,6 @@ impl Featurizer {
             .iter()
             .zip(attr_of)
             .map(|(s, attr_fact)| {
-                let st = &text[s.range.clone()];
                 let toks = layout.sentence_tokens(&s.range);
                 let words: Vec<Cow<'a, str>> = toks
                     .iter()
@@ -628,7 +613,9 @@ impl Featurizer {
                     .map(|t| t.text)
                     .collect();
                 let cues = discourse_cues(&words, &raw);
-                let according = contains_ascii_ci(st, b"according to");
+                let according = words
+                    .windows(2)
+                    .any(|w| w[0] == "according" && w[1] == "to");
                 // Share of the sentence inside paired quotation marks.
                 while qi < layout.quotes.len() && layout.quotes[qi].content.end <= s.range.start {
                     qi += 1;
