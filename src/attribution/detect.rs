@@ -248,6 +248,44 @@ fn adhoc_name(v: &View, toks: Range<usize>) -> Mention {
     m
 }
 
+/// Whether tokens `r` are a time expression ("Last month", "On Wednesday", "early
+/// 2015"): never a speaker, though capitalised like a name at a sentence's start.
+pub(crate) fn time_mention(v: &View, r: Range<usize>) -> bool {
+    // "July's polling", "Tuesday's debate" name what follows them.
+    if v.get(r.end).is_some_and(|t| t.kind == Kind::Possessive) {
+        return false;
+    }
+    let mut noun = false;
+    for k in r {
+        let Some(t) = v.get(k) else { return false };
+        let l = t.lower.as_str();
+        let month = matches!(
+            l,
+            "january"
+                | "february"
+                | "march"
+                | "april"
+                | "june"
+                | "july"
+                | "august"
+                | "september"
+                | "october"
+                | "november"
+                | "december"
+        );
+        let year = t.kind == Kind::Number && l.len() == 4;
+        if month || year || (t.is(lexicon::list::TIME_WORDS) && !matches!(l, "this" | "last")) {
+            noun = true;
+        } else if !matches!(
+            l,
+            "last" | "this" | "next" | "past" | "on" | "in" | "the" | "early" | "late" | "," | "."
+        ) {
+            return false;
+        }
+    }
+    noun
+}
+
 /// A noun phrase ending at token `p`, built from the tokens when no mention ends there.
 fn np_ending(v: &View, ms: &Ms, p: usize) -> Option<Mention> {
     let t = v.get(p)?;
@@ -734,6 +772,11 @@ pub(crate) fn subject_before(v: &View, ms: &Ms, c: usize) -> Option<(Mention, bo
             }
             // A comma as the text's first token has nothing before it.
             if let Some(m) = np_ending(v, ms, before_parenthesis(v, s0, j.checked_sub(1)?)) {
+                // "Last month, the Independent, a British newspaper, revealed": an
+                // opening time phrase; the chain's first segment is the subject.
+                if time_mention(v, m.toks.clone()) {
+                    return after_opening_phrase(v, ms, j + 1, p).map(|m| (m, aux));
+                }
                 return Some((m, aux));
             }
             // "For now, Raffaello Pantucci, at the institute, said": an opening
@@ -767,6 +810,20 @@ pub(crate) fn subject_before(v: &View, ms: &Ms, c: usize) -> Option<(Mention, bo
         return Some((head, aux));
     }
     Some((m, aux))
+}
+
+/// The subject after an opening phrase, among the comma-separated segments of
+/// tokens `a..e`: the first that is not a filler ("On Wednesday, however, the director
+/// of the F.B.I., James B. Comey, said").
+fn after_opening_phrase(v: &View, ms: &Ms, mut a: usize, e: usize) -> Option<Mention> {
+    while a < e {
+        let b = (a..e).find(|&k| v.lower(k) == ",").unwrap_or(e);
+        if b > a && !filler(v, a..b) {
+            return np_ending(v, ms, b - 1);
+        }
+        a = b + 1;
+    }
+    None
 }
 
 /// After an inverted cue clause ending at token `k` ("…, said Marcia Smith, senior vice
@@ -2222,7 +2279,10 @@ fn reported_at(v: &View, ms: &Ms, cue: &Cue, prev: &[(usize, Detected)]) -> Opti
             } else {
                 2
             };
+            // A relative pronoun's clause never has its content before it ('…," said
+            // Cordesman, who has also advised …').
             let clause_before = subj_start > s0
+                && sp.kind != MentionKind::Relative
                 && matches!(v.lower(subj_start - 1), "," | "\"" | "—" | ":")
                 && words_in(v, s0..subj_start) >= min_before;
             let before_words = words_in(v, s0..subj_start);

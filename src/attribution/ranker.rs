@@ -231,6 +231,8 @@ pub(crate) fn candidates_into(cx: &DocContext, qi: usize, out: &mut Candidates) 
     if let Some(r) = rule.filter(|&r| r < cx.ms.len() && !idx.contains(&r)) {
         idx.push(r);
     }
+    // A time expression ("Wednesday", "Last month") never speaks.
+    idx.retain(|&i| !super::detect::time_mention(v, cx.ms[i].toks.clone()));
     // The rule pick, then the nearest to the anchor.
     keep_first(idx, MAX_CANDIDATES, |i| {
         (Some(i) != rule, cx.ms[i].head.abs_diff(anchor))

@@ -545,6 +545,46 @@ fn multi_paragraph_quote_with_the_trained_ranker() {
     );
 }
 
+/// An opening time phrase is no subject; the comma chain after it holds the subject.
+#[test]
+fn opening_time_phrase_before_an_apposition() {
+    expect_both(
+        "Last month, the Independent, a British newspaper, revealed that most voters were unhappy.",
+        &[(
+            "that most voters were unhappy",
+            "Independent",
+            "Independent",
+        )],
+    );
+    expect_both(
+        "On Wednesday, however, Mary Stone, the agency's director, said that the messages were private.",
+        &[(
+            "that the messages were private",
+            "Mary Stone",
+            "Mary Stone",
+        )],
+    );
+}
+
+/// A relative clause after an inverted cue ('…," said Cordesman, who has advised …')
+/// is no cue clause with the quotation as its content.
+#[test]
+fn relative_clause_after_an_inverted_cue() {
+    let (a, t) = run(
+        "Anthony Cordesman has studied the wars.\n\n\"This is a campaign of slogans rather than \
+         plans,\" said Cordesman, who has also advised Senator John McCain.",
+    );
+    let q = a
+        .quotes
+        .iter()
+        .find(|q| t[q.content.clone()].contains("campaign of slogans"))
+        .expect("the quotation is found");
+    assert!(q.direct, "{:?}", &t[q.content.clone()]);
+    let sp = q.speaker.as_ref().expect("a speaker");
+    assert_eq!(&t[sp.mention.clone()], "Cordesman");
+    assert_eq!(sp.entity, "Anthony Cordesman");
+}
+
 /// A block quotation after a cue clause that ends its own paragraph with a colon.
 #[test]
 fn block_quote_after_a_colon_paragraph() {
