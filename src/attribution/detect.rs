@@ -777,6 +777,14 @@ pub(crate) fn subject_before(v: &View, ms: &Ms, c: usize) -> Option<(Mention, bo
                 if time_mention(v, m.toks.clone()) {
                     return after_opening_phrase(v, ms, j + 1, p).map(|m| (m, aux));
                 }
+                // "In addition to the FBI probe, the inspector general, Steve Linick,
+                // indicated": the prepositional phrase's noun phrase is no subject,
+                // where a segment after it can be.
+                if opens_with_preposition(v, s0) {
+                    if let Some(after) = after_opening_phrase(v, ms, j + 1, p) {
+                        return Some((after, aux));
+                    }
+                }
                 return Some((m, aux));
             }
             // "For now, Raffaello Pantucci, at the institute, said": an opening
@@ -810,6 +818,29 @@ pub(crate) fn subject_before(v: &View, ms: &Ms, c: usize) -> Option<(Mention, bo
         return Some((head, aux));
     }
     Some((m, aux))
+}
+
+/// Whether the sentence starting at token `s0` opens with a prepositional phrase
+/// ("In addition to the FBI probe, …", "Amid the protests, …"), whose noun phrase is
+/// no subject.
+fn opens_with_preposition(v: &View, s0: usize) -> bool {
+    matches!(
+        v.lower(s0),
+        "in" | "on"
+            | "at"
+            | "amid"
+            | "after"
+            | "before"
+            | "despite"
+            | "during"
+            | "following"
+            | "since"
+            | "unlike"
+            | "without"
+            | "under"
+            | "beyond"
+            | "besides"
+    )
 }
 
 /// The subject after an opening phrase, among the comma-separated segments of

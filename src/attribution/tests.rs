@@ -566,6 +566,32 @@ fn opening_time_phrase_before_an_apposition() {
     );
 }
 
+/// An opening prepositional phrase's noun phrase is no subject when a segment of the
+/// comma chain after it can be.
+#[test]
+fn opening_prepositional_phrase_before_an_apposition() {
+    for (text, speaker) in [
+        (
+            "In addition to the FBI probe, the State Department inspector general, Steve \
+             Linick, indicated that his work is not done.",
+            "the State Department inspector general",
+        ),
+        (
+            "In a statement to the Observer, her senior policy adviser, Jake Sullivan, said \
+             that Europe is stronger united.",
+            "her senior policy adviser",
+        ),
+    ] {
+        let (a, t) = run(text);
+        let got: Vec<&str> = a
+            .quotes
+            .iter()
+            .filter_map(|q| q.speaker.as_ref().map(|s| &t[s.mention.clone()]))
+            .collect();
+        assert_eq!(got, [speaker], "{text}");
+    }
+}
+
 /// A relative clause after an inverted cue ('…," said Cordesman, who has advised …')
 /// is no cue clause with the quotation as its content.
 #[test]
