@@ -728,7 +728,11 @@ pub(crate) fn subject_before(v: &View, ms: &Ms, c: usize) -> Option<(Mention, bo
             if crossed_mark || v.lower(j) != "," || j + 1 >= end {
                 return None;
             }
-            if !apposition_like(v, j + 1..end) && !place_like(v, j + 1..end) {
+            // "Trump, in Kentucky, said", "Ms. Khan, in an opinion article published
+            // in The Washington Post, rebuked": where and how, set off like an
+            // apposition.
+            let circumstance = scene_phrase(v, j + 1..end);
+            if !apposition_like(v, j + 1..end) && !place_like(v, j + 1..end) && !circumstance {
                 // "One pastor supporting Mr. Cruz, Darran Whiting of Liberty Baptist
                 // Church in Marion, said": a name set off by commas is the subject.
                 return set_off_name(v, ms, j + 1..end).map(|m| (m, aux));
@@ -766,7 +770,7 @@ pub(crate) fn subject_before(v: &View, ms: &Ms, c: usize) -> Option<(Mention, bo
             // clause before the chain is the content; the chain itself is the subject.
             // A filler ("…, for instance, said") is no such chain: the subject ends
             // before it.
-            if j - i > 6 && !filler(v, j + 1..end) {
+            if j - i > 6 && !filler(v, j + 1..end) && !circumstance {
                 let m = np_ending(v, ms, end - 1)?;
                 return Some((m, aux));
             }
@@ -818,6 +822,24 @@ pub(crate) fn subject_before(v: &View, ms: &Ms, c: usize) -> Option<(Mention, bo
         return Some((head, aux));
     }
     Some((m, aux))
+}
+
+/// A prepositional phrase of place, occasion or medium set off by commas between a
+/// subject and its cue ("in Kentucky", "at Monday's debate", "during a debate at
+/// Indiana University in 1973").
+fn scene_phrase(v: &View, r: Range<usize>) -> bool {
+    r.len() >= 2
+        && words_in(v, r.clone()) <= 12
+        && !v.toks[r.start].cap
+        && matches!(
+            v.lower(r.start),
+            "in" | "at" | "on" | "during" | "from" | "via" | "speaking"
+        )
+        && !matches!(
+            v.lower(r.start + 1),
+            "turn" | "fact" | "particular" | "general"
+        )
+        && !r.clone().any(|k| v.toks[k].mark)
 }
 
 /// Whether the sentence starting at token `s0` opens with a prepositional phrase

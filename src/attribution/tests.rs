@@ -592,6 +592,18 @@ fn opening_prepositional_phrase_before_an_apposition() {
     }
 }
 
+/// A phrase of place or occasion set off between the subject and its cue.
+#[test]
+fn scene_phrase_between_subject_and_cue() {
+    // The line before has no full stop, so it is the same sentence: a long clause
+    // before the comma chain, which is then the subject, past its "in" phrase.
+    expect_both(
+        "Donald Trump kept up his criticism of his rivals in the hours before the polls\n\
+         Trump, in Kentucky, said Tuesday that Rubio was a lightweight.",
+        &[("that Rubio was a lightweight", "Trump", "Donald Trump")],
+    );
+}
+
 /// A relative clause after an inverted cue ('…," said Cordesman, who has advised …')
 /// is no cue clause with the quotation as its content.
 #[test]
