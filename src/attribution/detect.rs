@@ -273,6 +273,7 @@ pub(crate) fn time_mention(v: &View, r: Range<usize>) -> bool {
                 | "november"
                 | "december"
         );
+        // "may" is left out: a verb far more often, and a surname ("Theresa May").
         let year = t.kind == Kind::Number && l.len() == 4;
         if month || year || (t.is(lexicon::list::TIME_WORDS) && !matches!(l, "this" | "last")) {
             noun = true;
@@ -728,9 +729,8 @@ pub(crate) fn subject_before(v: &View, ms: &Ms, c: usize) -> Option<(Mention, bo
             if crossed_mark || v.lower(j) != "," || j + 1 >= end {
                 return None;
             }
-            // "Trump, in Kentucky, said", "Ms. Khan, in an opinion article published
-            // in The Washington Post, rebuked": where and how, set off like an
-            // apposition.
+            // "Trump, in Kentucky, said", "Clinton, at Monday's debate, cited": where
+            // and when, set off like an apposition.
             let circumstance = scene_phrase(v, j + 1..end);
             if !apposition_like(v, j + 1..end) && !place_like(v, j + 1..end) && !circumstance {
                 // "One pastor supporting Mr. Cruz, Darran Whiting of Liberty Baptist
@@ -835,10 +835,7 @@ fn scene_phrase(v: &View, r: Range<usize>) -> bool {
             v.lower(r.start),
             "in" | "at" | "on" | "during" | "from" | "via" | "speaking"
         )
-        && !matches!(
-            v.lower(r.start + 1),
-            "turn" | "fact" | "particular" | "general"
-        )
+        && !filler(v, r.clone())
         && !r.clone().any(|k| v.toks[k].mark)
 }
 

@@ -529,21 +529,6 @@ fn best_cluster(
     let mut best: Option<((bool, usize), usize)> = None;
     for ci in cands {
         let c = &clusters[ci];
-        // A name built with "of"/"for" ("Bank of Japan", "the White House East Room
-        // for Obama") is not known by its last word: it joins, and is joined by, only
-        // the same name.
-        if phrase || c.forms.iter().any(|f| is_phrase_name(f)) {
-            if c.forms.iter().any(|f| f == key) {
-                let score = (true, 4);
-                let better = best.is_none_or(|(bs, bc)| {
-                    score > bs || (score == bs && c.last > clusters[bc].last)
-                });
-                if better {
-                    best = Some((score, ci));
-                }
-            }
-            continue;
-        }
         // "Mrs. Clinton" is not "Bill Clinton"; a cluster whose gender is only a first
         // name's is taken against it when nothing else fits ("Ms. Kramer" after
         // "Terry Allen Kramer").
@@ -554,6 +539,11 @@ fn best_cluster(
         }
         let score = if c.forms.iter().any(|f| f == key) {
             4
+        } else if phrase || c.forms.iter().any(|f| is_phrase_name(f)) {
+            // A name built with "of"/"for" ("Bank of Japan", "the White House East
+            // Room for Obama") is not known by its last word: it joins, and is joined
+            // by, only the same name.
+            0
         } else if c.surname().is_some_and(|s| similar(s, sur)) {
             // First names must agree where both are given.
             // "Van Voorhis" is a surname with its particle, not a first name.
