@@ -41,6 +41,16 @@ impl Structure {
     pub fn index(self) -> usize {
         self as usize
     }
+
+    /// A cue after its content or introducing its source ("…, X said", "…,
+    /// according to X", "…, said X"): it wraps the cues before it rather than
+    /// nesting inside their content.
+    fn wraps(self) -> bool {
+        matches!(
+            self,
+            Structure::Trailing | Structure::According | Structure::Inverted
+        )
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -1584,10 +1594,7 @@ pub(crate) fn detect(v: &View, ms: &[Mention]) -> Vec<Detected> {
     let mut active: Vec<usize> = Vec::new();
     for (c, d) in reported {
         let mut drop = false;
-        let outer = matches!(
-            d.structure,
-            Structure::Trailing | Structure::According | Structure::Inverted
-        );
+        let outer = d.structure.wraps();
         let cb = v.toks[c].range.start;
         active.retain(|&k| {
             kept[k]
@@ -2518,11 +2525,7 @@ fn main_subject(v: &View, ms: &Ms, prev: &[(usize, Detected)], c: usize) -> Opti
             .any(|(p2, d2)| *p2 < pc && d2.content.start <= b && b < d2.content.end)
     };
     for (k, (pc, d)) in prev.iter().enumerate().rev() {
-        // A trailing or inverted cue wraps the cues before it rather than nesting.
-        let outer = matches!(
-            d.structure,
-            Structure::Trailing | Structure::According | Structure::Inverted
-        );
+        let outer = d.structure.wraps();
         if v.toks[*pc].sent() == sent && *pc < c && (outer || !nested(k, *pc)) {
             return d.rule.clone();
         }

@@ -51,8 +51,11 @@ pub(crate) struct DocContext<'a> {
     /// sorted by word (empty for the rules).
     pub cue_prior: &'a [(String, f32)],
     /// Mention indices sorted by `(sentence, index)`, to find a window's mentions
-    /// by binary search instead of scanning the document per quote.
+    /// by binary search instead of scanning the document per quote. Time
+    /// expressions ("Wednesday", "Last month") are left out: they never speak.
     by_sent: Vec<usize>,
+    /// For each mention: is it a time expression (never a candidate).
+    is_time: Vec<bool>,
     /// Per quote: the rule pick of the nearest earlier quote that has one.
     prev_rule: Vec<Option<usize>>,
     /// Per sentence: how many quotes touch it.
@@ -74,7 +77,11 @@ impl<'a> DocContext<'a> {
         cluster: &'a [Option<usize>],
         cue_prior: &'a [(String, f32)],
     ) -> DocContext<'a> {
-        let mut by_sent: Vec<usize> = (0..ms.len()).collect();
+        let is_time: Vec<bool> = ms
+            .iter()
+            .map(|m| super::detect::time_mention(v, m.toks.clone()))
+            .collect();
+        let mut by_sent: Vec<usize> = (0..ms.len()).filter(|&i| !is_time[i]).collect();
         by_sent.sort_by_key(|&i| (ms[i].sent, i));
         let mut prev_rule = Vec::with_capacity(quotes.len());
         let mut last = None;
@@ -118,6 +125,7 @@ impl<'a> DocContext<'a> {
             cluster,
             cue_prior,
             by_sent,
+            is_time,
             prev_rule,
             quotes_in_sent,
             first_free,
@@ -228,11 +236,9 @@ pub(crate) fn candidates_into(cx: &DocContext, qi: usize, out: &mut Candidates) 
     let idx = &mut out.mentions;
     idx.clear();
     idx.extend_from_slice(cx.in_sentences(first_sent, last_sent));
-    if let Some(r) = rule.filter(|&r| r < cx.ms.len() && !idx.contains(&r)) {
+    if let Some(r) = rule.filter(|&r| r < cx.ms.len() && !cx.is_time[r] && !idx.contains(&r)) {
         idx.push(r);
     }
-    // A time expression ("Wednesday", "Last month") never speaks.
-    idx.retain(|&i| !super::detect::time_mention(v, cx.ms[i].toks.clone()));
     // The rule pick, then the nearest to the anchor.
     keep_first(idx, MAX_CANDIDATES, |i| {
         (Some(i) != rule, cx.ms[i].head.abs_diff(anchor))
