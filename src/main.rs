@@ -392,8 +392,7 @@ fn progress_bar(total_bytes: Option<u64>) -> Option<indicatif::ProgressBar> {
 
 fn train_cmd(a: TrainArgs) -> Result<()> {
     let command = std::env::args().collect::<Vec<_>>().join(" ");
-    let dir = model_dir(&a.output);
-    prepare_model_output(&a.output, dir)?;
+    prepare_model_output(&a.output)?;
     let opts = TrainOptions {
         roles: a.roles,
         quotes: a.quotes,
@@ -419,6 +418,7 @@ fn train_cmd(a: TrainArgs) -> Result<()> {
     let outcome = train::train(&opts)?;
     eprint!("{}", outcome.report);
     outcome.model.save(&a.output)?;
+    let dir = model_dir(&a.output);
     std::fs::write(dir.join("MODEL_CARD.md"), &outcome.model.meta.card)
         .with_context(|| format!("writing {}", dir.join("MODEL_CARD.md").display()))?;
     if let Some(s) = &outcome.dev_scores {
@@ -456,7 +456,8 @@ fn model_dir(model: &Path) -> &Path {
 
 /// Checks that the model can be written before training starts (a full training run
 /// takes minutes): creates its directory and writes a probe file beside it.
-fn prepare_model_output(model: &Path, dir: &Path) -> Result<()> {
+fn prepare_model_output(model: &Path) -> Result<()> {
+    let dir = model_dir(model);
     if model.is_dir() {
         anyhow::bail!(
             "-o {} is a directory; name the model file, e.g. -o {}",
