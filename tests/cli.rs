@@ -415,7 +415,9 @@ fn train_on_own_labelled_data_then_classify_and_eval_with_the_model() {
     assert!(err.contains("word vectors: left out"), "{err}");
     let card = std::fs::read_to_string(mdir.join("MODEL_CARD.md")).unwrap();
     assert!(
-        card.contains("word vectors: left out") && card.contains("## Search"),
+        card.contains("word vectors: left out")
+            && card.contains("## Search")
+            && card.contains("more than one standard error of the per-fold differences"),
         "{card}"
     );
     let metrics: Value =
