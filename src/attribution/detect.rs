@@ -1464,6 +1464,15 @@ fn cue_at(v: &View, i: usize) -> Option<Cue> {
             form: CueForm::Past,
         });
     }
+    if let Some(form) = particle_only_cue(&t.lower, v.lower(i + 1)) {
+        if !t.cap {
+            return Some(Cue {
+                toks: i..i + 2,
+                class: CueClass::Speech,
+                form,
+            });
+        }
+    }
     let w = t.cue?;
     // Capitalised cue words are names or headline words ("the United States"),
     // except a speech verb after its subject in a title-case headline
@@ -1507,6 +1516,22 @@ fn cue_at(v: &View, i: usize) -> Option<Cue> {
         class: w.class,
         form: w.form,
     })
+}
+
+/// "spoke about", "has spoken of", "speaks out", "talks about": verbs that report
+/// speech only with their particle. On PolNeAR train 27 of 30 such "speak" phrases and
+/// 11 of 15 "talks about" are cues, while "spoke to reporters" or "spoke at a rally"
+/// mostly are not. They are kept out of the cue lexicon so that its other users (the
+/// sentence features, the segmenter's speech verbs) stay as the models learned them.
+fn particle_only_cue(lower: &str, next: &str) -> Option<CueForm> {
+    let form = match lower {
+        "speak" => CueForm::Base,
+        "speaks" => CueForm::Third,
+        "spoke" | "spoken" => CueForm::Past,
+        "talks" if next == "about" => return Some(CueForm::Third),
+        _ => return None,
+    };
+    matches!(next, "about" | "of" | "out").then_some(form)
 }
 
 fn sent_of(v: &View, i: usize) -> usize {

@@ -623,11 +623,15 @@ fn block_quote_after_a_colon_paragraph() {
     expect_both(
         "Pat Caddell spoke about the polls.\n\nCaddell continued:\n\n\
          \"The health issue overall is very much a partisan issue, but it matters.\"",
-        &[(
-            "The health issue overall is very much a partisan issue, but it matters.",
-            "Caddell",
-            "Pat Caddell",
-        )],
+        &[
+            // "spoke about" reports speech too, as PolNeAR marks it.
+            ("the polls", "Pat Caddell", "Pat Caddell"),
+            (
+                "The health issue overall is very much a partisan issue, but it matters.",
+                "Caddell",
+                "Pat Caddell",
+            ),
+        ],
     );
 }
 
@@ -1215,6 +1219,29 @@ fn speaker_and_content_of_each(cases: &[(&str, &str, &str)]) {
         let (c, m, _) = one(text);
         assert_eq!((m.as_str(), c.as_str()), (speaker, content), "{text}");
     }
+}
+
+#[test]
+fn speaking_about_of_or_out_is_a_cue_but_speaking_to_is_not() {
+    speaker_and_content_of_each(&[
+        (
+            "Richards also spoke about the case before the Supreme Court.",
+            "Richards",
+            "the case before the Supreme Court",
+        ),
+        (
+            "Hunter has spoken of the need for tighter border control.",
+            "Hunter",
+            "the need for tighter border control",
+        ),
+        (
+            "The fact is that he talks about immigration at every rally.",
+            "he",
+            "immigration at every rally",
+        ),
+    ]);
+    quotes_are("Trump spoke to reporters at a rally in Iowa.", &[]);
+    quotes_are("The talks about trade ended on Friday.", &[]);
 }
 
 #[test]
