@@ -263,8 +263,8 @@ fn clearly_better(challenger: &CvResult, incumbent: &CvResult) -> bool {
 }
 
 /// The cross-validated search on the training split: the L2 penalty first (best
-/// pooled macro-F1), then n-gram range, hash size and word vectors, one change at a
-/// time from `base_features` at that penalty. A variant replaces the base only when
+/// pooled macro-F1), then n-gram range, hash size, word vectors and neighbour-sentence
+/// features, one change at a time from `base_features` at that penalty. A variant replaces the base only when
 /// it is [`clearly_better`]. Returns the chosen alpha and features.
 fn search(
     opts: &TrainOptions,
@@ -289,10 +289,11 @@ fn search(
         let cv = cross_validate(&params, docs, features.buckets(), k)?;
         let folds: Vec<String> = cv.per_fold.iter().map(|f| format!("{f:.4}")).collect();
         *log += &format!(
-            "  alpha {alpha:<5} n-grams 1–{} hash 2^{:<3} word vectors {:<3} cv macro-F1 {:.4} [{}]  ({:.0}s)\n",
+            "  alpha {alpha:<5} n-grams 1–{} hash 2^{:<3} word vectors {:<3} neighbours {:<3} cv macro-F1 {:.4} [{}]  ({:.0}s)\n",
             features.max_ngram,
             features.buckets_log2,
             vectors_used(features, vectors),
+            if features.context { "yes" } else { "no" },
             cv.pooled,
             folds.join(" "),
             t.elapsed().as_secs_f64()
@@ -321,6 +322,12 @@ fn search(
             embeddings: false,
             ..base_features.clone()
         },
+        // Neighbour-sentence words take many of the fit's columns (`max_columns`
+        // keeps the most frequent hashed features), crowding out the sentence's own.
+        FeatureConfig {
+            context: false,
+            ..base_features.clone()
+        },
     ]
     .into_iter()
     // A variant equal to the base was tried above; without word vectors, switching
@@ -336,12 +343,13 @@ fn search(
     }
     let (cv, alpha, features) = chosen;
     *log += &format!(
-        "chose alpha {alpha}, n-grams 1–{}, hash 2^{}, word vectors {} (cv macro-F1 {:.4}; \
+        "chose alpha {alpha}, n-grams 1–{}, hash 2^{}, word vectors {}, neighbour sentences {} (cv macro-F1 {:.4}; \
          a variant replaces the base only when it wins by more than one standard error \
          of the per-fold differences)\n",
         features.max_ngram,
         features.buckets_log2,
         vectors_used(&features, vectors),
+        if features.context { "yes" } else { "no" },
         cv.pooled
     );
     Ok((alpha, features))
