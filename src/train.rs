@@ -143,6 +143,14 @@ fn vectors_used(features: &FeatureConfig, vectors: &Option<Arc<WordVectors>>) ->
 }
 
 /// The featurizer of `features`, with the word vectors when the features use them.
+fn yes_no(b: bool) -> &'static str {
+    if b {
+        "yes"
+    } else {
+        "no"
+    }
+}
+
 fn featurizer(features: &FeatureConfig, vectors: &Option<Arc<WordVectors>>) -> Featurizer {
     Featurizer::with_vectors(features.clone(), vectors.clone())
 }
@@ -206,7 +214,10 @@ fn cross_validate(
     buckets: usize,
     k: usize,
 ) -> Result<CvResult> {
-    let mut scored = vec![ScoredDoc::default(); docs.len()];
+    // Out-of-fold scores, fold after fold, so each fold's documents are one slice
+    // (the figures are sums of counts over documents, in any order).
+    let mut scored = Vec::with_capacity(docs.len());
+    let mut bounds = vec![0];
     for fold in 0..k {
         let fit: Vec<&RoleDoc> = docs
             .iter()
@@ -215,9 +226,13 @@ fn cross_validate(
             .map(|(_, d)| d)
             .collect();
         let model = fit_docs(params, &fit, buckets)?;
-        for (i, d) in docs.iter().enumerate().filter(|(i, _)| i % k == fold) {
-            scored[i] = d.scored(&model);
-        }
+        scored.extend(
+            docs.iter()
+                .enumerate()
+                .filter(|(i, _)| i % k == fold)
+                .map(|(_, d)| d.scored(&model)),
+        );
+        bounds.push(scored.len());
     }
     let grid = TuneGrid {
         weights: vec![0.0],
@@ -225,16 +240,9 @@ fn cross_validate(
         temperatures: vec![1.0],
     };
     let (d, _) = tune([[0.0; 4]; 5], role_counts(docs), &scored, &grid);
-    let per_fold = (0..k)
-        .map(|fold| {
-            let part: Vec<ScoredDoc> = scored
-                .iter()
-                .enumerate()
-                .filter(|(i, _)| i % k == fold)
-                .map(|(_, s)| s.clone())
-                .collect();
-            macro_f1(&confusion(&d, &part))
-        })
+    let per_fold = bounds
+        .windows(2)
+        .map(|w| macro_f1(&confusion(&d, &scored[w[0]..w[1]])))
         .collect();
     Ok(CvResult {
         pooled: macro_f1(&confusion(&d, &scored)),
@@ -264,8 +272,9 @@ fn clearly_better(challenger: &CvResult, incumbent: &CvResult) -> bool {
 
 /// The cross-validated search on the training split: the L2 penalty first (best
 /// pooled macro-F1), then n-gram range, hash size, word vectors and neighbour-sentence
-/// features, one change at a time from `base_features` at that penalty. A variant replaces the base only when
-/// it is [`clearly_better`]. Returns the chosen alpha and features.
+/// features, one change at a time from `base_features` at that penalty. A variant
+/// replaces the base only when it is [`clearly_better`]. Returns the chosen alpha and
+/// features.
 fn search(
     opts: &TrainOptions,
     attributor: &Attributor,
@@ -293,7 +302,7 @@ fn search(
             features.max_ngram,
             features.buckets_log2,
             vectors_used(features, vectors),
-            if features.context { "yes" } else { "no" },
+            yes_no(features.context),
             cv.pooled,
             folds.join(" "),
             t.elapsed().as_secs_f64()
@@ -349,7 +358,7 @@ fn search(
         features.max_ngram,
         features.buckets_log2,
         vectors_used(&features, vectors),
-        if features.context { "yes" } else { "no" },
+        yes_no(features.context),
         cv.pooled
     );
     Ok((alpha, features))

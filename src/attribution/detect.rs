@@ -1464,14 +1464,12 @@ fn cue_at(v: &View, i: usize) -> Option<Cue> {
             form: CueForm::Past,
         });
     }
-    if let Some(form) = particle_only_cue(&t.lower, v.lower(i + 1)) {
-        if !t.cap {
-            return Some(Cue {
-                toks: i..i + 2,
-                class: CueClass::Speech,
-                form,
-            });
-        }
+    if let Some(form) = particle_only_cue(&t.lower, v.lower(i + 1)).filter(|_| !t.cap) {
+        return Some(Cue {
+            toks: i..i + 2,
+            class: CueClass::Speech,
+            form,
+        });
     }
     let w = t.cue?;
     // Capitalised cue words are names or headline words ("the United States"),

@@ -344,7 +344,8 @@ pub const PARTICLES: &[(&str, &str)] = &[
     ("put", "it"),
     ("puts", "it"),
     ("goes", "on"),
-    ("spoke", "about"),
+    // "spoke about" and the other forms of "speak" are no cue words on their own:
+    // `detect::particle_only_cue` takes them with their particle.
     ("talked", "about"),
     ("warned", "of"),
     ("warned", "against"),
