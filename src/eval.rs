@@ -77,6 +77,14 @@ pub struct PredSentence {
         skip_serializing_if = "Option::is_none"
     )]
     pub role: Option<String>,
+    /// The reported probability of `role` (not read by score.py; `eval` uses it for
+    /// the calibration table). Anything but a number is no confidence.
+    #[serde(
+        default,
+        deserialize_with = "de::number",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub confidence: Option<f64>,
     /// `None` also for `{}`, which Python treats as false.
     #[serde(
         default,
@@ -159,6 +167,7 @@ impl From<&Analysis> for PredDoc {
                     start: pos(s.start),
                     end: pos(s.end),
                     role: Some(s.role.as_str().to_owned()),
+                    confidence: Some(f64::from(s.confidence)),
                     speaker: s.speaker.as_ref().map(PredSpeaker::from),
                 })
                 .collect(),
@@ -341,10 +350,7 @@ pub struct Scores {
 /// Predictions for ids not in gold are ignored.
 pub fn score(gold: &[LabelledDocument], pred: &[PredDoc]) -> Scores {
     let gold = distinct_gold(gold);
-    let mut by_id: HashMap<String, &PredDoc> = HashMap::new();
-    for (i, p) in pred.iter().enumerate() {
-        by_id.insert(p.id.clone().unwrap_or_else(|| (i + 1).to_string()), p);
-    }
+    let by_id = predictions_by_id(pred);
     // score.py's `pred.get(doc_id)`, with an error line treated like no line.
     let usable = |id: &str| by_id.get(id).copied().filter(|p| p.error.is_none());
 
@@ -359,21 +365,9 @@ pub fn score(gold: &[LabelledDocument], pred: &[PredDoc]) -> Scores {
                 &[]
             }
         };
-        let gsents: Vec<(Role, &crate::corpus::GoldSentence)> = gd
-            .sentences
-            .iter()
-            .flatten()
-            .filter_map(|g| g.role.map(|r| (r, g)))
-            .collect();
-        let gspans: Vec<Sp> = gsents
-            .iter()
-            .map(|(_, g)| (pos(g.start), pos(g.end)))
-            .collect();
-        let pspans: Vec<Sp> = psents.iter().map(|p| (p.start, p.end)).collect();
-        for ((role, g), best) in gsents.iter().zip(align(&gspans, &pspans)) {
-            let p = best.and_then(|i| psents.get(i));
+        for (role, g, p) in aligned_sentences(gd, psents) {
             let predicted = p.and_then(|p| p.role.as_deref()).and_then(Role::parse);
-            conf.get_mut(*role).bump(predicted);
+            conf.get_mut(role).bump(predicted);
             let (Role::Quote, Some(gs)) = (role, &g.speaker) else {
                 continue;
             };
@@ -435,6 +429,34 @@ pub fn score(gold: &[LabelledDocument], pred: &[PredDoc]) -> Scores {
         confusion: conf,
         quotes: score_quotes(&gold, &by_id),
     }
+}
+
+/// Each gold sentence with a role, and the predicted sentence aligned to it (score.py's
+/// `align`: the first with the largest overlap, covering at least half).
+fn aligned_sentences<'g, 'p>(
+    gd: &'g LabelledDocument,
+    psents: &'p [PredSentence],
+) -> Vec<(
+    Role,
+    &'g crate::corpus::GoldSentence,
+    Option<&'p PredSentence>,
+)> {
+    let gsents: Vec<(Role, &crate::corpus::GoldSentence)> = gd
+        .sentences
+        .iter()
+        .flatten()
+        .filter_map(|g| g.role.map(|r| (r, g)))
+        .collect();
+    let gspans: Vec<Sp> = gsents
+        .iter()
+        .map(|(_, g)| (pos(g.start), pos(g.end)))
+        .collect();
+    let pspans: Vec<Sp> = psents.iter().map(|p| (p.start, p.end)).collect();
+    gsents
+        .into_iter()
+        .zip(align(&gspans, &pspans))
+        .map(|((r, g), best)| (r, g, best.and_then(|i| psents.get(i))))
+        .collect()
 }
 
 /// Gold documents with distinct ids, a later duplicate replacing an earlier one in
@@ -915,10 +937,7 @@ pub fn quote_types(chars: &[char], q: &crate::corpus::GoldQuote) -> Vec<QuoteTyp
 /// The error table by quote type of `pred` against `gold`, matched as [`score`] does.
 pub fn quote_type_errors(gold: &[LabelledDocument], pred: &[PredDoc]) -> QuoteTypeTable {
     let gold = distinct_gold(gold);
-    let mut by_id: HashMap<String, &PredDoc> = HashMap::new();
-    for (i, p) in pred.iter().enumerate() {
-        by_id.insert(p.id.clone().unwrap_or_else(|| (i + 1).to_string()), p);
-    }
+    let by_id = predictions_by_id(pred);
     let mut rows: Vec<(QuoteType, QuoteTypeRow)> = QuoteType::ALL
         .iter()
         .map(|&t| (t, QuoteTypeRow::default()))
@@ -1000,6 +1019,118 @@ pub fn render_quote_types(t: &QuoteTypeTable) -> String {
     out
 }
 
+/// One confidence bin of a [`Calibration`] table.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize)]
+pub struct CalibrationBin {
+    /// Aligned gold sentences whose predicted confidence falls in the bin.
+    pub sentences: usize,
+    pub mean_confidence: f64,
+    /// Share of them whose predicted role is the gold role.
+    pub accuracy: f64,
+}
+
+/// How far the reported role confidences are from the observed accuracy.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct Calibration {
+    /// Equal-width bins over [0, 1].
+    pub bins: Vec<CalibrationBin>,
+    /// Expected calibration error: the sentence-weighted mean |confidence − accuracy|.
+    pub ece: f64,
+    /// Gold sentences aligned to a predicted sentence with a role and a confidence.
+    pub sentences: usize,
+}
+
+/// The calibration of the predicted role confidences over `bins` equal-width bins,
+/// on gold sentences aligned as [`score`] aligns them; `None` when no aligned
+/// prediction carries a role and a confidence.
+pub fn calibration(
+    gold: &[LabelledDocument],
+    pred: &[PredDoc],
+    bins: usize,
+) -> Option<Calibration> {
+    let bins = bins.max(1);
+    let gold = distinct_gold(gold);
+    let by_id = predictions_by_id(pred);
+    let mut acc = vec![(0usize, 0.0f64, 0usize); bins];
+    for gd in gold {
+        let Some(pd) = by_id.get(&gd.id).filter(|p| p.error.is_none()) else {
+            continue;
+        };
+        for (role, _, p) in aligned_sentences(gd, &pd.sentences) {
+            let Some(p) = p else { continue };
+            let (Some(pr), Some(c)) = (p.role.as_deref().and_then(Role::parse), p.confidence)
+            else {
+                continue;
+            };
+            let c = c.clamp(0.0, 1.0);
+            let b = ((c * bins as f64) as usize).min(bins - 1);
+            acc[b].0 += 1;
+            acc[b].1 += c;
+            acc[b].2 += usize::from(pr == role);
+        }
+    }
+    let n: usize = acc.iter().map(|a| a.0).sum();
+    if n == 0 {
+        return None;
+    }
+    let ece = acc
+        .iter()
+        .map(|&(_, c, right)| (c - right as f64).abs())
+        .sum::<f64>()
+        / n as f64;
+    let bins = acc
+        .iter()
+        .map(|&(k, c, right)| CalibrationBin {
+            sentences: k,
+            mean_confidence: ratio_or_zero_f(c, k),
+            accuracy: ratio_or_zero(right, k),
+        })
+        .collect();
+    Some(Calibration {
+        bins,
+        ece,
+        sentences: n,
+    })
+}
+
+fn ratio_or_zero_f(x: f64, d: usize) -> f64 {
+    if d == 0 {
+        0.0
+    } else {
+        x / d as f64
+    }
+}
+
+/// The calibration table as plain text: one line per non-empty bin and the ECE.
+pub fn render_calibration(c: &Calibration) -> String {
+    let mut out = format!(
+        "role confidence calibration ({} aligned sentences):\n{:<13}{:>7}{:>11}{:>10}\n",
+        c.sentences, "confidence", "n", "mean conf", "accuracy"
+    );
+    let w = 1.0 / c.bins.len() as f64;
+    for (i, b) in c.bins.iter().enumerate().filter(|(_, b)| b.sentences > 0) {
+        out.push_str(&format!(
+            "{:<13}{:>7}{:>11.3}{:>10.3}\n",
+            format!("{:.1}–{:.1}", i as f64 * w, (i + 1) as f64 * w),
+            b.sentences,
+            b.mean_confidence,
+            b.accuracy
+        ));
+    }
+    out.push_str(&format!("ECE {:.3} ({} bins)\n", c.ece, c.bins.len()));
+    out
+}
+
+/// Predictions keyed as [`score`] keys them: by id, else by 1-based position; a later
+/// line with the same id replaces an earlier one.
+fn predictions_by_id(pred: &[PredDoc]) -> HashMap<String, &PredDoc> {
+    let mut by_id: HashMap<String, &PredDoc> = HashMap::new();
+    for (i, p) in pred.iter().enumerate() {
+        by_id.insert(p.id.clone().unwrap_or_else(|| (i + 1).to_string()), p);
+    }
+    by_id
+}
+
 /// Runs the pipeline over labelled documents' raw text; one prediction per document,
 /// an error line where analysis fails.
 pub fn predict(pipeline: &crate::Pipeline, docs: &[LabelledDocument]) -> Vec<PredDoc> {
@@ -1017,13 +1148,23 @@ pub fn predict(pipeline: &crate::Pipeline, docs: &[LabelledDocument]) -> Vec<Pre
         .collect()
 }
 
-/// [`evaluate`] plus the error table by quote type, from one run of the pipeline.
-pub fn evaluate_detailed(
-    pipeline: &crate::Pipeline,
-    docs: &[LabelledDocument],
-) -> (Scores, QuoteTypeTable) {
+/// Everything `newsroles eval` reports, from one run of the pipeline.
+#[derive(Debug, Clone)]
+pub struct Detailed {
+    pub scores: Scores,
+    pub quote_types: QuoteTypeTable,
+    /// 10 bins; `None` when no gold sentence has a role.
+    pub calibration: Option<Calibration>,
+}
+
+/// [`evaluate`] plus the error table by quote type and the confidence calibration.
+pub fn evaluate_detailed(pipeline: &crate::Pipeline, docs: &[LabelledDocument]) -> Detailed {
     let preds = predict(pipeline, docs);
-    (score(docs, &preds), quote_type_errors(docs, &preds))
+    Detailed {
+        scores: score(docs, &preds),
+        quote_types: quote_type_errors(docs, &preds),
+        calibration: calibration(docs, &preds, 10),
+    }
 }
 
 /// Lenient field readers mirroring how score.py tolerates loose prediction JSON.
@@ -1078,6 +1219,14 @@ mod de {
     pub fn string<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
         Ok(match Value::deserialize(d)? {
             Value::String(s) => Some(s),
+            _ => None,
+        })
+    }
+
+    /// A finite number; anything else (a string, `null`, a missing field) is `None`.
+    pub fn number<'de, D: Deserializer<'de>>(d: D) -> Result<Option<f64>, D::Error> {
+        Ok(match Value::deserialize(d)? {
+            Value::Number(n) => n.as_f64().filter(|x| x.is_finite()),
             _ => None,
         })
     }
@@ -1312,6 +1461,14 @@ mod tests {
         assert!(e.error.is_some(), "a null error is still an error line");
         assert_eq!(e.quotes, Some(vec![]));
 
+        let c = parse_prediction(
+            r#"{"sentences": [{"confidence": 0.25}, {"confidence": "high"}, {}]}"#,
+            "p:3",
+        )
+        .unwrap();
+        let confs: Vec<Option<f64>> = c.sentences.iter().map(|s| s.confidence).collect();
+        assert_eq!(confs, [Some(0.25), None, None]);
+
         let bad = parse_prediction(r#"{"sentences": [{"start": "x"}]}"#, "p.jsonl:3").unwrap_err();
         assert!(bad.to_string().contains("p.jsonl:3"), "{bad}");
     }
@@ -1373,12 +1530,14 @@ mod tests {
                     start: 0,
                     end: 18,
                     role: Some("quote".into()),
+                    confidence: Some(0.9),
                     speaker: Some(spk.clone()),
                 },
                 PredSentence {
                     start: 19,
                     end: 28,
                     role: Some("event".into()),
+                    confidence: Some(0.6),
                     speaker: None,
                 },
             ],
@@ -1410,6 +1569,35 @@ mod tests {
             RoleScore::default(),
             "absent roles score 0 with support 0"
         );
+    }
+
+    #[test]
+    fn calibration_bins_confidence_against_accuracy() {
+        // Right at 0.9, wrong at 0.6 (event predicted as claim), in doc "b".
+        let mut wrong = perfect("b");
+        wrong.sentences[1].role = Some("claim".into());
+        let gold = [gold_doc("a"), gold_doc("b"), gold_doc("c")];
+        // "c" has an error line and an unknown role elsewhere: neither counts.
+        let mut odd = perfect("x");
+        odd.sentences[0].role = Some("opinion".into());
+        let preds = [perfect("a"), wrong, PredDoc::error("c", "bad"), odd];
+        let c = calibration(&gold, &preds, 10).expect("aligned sentences");
+        assert_eq!(c.sentences, 4);
+        assert_eq!(c.bins.len(), 10);
+        let b9 = c.bins[9];
+        assert_eq!(b9.sentences, 2);
+        assert!((b9.mean_confidence - 0.9).abs() < 1e-12 && b9.accuracy == 1.0);
+        let b6 = c.bins[6];
+        assert_eq!((b6.sentences, b6.accuracy), (2, 0.5));
+        // |1.8 − 2| + |1.2 − 1| over 4 sentences.
+        assert!((c.ece - 0.1).abs() < 1e-12, "{}", c.ece);
+        let text = render_calibration(&c);
+        assert!(text.contains("ECE 0.100 (10 bins)"), "{text}");
+        assert_eq!(text.lines().count(), 5, "{text}");
+        // No confidences at all: no table.
+        let mut bare = perfect("a");
+        bare.sentences.iter_mut().for_each(|s| s.confidence = None);
+        assert_eq!(calibration(&gold, &[bare], 10), None);
     }
 
     #[test]

@@ -491,14 +491,17 @@ fn eval_cmd(a: EvalArgs) -> Result<()> {
             w.write_all(b"\n")?;
         }
     }
-    let (scores, by_type) = eval::evaluate_detailed(&pipeline, &gold);
+    let d = eval::evaluate_detailed(&pipeline, &gold);
     if a.json {
-        println!("{}", serde_json::to_string_pretty(&scores)?);
+        println!("{}", serde_json::to_string_pretty(&d.scores)?);
     } else {
-        print!("{}", eval::render_text(&scores));
+        print!("{}", eval::render_text(&d.scores));
         // After score.py's lines, so its report stays a prefix of ours.
-        if scores.quotes.is_some() {
-            print!("{}", eval::render_quote_types(&by_type));
+        if d.scores.quotes.is_some() {
+            print!("{}", eval::render_quote_types(&d.quote_types));
+        }
+        if let Some(c) = &d.calibration {
+            print!("{}", eval::render_calibration(c));
         }
     }
     Ok(())

@@ -238,6 +238,7 @@ fn cross_validate(
         weights: vec![0.0],
         betas: vec![0.0, 0.5, 1.0],
         temperatures: vec![1.0],
+        confidence_temperatures: vec![1.0],
     };
     let (d, _) = tune([[0.0; 4]; 5], role_counts(docs), &scored, &grid);
     let per_fold = bounds
@@ -568,9 +569,10 @@ pub fn train(opts: &TrainOptions) -> Result<TrainOutcome> {
         (None, None)
     } else {
         let pipeline = Pipeline::from_model(model.clone(), Path::new("<in memory>"))?;
-        let (scores, types) = eval::evaluate_detailed(&pipeline, &dev_docs);
-        if types.all.gold > 0 {
-            quote_types = Some(types);
+        let detailed = eval::evaluate_detailed(&pipeline, &dev_docs);
+        let scores = detailed.scores;
+        if detailed.quote_types.all.gold > 0 {
+            quote_types = Some(detailed.quote_types);
         }
         let dev_roles = featurize_all(
             &featurizer(&features, &vectors),

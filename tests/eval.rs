@@ -227,6 +227,7 @@ fn synthetic(i: usize, d: &LabelledDocument) -> PredDoc {
                 start: g.start as i64 + shift,
                 end: g.end as i64 + shift,
                 role,
+                confidence: None,
                 speaker: g.speaker.as_ref().and_then(|s| speaker_variant(j, s)),
             }
         })

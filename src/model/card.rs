@@ -55,10 +55,11 @@ pub fn render(
     let d = &model.decoder;
     let _ = writeln!(
         s,
-        "- document decoding: forward–backward over role transitions counted on train (weight {}), temperature {}, prior-correction offsets {:?}, chosen on a held-out fifth of the training documents",
+        "- document decoding: forward–backward over role transitions counted on train (weight {}), temperature {}, prior-correction offsets {:?}, confidence temperature {}, chosen on a held-out fifth of the training documents",
         d.weight,
         d.temperature,
-        d.offsets.map(|o| (o * 1000.0).round() / 1000.0)
+        d.offsets.map(|o| (o * 1000.0).round() / 1000.0),
+        d.confidence_temperature
     );
     let _ = writeln!(
         s,

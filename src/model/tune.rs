@@ -51,12 +51,32 @@ pub fn macro_f1(c: &[[usize; 4]; 4]) -> f64 {
 }
 
 /// Mean negative log-likelihood of the gold roles under the reported probabilities.
-pub fn nll(decoder: &Decoder, docs: &[ScoredDoc]) -> f64 {
+fn nll(decoder: &Decoder, docs: &[ScoredDoc]) -> f64 {
     let (mut sum, mut n) = (0.0, 0usize);
     for d in docs {
         for ((_, p), g) in decoder.decode(&d.logits).iter().zip(&d.gold) {
             if let Some(g) = g {
                 sum -= (p[g.index()].max(1e-9) as f64).ln();
+                n += 1;
+            }
+        }
+    }
+    sum / n.max(1) as f64
+}
+
+/// Mean log loss of the reported confidence as the probability that the chosen role
+/// is right: what calibrating `confidence` should make small.
+fn confidence_log_loss(decoder: &Decoder, docs: &[ScoredDoc]) -> f64 {
+    let (mut sum, mut n) = (0.0, 0usize);
+    for d in docs {
+        for ((k, p), g) in decoder.decode(&d.logits).iter().zip(&d.gold) {
+            if let Some(g) = g {
+                let c = f64::from(p[*k]).clamp(1e-9, 1.0 - 1e-9);
+                sum -= if *k == g.index() {
+                    c.ln()
+                } else {
+                    (1.0 - c).ln()
+                };
                 n += 1;
             }
         }
@@ -98,8 +118,10 @@ pub struct TuneGrid {
     /// Prior-correction strengths: role `r` gets offset `beta * ln(n / (4 n_r))`, so
     /// 1 acts as if the roles were equally frequent (the "class weights" choice).
     pub betas: Vec<f32>,
-    /// Temperatures.
+    /// Temperatures of the sentence logits.
     pub temperatures: Vec<f32>,
+    /// Temperatures of the decoded marginals (calibration of the confidence).
+    pub confidence_temperatures: Vec<f32>,
 }
 
 impl Default for TuneGrid {
@@ -108,12 +130,17 @@ impl Default for TuneGrid {
             weights: vec![0.0, 0.25, 0.5, 0.75, 1.0],
             betas: vec![0.0, 0.25, 0.5, 0.75, 1.0],
             temperatures: vec![0.6, 0.8, 1.0, 1.25, 1.5, 2.0],
+            confidence_temperatures: vec![
+                0.5, 0.6, 0.7, 0.8, 0.9, 1.0, 1.1, 1.2, 1.35, 1.5, 1.7, 2.0, 2.5, 3.0,
+            ],
         }
     }
 }
 
 /// Picks transition weight and prior correction by held-out macro-F1, then the
-/// temperature by held-out likelihood. Returns the decoder and a log of the grid.
+/// logit temperature by the held-out likelihood of the offset-free marginals, then the
+/// confidence temperature by the held-out log loss of the reported confidence.
+/// Returns the decoder and a log of the grid.
 pub fn tune(
     transitions: [[f32; 4]; 5],
     role_counts: [usize; 4],
@@ -132,6 +159,7 @@ pub fn tune(
                 weight,
                 temperature: 1.0,
                 offsets: prior_offsets.map(|o| beta * o),
+                confidence_temperature: 1.0,
             };
             let f = macro_f1(&confusion(&d, heldout));
             log += &format!("  β{beta}: {f:.4}");
@@ -142,12 +170,13 @@ pub fn tune(
         log += "\n";
     }
     let (f, mut d) = best.unwrap_or_default();
-    // Temperature by the likelihood of the reported (offset-free) probabilities; it
-    // rescales the scores before the offsets, so decisions move only slightly.
+    // Logit temperature by the likelihood of the offset-free marginals; it rescales
+    // the scores before the offsets, so decisions move only slightly.
     let mut best_t = (f64::INFINITY, 1.0f32);
     for &t in &grid.temperatures {
         let cand = Decoder {
             temperature: t,
+            offsets: [0.0; 4],
             ..d.clone()
         };
         let l = nll(&cand, heldout);
@@ -156,12 +185,28 @@ pub fn tune(
         }
     }
     d.temperature = best_t.1;
+    // Then the reported confidence, with the decisions fixed.
+    let mut best_c = (f64::INFINITY, 1.0f32);
+    for &c in &grid.confidence_temperatures {
+        let cand = Decoder {
+            confidence_temperature: c,
+            ..d.clone()
+        };
+        let l = confidence_log_loss(&cand, heldout);
+        if l < best_c.0 {
+            best_c = (l, c);
+        }
+    }
+    d.confidence_temperature = best_c.1;
     log += &format!(
-        "chose weight {}, prior correction offsets {:?}, temperature {} (held-out macro-F1 {f:.4}, NLL {:.4})\n",
+        "chose weight {}, prior correction offsets {:?}, temperature {} (held-out macro-F1 {f:.4}, NLL {:.4}), confidence temperature {} (held-out ECE {:.4}, log loss {:.4})\n",
         d.weight,
         d.offsets.map(|o| (o * 1000.0).round() / 1000.0),
         d.temperature,
-        best_t.0
+        best_t.0,
+        d.confidence_temperature,
+        ece(&d, heldout, 10),
+        best_c.0,
     );
     (d, log)
 }
