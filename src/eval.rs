@@ -1048,26 +1048,38 @@ pub fn calibration(
     pred: &[PredDoc],
     bins: usize,
 ) -> Option<Calibration> {
-    let bins = bins.max(1);
-    let gold = distinct_gold(gold);
     let by_id = predictions_by_id(pred);
-    let mut acc = vec![(0usize, 0.0f64, 0usize); bins];
-    for gd in gold {
+    let mut pairs = Vec::new();
+    for gd in distinct_gold(gold) {
         let Some(pd) = by_id.get(&gd.id).filter(|p| p.error.is_none()) else {
             continue;
         };
         for (role, _, p) in aligned_sentences(gd, &pd.sentences) {
             let Some(p) = p else { continue };
-            let (Some(pr), Some(c)) = (p.role.as_deref().and_then(Role::parse), p.confidence)
-            else {
-                continue;
-            };
-            let c = c.clamp(0.0, 1.0);
-            let b = ((c * bins as f64) as usize).min(bins - 1);
-            acc[b].0 += 1;
-            acc[b].1 += c;
-            acc[b].2 += usize::from(pr == role);
+            if let (Some(pr), Some(c)) = (p.role.as_deref().and_then(Role::parse), p.confidence) {
+                pairs.push((c, pr == role));
+            }
         }
+    }
+    calibration_of(pairs, bins)
+}
+
+/// The calibration of `(confidence, right)` pairs over `bins` equal-width bins
+/// (confidences clamped to [0, 1]); `None` for no pairs. Also the ECE of the decoder
+/// tuning (`model::tune::ece`).
+pub fn calibration_of(
+    pairs: impl IntoIterator<Item = (f64, bool)>,
+    bins: usize,
+) -> Option<Calibration> {
+    let bins = bins.max(1);
+    // (sentences, summed confidence, right) per bin.
+    let mut acc = vec![(0usize, 0.0f64, 0usize); bins];
+    for (c, right) in pairs {
+        let c = c.clamp(0.0, 1.0);
+        let b = ((c * bins as f64) as usize).min(bins - 1);
+        acc[b].0 += 1;
+        acc[b].1 += c;
+        acc[b].2 += usize::from(right);
     }
     let n: usize = acc.iter().map(|a| a.0).sum();
     if n == 0 {
@@ -1082,7 +1094,7 @@ pub fn calibration(
         .iter()
         .map(|&(k, c, right)| CalibrationBin {
             sentences: k,
-            mean_confidence: ratio_or_zero_f(c, k),
+            mean_confidence: if k == 0 { 0.0 } else { c / k as f64 },
             accuracy: ratio_or_zero(right, k),
         })
         .collect();
@@ -1091,14 +1103,6 @@ pub fn calibration(
         ece,
         sentences: n,
     })
-}
-
-fn ratio_or_zero_f(x: f64, d: usize) -> f64 {
-    if d == 0 {
-        0.0
-    } else {
-        x / d as f64
-    }
 }
 
 /// The calibration table as plain text: one line per non-empty bin and the ECE.

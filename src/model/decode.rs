@@ -106,7 +106,7 @@ impl Decoder {
 
     /// The reported probabilities of one sentence: its marginals tempered by
     /// `confidence_temperature` (a power keeps their order, so the decision stays).
-    fn calibrate(&self, m: [f32; 4]) -> [f32; 4] {
+    pub(crate) fn calibrate(&self, m: [f32; 4]) -> [f32; 4] {
         if self.confidence_temperature == 1.0 {
             return m;
         }

@@ -16,15 +16,26 @@ pub struct ScoredDoc {
     pub gold: Vec<Option<Role>>,
 }
 
+/// Each gold-labelled sentence of decoded documents: the decided role, the reported
+/// probabilities and the gold role.
+fn labelled<'a>(
+    decoder: &'a Decoder,
+    docs: &'a [ScoredDoc],
+) -> impl Iterator<Item = (usize, [f32; 4], Role)> + 'a {
+    docs.iter().flat_map(move |d| {
+        decoder
+            .decode(&d.logits)
+            .into_iter()
+            .zip(&d.gold)
+            .filter_map(|((k, p), g)| g.map(|g| (k, p, g)))
+    })
+}
+
 /// Confusion matrix `[gold][predicted]` of decoded documents.
 pub fn confusion(decoder: &Decoder, docs: &[ScoredDoc]) -> [[usize; 4]; 4] {
     let mut c = [[0usize; 4]; 4];
-    for d in docs {
-        for ((k, _), g) in decoder.decode(&d.logits).iter().zip(&d.gold) {
-            if let Some(g) = g {
-                c[g.index()][*k] += 1;
-            }
-        }
+    for (k, _, g) in labelled(decoder, docs) {
+        c[g.index()][k] += 1;
     }
     c
 }
@@ -52,35 +63,25 @@ pub fn macro_f1(c: &[[usize; 4]; 4]) -> f64 {
 
 /// Mean negative log-likelihood of the gold roles under the reported probabilities.
 fn nll(decoder: &Decoder, docs: &[ScoredDoc]) -> f64 {
-    let (mut sum, mut n) = (0.0, 0usize);
-    for d in docs {
-        for ((_, p), g) in decoder.decode(&d.logits).iter().zip(&d.gold) {
-            if let Some(g) = g {
-                sum -= (p[g.index()].max(1e-9) as f64).ln();
-                n += 1;
-            }
-        }
-    }
-    sum / n.max(1) as f64
+    mean(labelled(decoder, docs).map(|(_, p, g)| -f64::from(p[g.index()].max(1e-9)).ln()))
 }
 
 /// Mean log loss of the reported confidence as the probability that the chosen role
-/// is right: what calibrating `confidence` should make small.
-fn confidence_log_loss(decoder: &Decoder, docs: &[ScoredDoc]) -> f64 {
-    let (mut sum, mut n) = (0.0, 0usize);
-    for d in docs {
-        for ((k, p), g) in decoder.decode(&d.logits).iter().zip(&d.gold) {
-            if let Some(g) = g {
-                let c = f64::from(p[*k]).clamp(1e-9, 1.0 - 1e-9);
-                sum -= if *k == g.index() {
-                    c.ln()
-                } else {
-                    (1.0 - c).ln()
-                };
-                n += 1;
-            }
+/// is right, over `(decided role, reported probabilities, gold role)`: what
+/// calibrating `confidence` should make small.
+fn confidence_log_loss(sentences: impl Iterator<Item = (usize, [f32; 4], Role)>) -> f64 {
+    mean(sentences.map(|(k, p, g)| {
+        let c = f64::from(p[k]).clamp(1e-9, 1.0 - 1e-9);
+        -if k == g.index() {
+            c.ln()
+        } else {
+            (1.0 - c).ln()
         }
-    }
+    }))
+}
+
+fn mean(xs: impl Iterator<Item = f64>) -> f64 {
+    let (sum, n) = xs.fold((0.0, 0usize), |(s, n), x| (s + x, n + 1));
     sum / n.max(1) as f64
 }
 
@@ -88,26 +89,8 @@ fn confidence_log_loss(decoder: &Decoder, docs: &[ScoredDoc]) -> f64 {
 /// sentence-weighted mean gap between the reported confidence (the chosen role's
 /// probability) and the share of those sentences whose chosen role is right.
 pub fn ece(decoder: &Decoder, docs: &[ScoredDoc], bins: usize) -> f64 {
-    let mut conf = vec![0.0f64; bins];
-    let mut right = vec![0.0f64; bins];
-    let mut count = vec![0usize; bins];
-    for d in docs {
-        for ((k, p), g) in decoder.decode(&d.logits).iter().zip(&d.gold) {
-            if let Some(g) = g {
-                let k = *k;
-                let c = p[k] as f64;
-                let b = ((c * bins as f64) as usize).min(bins - 1);
-                conf[b] += c;
-                right[b] += f64::from(u8::from(k == g.index()));
-                count[b] += 1;
-            }
-        }
-    }
-    let n: usize = count.iter().sum();
-    (0..bins)
-        .filter(|&b| count[b] > 0)
-        .map(|b| (conf[b] - right[b]).abs() / n.max(1) as f64)
-        .sum()
+    let pairs = labelled(decoder, docs).map(|(k, p, g)| (f64::from(p[k]), k == g.index()));
+    crate::eval::calibration_of(pairs, bins).map_or(0.0, |c| c.ece)
 }
 
 /// The grid searched by [`tune`].
@@ -185,14 +168,24 @@ pub fn tune(
         }
     }
     d.temperature = best_t.1;
-    // Then the reported confidence, with the decisions fixed.
+    // Then the reported confidence, with the decisions fixed: the marginals do not
+    // depend on the confidence temperature, so they are decoded once.
+    let marginals: Vec<(usize, [f32; 4], Role)> = heldout
+        .iter()
+        .flat_map(|doc| {
+            d.marginals(&doc.logits)
+                .into_iter()
+                .zip(&doc.gold)
+                .filter_map(|(m, g)| g.map(|g| (argmax(&m), m, g)))
+        })
+        .collect();
     let mut best_c = (f64::INFINITY, 1.0f32);
     for &c in &grid.confidence_temperatures {
         let cand = Decoder {
             confidence_temperature: c,
             ..d.clone()
         };
-        let l = confidence_log_loss(&cand, heldout);
+        let l = confidence_log_loss(marginals.iter().map(|&(k, m, g)| (k, cand.calibrate(m), g)));
         if l < best_c.0 {
             best_c = (l, c);
         }
