@@ -278,14 +278,14 @@ impl Attributor {
         };
         // Rows are mostly zeros: with finite weights the sparse sum is exact.
         let finite = w.iter().all(|x| x.is_finite());
-        let score = |row: &[f64], nonzero: &[u8]| {
+        let mut c = ranker::Candidates::new();
+        let score = |c: &ranker::Candidates, k: usize| {
             if finite {
-                ranker::score_terms(w, row, nonzero)
+                ranker::score_terms(w, &c.terms[k])
             } else {
-                ranker::score(w, row)
+                ranker::score(w, &c.row(k))
             }
         };
-        let mut c = ranker::Candidates::new();
         (0..a.quotes.len())
             .map(|qi| {
                 if a.quotes[qi].speakerless && a.rule_idx[qi].is_none() {
@@ -295,8 +295,8 @@ impl Attributor {
                 let scored = || {
                     c.mentions
                         .iter()
-                        .zip(c.rows.iter().zip(&c.nonzero))
-                        .map(|(&m, (row, nz))| (m, score(row, nz)))
+                        .enumerate()
+                        .map(|(k, &m)| (m, score(&c, k)))
                 };
                 let best = scored().max_by(|x, y| x.1.total_cmp(&y.1));
                 match best {

@@ -18,21 +18,30 @@ const MAX_CANDIDATES: usize = 16;
 pub(crate) const N_FEATURES: usize = 124;
 pub(crate) const FEATURES_VERSION: u32 = 2;
 
-/// One quote's candidates: mention indices and their feature rows.
+/// One quote's candidates: mention indices and their features.
 pub(crate) struct Candidates {
     pub mentions: Vec<usize>,
-    pub rows: Vec<Vec<f64>>,
-    /// Per row, the indices of its nonzero features, ascending (for [`score_terms`]).
-    pub nonzero: Vec<Vec<u8>>,
+    /// Per candidate, its nonzero features as `(index, value)`, indices ascending.
+    /// Rows are mostly zeros (about 30 of [`N_FEATURES`] are set), so scoring reads
+    /// these instead of dense rows; [`Candidates::row`] gives the dense form.
+    pub terms: Vec<Vec<(u8, f64)>>,
 }
 
 impl Candidates {
     pub fn new() -> Candidates {
         Candidates {
             mentions: Vec::new(),
-            rows: Vec::new(),
-            nonzero: Vec::new(),
+            terms: Vec::new(),
         }
+    }
+
+    /// The dense feature row of candidate `i`.
+    pub fn row(&self, i: usize) -> Vec<f64> {
+        let mut row = vec![0.0; N_FEATURES];
+        for &(k, x) in self.terms.get(i).map_or(&[][..], Vec::as_slice) {
+            row[usize::from(k)] = x;
+        }
+        row
     }
 }
 
@@ -268,26 +277,14 @@ pub(crate) fn candidates_into(cx: &DocContext, qi: usize, out: &mut Candidates) 
     let log_cands = (n_cands as f64).ln_1p();
     let log_content = (content_words as f64).ln_1p();
     let log_same = (same_sentence_quotes as f64).ln_1p();
-    let rows = &mut out.rows;
-    rows.truncate(n_cands);
-    for row in rows.iter_mut() {
-        row.clear();
-        row.resize(N_FEATURES, 0.0);
-    }
-    while rows.len() < n_cands {
-        rows.push(vec![0.0; N_FEATURES]);
-    }
-    let nonzero = &mut out.nonzero;
-    nonzero.resize_with(n_cands, Vec::new);
-    for (&i, (f, nz)) in idx.iter().zip(rows.iter_mut().zip(nonzero.iter_mut())) {
+    let terms = &mut out.terms;
+    terms.resize_with(n_cands, Vec::new);
+    for (&i, nz) in idx.iter().zip(terms.iter_mut()) {
         nz.clear();
         let m = &cx.ms[i];
         let mut set = |k: usize, x: f64| {
-            if let Some(s) = f.get_mut(k) {
-                *s = x;
-                if x != 0.0 {
-                    nz.push(k as u8);
-                }
+            if k < N_FEATURES && x != 0.0 {
+                nz.push((k as u8, x));
             }
         };
         let is_rule = Some(i) == rule;
@@ -427,31 +424,32 @@ pub(crate) fn candidates_into(cx: &DocContext, qi: usize, out: &mut Candidates) 
             )),
         );
         // 96..106: structure; 106..113: cue class; 113..118: cue form
-        let mut setq = |k: usize, x: f64| {
-            if let Some(s) = f.get_mut(k) {
-                *s = x;
-                if x != 0.0 {
-                    nz.push(k as u8);
-                }
-            }
-        };
-        setq(96 + q.structure.index(), 1.0);
-        setq(106 + cls, 1.0);
-        setq(113 + form.min(4), 1.0);
+        set(96 + q.structure.index(), 1.0);
+        set(106 + cls, 1.0);
+        set(113 + form.min(4), 1.0);
         // 118: direct; 119: content length; 120: cue prior; 121: headline sentence;
         // 122: multi-word cue; 123: quotes sharing the sentence
-        setq(118, f64::from(u8::from(q.direct)));
-        setq(119, log_content);
-        setq(120, prior);
-        setq(121, f64::from(u8::from(in_headline)));
-        setq(122, f64::from(u8::from(multiword)));
-        setq(123, log_same);
-        // Features are set in ascending order, each once; sort in case that changes.
-        if !nz.windows(2).all(|w| w[0] < w[1]) {
-            nz.sort_unstable();
-            nz.dedup();
+        set(118, f64::from(u8::from(q.direct)));
+        set(119, log_content);
+        set(120, prior);
+        set(121, f64::from(u8::from(in_headline)));
+        set(122, f64::from(u8::from(multiword)));
+        set(123, log_same);
+        // Features are set in ascending order, each once; sort in case that changes
+        // (stable, so the last value set for an index is the one kept, as in a row).
+        if !nz.windows(2).all(|w| w[0].0 < w[1].0) {
+            nz.sort_by_key(|t| t.0);
+            let mut kept: Vec<(u8, f64)> = Vec::with_capacity(nz.len());
+            for &t in nz.iter() {
+                match kept.last_mut() {
+                    Some(last) if last.0 == t.0 => *last = t,
+                    _ => kept.push(t),
+                }
+            }
+            *nz = kept;
         }
     }
+    terms.truncate(n_cands);
 }
 
 /// A linear scorer.
@@ -460,17 +458,16 @@ pub(crate) fn score(w: &[f64], row: &[f64]) -> f64 {
     1.0 / (1.0 + (-z).exp())
 }
 
-/// [`score`] adding only the nonzero features `nonzero` (ascending) of `row`, in the
-/// same order (rows are mostly zeros). With finite weights a skipped term is a
-/// signed zero, which leaves a sum unchanged except for the sign of a zero sum, and
-/// `exp(-z)` is 1 for either zero: the result is bit for bit [`score`]'s. Callers
-/// check that `w` is finite.
-pub(crate) fn score_terms(w: &[f64], row: &[f64], nonzero: &[u8]) -> f64 {
+/// [`score`] of a row given by its nonzero `terms` (indices ascending), adding
+/// them in the same order (rows are mostly zeros). With finite weights a skipped
+/// term is a signed zero, which leaves a sum unchanged except for the sign of a
+/// zero sum, and `exp(-z)` is 1 for either zero: the result is bit for bit
+/// [`score`]'s. Callers check that `w` is finite.
+pub(crate) fn score_terms(w: &[f64], terms: &[(u8, f64)]) -> f64 {
     let mut z = -0.0f64;
-    for &k in nonzero {
-        let k = usize::from(k);
-        if let (Some(a), Some(b)) = (w.get(k), row.get(k)) {
-            z += a * b;
+    for &(k, x) in terms {
+        if let Some(a) = w.get(usize::from(k)) {
+            z += a * x;
         }
     }
     1.0 / (1.0 + (-z).exp())
@@ -531,6 +528,36 @@ mod tests {
             let fast = cx.first_free.get(m.sent).is_none_or(|&f| f >= i);
             assert_eq!(fast, slow, "mention {i}");
         }
+    }
+
+    /// A candidate's sparse terms are its dense row: ascending, distinct, nonzero,
+    /// and scoring them gives bit for bit the dense dot product's probability.
+    #[test]
+    fn sparse_terms_score_as_dense_rows() {
+        let text = "Mary Stone spoke first. \"We will win this race,\" she said.\n\n\
+                    Officials said the bridge would reopen in May, according to John Smith.\n\n\
+                    \"It is late,\" he added. Stone's aides said nothing.\n\n";
+        let layout = TextLayout::new(text);
+        let a = super::super::analyse(super::super::view_of(&layout));
+        let cx = a.context(&[]);
+        let w: Vec<f64> = (0..super::N_FEATURES)
+            .map(|k| ((k as f64) * 0.7).sin() * 3.0)
+            .collect();
+        let mut rows = 0;
+        for qi in 0..cx.quotes.len() {
+            let c = super::candidates(&cx, qi);
+            assert_eq!(c.terms.len(), c.mentions.len());
+            for (k, t) in c.terms.iter().enumerate() {
+                assert!(t.windows(2).all(|p| p[0].0 < p[1].0), "{t:?}");
+                assert!(t.iter().all(|&(_, x)| x != 0.0));
+                let row = c.row(k);
+                assert_eq!(row.iter().filter(|&&x| x != 0.0).count(), t.len());
+                let (sparse, dense) = (super::score_terms(&w, t), super::score(&w, &row));
+                assert_eq!(sparse.to_bits(), dense.to_bits());
+                rows += 1;
+            }
+        }
+        assert!(rows >= 10, "{rows}");
     }
 
     /// `keep_first` keeps what sorting ascending indices stably by the key and

@@ -52,8 +52,8 @@ fn doc_rows(d: &LabelledDocument, cue_prior: &[(String, f32)]) -> Option<DocRows
         let cands = c
             .mentions
             .iter()
-            .zip(c.rows)
-            .map(|(&m, row)| (to_chars(&layout, &ci, a.v.span(&a.ms[m].toks)), row))
+            .enumerate()
+            .map(|(k, &m)| (to_chars(&layout, &ci, a.v.span(&a.ms[m].toks)), c.row(k)))
             .collect();
         quotes.push(Scored {
             content: to_chars(&layout, &ci, q.content.clone()),
