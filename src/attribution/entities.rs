@@ -1,6 +1,7 @@
 //! Per-document entities: proper names clustered by surname and spelling variant,
 //! titled nominals ("the Hamas chief") tied to the named person they describe,
-//! he/she to the nearest compatible person, and a canonical name per cluster.
+//! he/she to the nearest compatible person, they/it named after the group or
+//! organisation they stand for, and a canonical name per cluster.
 
 use super::lexicon::{self, Pronoun};
 use super::mentions::{gender_of_words, is_name_particle, is_role, Gender, Mention, MentionKind};
@@ -490,6 +491,12 @@ pub(crate) fn resolve(v: &View, ms: &[Mention]) -> Entities {
                 ents.antecedent[i] = j;
                 j.and_then(|j| ents.of[j])
             }
+            MentionKind::Pronoun(p @ (Pronoun::They | Pronoun::It)) if !m.in_quote => {
+                // Named after what it stands for; the clusters (and so the ranker's
+                // same-entity features) are left as they are.
+                ents.antecedent[i] = nonperson_antecedent(v, ms, &by_sent, i, p, &ents);
+                None
+            }
             _ => None,
         };
         if let Some(c) = assigned {
@@ -816,6 +823,139 @@ fn assign_pronoun(
         if j_end == 0 {
             break;
         }
+    }
+    None
+}
+
+/// Words that mark a name or a noun phrase as an organisation or a publication,
+/// the things news calls "it" when they speak ("the ministry", "the report").
+const ORG_WORDS: &[&str] = &[
+    "administration",
+    "agency",
+    "army",
+    "assembly",
+    "association",
+    "bank",
+    "board",
+    "bureau",
+    "campaign",
+    "center",
+    "centre",
+    "commission",
+    "committee",
+    "company",
+    "congress",
+    "corp",
+    "corporation",
+    "council",
+    "court",
+    "department",
+    "firm",
+    "foundation",
+    "fund",
+    "government",
+    "group",
+    "inc",
+    "institute",
+    "journal",
+    "military",
+    "ministry",
+    "network",
+    "newspaper",
+    "office",
+    "organisation",
+    "organization",
+    "paper",
+    "party",
+    "police",
+    "poll",
+    "press",
+    "report",
+    "service",
+    "statement",
+    "study",
+    "survey",
+    "team",
+    "union",
+    "university",
+    "website",
+];
+
+/// An acronym: two to six capital letters ("IMF", "NHC").
+fn is_acronym(s: &str) -> bool {
+    (2..=6).contains(&s.len()) && s.bytes().all(|b| b.is_ascii_uppercase())
+}
+
+/// Whether mention `a` can be what "they" (`plural`) or "it" stands for: for
+/// "they" a plural phrase ("officials", "the senators") or the name of a group of
+/// people ("Democrats", "Palestinians"); for "it" an organisation or publication,
+/// named ("the Justice Department", "IMF") or not ("the company", "the report").
+fn fits_nonperson(v: &View, a: &Mention, cluster: Option<&Cluster>, plural: bool) -> bool {
+    let head = v.toks[a.head].lower.as_str();
+    let plural_head = head.len() > 3 && head.ends_with('s') && !head.ends_with("ss");
+    let org = || {
+        (a.toks.start..a.toks.end).any(|k| {
+            let t = &v.toks[k];
+            ORG_WORDS.contains(&t.lower.as_str()) || is_acronym(v.tok_text(k))
+        })
+    };
+    match a.kind {
+        MentionKind::Plural => plural,
+        MentionKind::Nominal if plural => !a.person && plural_head,
+        MentionKind::Nominal => !a.person && !plural_head && ORG_WORDS.contains(&head),
+        MentionKind::Name if cluster.is_none_or(|c| c.person) => false,
+        // Plural names are groups of people, not places that end in s ("Texas").
+        MentionKind::Name if plural => ["ans", "ats", "ists", "ites", "ers"]
+            .iter()
+            .any(|x| head.ends_with(x)),
+        MentionKind::Name => org(),
+        _ => false,
+    }
+}
+
+/// they/it outside quotation marks: the nearest fitting mention before it in its
+/// sentence ("upsetting investors when they learned"), else the subject (first mention outside quotation marks) of the
+/// nearest earlier sentence that has one, if it fits; a subject that is the same
+/// pronoun passes on what that pronoun stands for ("Officials met. They said …
+/// They added …"). Nothing when the subject does not fit.
+fn nonperson_antecedent(
+    v: &View,
+    ms: &[Mention],
+    by_sent: &SentIndex,
+    i: usize,
+    p: Pronoun,
+    ents: &Entities,
+) -> Option<usize> {
+    let m = &ms[i];
+    let plural = p == Pronoun::They;
+    let fits = |j: usize| {
+        let a = &ms[j];
+        let cluster = ents.of[j].and_then(|c| ents.clusters.get(c));
+        !a.possessive && fits_nonperson(v, a, cluster, plural)
+    };
+    let free = |j: usize| !ms[j].in_quote;
+    let f = by_sent.first_in(i, m.sent).unwrap_or(i);
+    if let Some(j) = (f..i).rev().filter(|&j| free(j)).find(|&j| fits(j)) {
+        return Some(j);
+    }
+    let mut j_end = f;
+    let mut sent = m.sent;
+    for _ in 0..3 {
+        if sent == 0 || j_end == 0 {
+            break;
+        }
+        sent -= 1;
+        j_end = by_sent.end_by(j_end, sent);
+        let Some(first) = by_sent.first_in(j_end, sent) else {
+            continue;
+        };
+        let Some(subj) = (first..j_end).find(|&j| free(j)) else {
+            continue;
+        };
+        return match ms[subj].kind {
+            MentionKind::Pronoun(q) if q == p => ents.antecedent[subj],
+            _ => fits(subj).then_some(subj),
+        };
     }
     None
 }

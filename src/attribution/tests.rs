@@ -1700,3 +1700,67 @@ fn will_as_a_first_name_and_el_as_a_name_particle() {
         Some("Michery el Soheil")
     );
 }
+
+/// `(speaker mention, entity)` of every quote with a speaker.
+fn speakers_of(text: &str) -> Vec<(String, String)> {
+    triples(text)
+        .into_iter()
+        .filter_map(|(_, m, e)| Some((m?, e?)))
+        .collect()
+}
+
+#[test]
+fn they_is_named_after_the_group_it_stands_for() {
+    // The subject of the sentence before; a chain of "they" keeps it.
+    let s = speakers_of(
+        "Senior aides met the governor on Monday.\n\n\
+         They said the plan was dead. They added that talks would go on.",
+    );
+    assert_eq!(
+        s,
+        [
+            ("They".to_string(), "Senior aides".to_string()),
+            ("They".to_string(), "Senior aides".to_string())
+        ]
+    );
+    // In its own sentence, the nearest group before it.
+    let s = speakers_of("After officials met on Monday, they said the bridge would reopen.");
+    assert_eq!(s, [("they".to_string(), "officials".to_string())]);
+    let s = speakers_of(
+        "The union called the strike.\n\nDemocrats backed it, and they said the law was unfair.",
+    );
+    assert!(
+        s.iter().all(|(m, e)| m != "they" || e == "Democrats"),
+        "{s:?}"
+    );
+}
+
+#[test]
+fn it_is_named_after_the_organisation_it_stands_for() {
+    let s = speakers_of(
+        "The Commerce Department opened an inquiry on Tuesday.\n\n\
+         It said the company had misled investors.",
+    );
+    assert_eq!(s, [("It".to_string(), "Commerce Department".to_string())]);
+    let s =
+        speakers_of("The ministry closed its offices on Friday.\n\nIt said the talks had failed.");
+    assert_eq!(s, [("It".to_string(), "The ministry".to_string())]);
+}
+
+#[test]
+fn they_and_it_stay_themselves_without_a_fitting_subject() {
+    // A place that ends in s is no group; a person is neither "they" nor "it"; a
+    // subject that does not fit stops the search (the officials are too far back).
+    for text in [
+        "Officials left early.\n\nTexas passed the law on Monday.\n\nThey said it was fair.",
+        "John Smith spoke on Monday.\n\nThey said the vote was rigged.",
+        "Mary Stone opened the plant.\n\nIt said output would double.",
+    ] {
+        let s = speakers_of(text);
+        assert!(
+            s.iter().all(|(m, e)| m == e),
+            "{text:?} named a pronoun after something else: {s:?}"
+        );
+        assert!(!s.is_empty(), "{text:?}: no speaker found");
+    }
+}
