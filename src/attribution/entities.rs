@@ -4,7 +4,9 @@
 //! organisation they stand for, and a canonical name per cluster.
 
 use super::lexicon::{self, Pronoun};
-use super::mentions::{gender_of_words, is_name_particle, is_role, Gender, Mention, MentionKind};
+use super::mentions::{
+    gender_of_words, is_name_particle, is_role, Gender, Mention, MentionKind, COMPLEMENT,
+};
 use super::view::{Kind, View};
 use super::FastSet as HashSet;
 
@@ -184,6 +186,19 @@ impl Cluster {
             self.longest = self.forms.len();
         }
         self.forms.push(key);
+    }
+
+    /// Shaped like a person's name: some form has two or more words, and no word is
+    /// an acronym or marks an organisation, office or place ("NBC News", "White
+    /// House", "Lusa News Agency").
+    fn person_shaped(&self) -> bool {
+        let org = |w: &str| ORG_WORDS.contains(&w) || COMPLEMENT.contains(&w) || w == "news";
+        self.forms.iter().any(|f| f.len() >= 2)
+            && !self.forms.iter().flatten().any(|w| org(w))
+            && !self
+                .display
+                .iter()
+                .any(|(_, d)| d.split_whitespace().any(is_acronym))
     }
 
     /// The canonical name: the longest proper name, with its honorific when it is a
@@ -455,7 +470,8 @@ fn context_desc(v: &View, m: &Mention) -> Vec<String> {
 }
 
 /// Clusters the mentions of one document.
-pub(crate) fn resolve(v: &View, ms: &[Mention]) -> Entities {
+/// `speaks[i]`: mention `i` is the subject the rules give a quote's cue.
+pub(crate) fn resolve(v: &View, ms: &[Mention], speaks: &[bool]) -> Entities {
     let mut ents = Entities {
         clusters: Vec::new(),
         of: vec![None; ms.len()],
@@ -470,13 +486,16 @@ pub(crate) fn resolve(v: &View, ms: &[Mention]) -> Entities {
         }
     }
     let by_sent = SentIndex::new(ms);
+    // Title-case headline sentences: their capitalised words are no evidence of names.
+    let titled: Vec<bool> = v.sents.iter().map(|s| s.title).collect();
     // Mentions in text order (the caller keeps them sorted).
     for (i, m) in ms.iter().enumerate() {
         let assigned = match m.kind {
             MentionKind::Name => assign_name(v, m, &mut ents),
             MentionKind::Nominal if m.person => assign_nominal(v, m, &ents),
             MentionKind::Pronoun(p @ (Pronoun::He | Pronoun::She)) => {
-                assign_pronoun(ms, &by_sent, i, p, &ents)
+                assign_pronoun(ms, &by_sent, i, p, &ents, None, &titled)
+                    .or_else(|| assign_pronoun(ms, &by_sent, i, p, &ents, Some(speaks), &titled))
             }
             MentionKind::Relative => {
                 // The noun phrase before ", who said" (or "— who", "officials who").
@@ -773,13 +792,18 @@ impl<'m> SentIndex<'m> {
 }
 
 /// he/she: the nearest earlier sentence's first compatible person (a subject), or in
-/// the same sentence the first compatible person before the pronoun.
+/// the same sentence the first compatible person before the pronoun. With
+/// `speakers` (the fallback when no person fits), a name with no evidence of a
+/// person counts as one when it is shaped like a person's name and the rules made
+/// it the subject of a cue ("Takeshi Minami … Minami said." … "he said").
 fn assign_pronoun(
     ms: &[Mention],
     by_sent: &SentIndex,
     i: usize,
     p: Pronoun,
     ents: &Entities,
+    speakers: Option<&[bool]>,
+    titled: &[bool],
 ) -> Option<usize> {
     let m = &ms[i];
     let want = if p == Pronoun::She {
@@ -800,12 +824,23 @@ fn assign_pronoun(
             cl.gender
         };
         let compatible = g == want || g == Gender::Unknown;
-        (cl.person && compatible && !matches!(a.kind, MentionKind::Pronoun(q) if q != p))
-            .then_some(c)
+        let person = match speakers {
+            None => cl.person,
+            Some(sp) => {
+                !cl.person
+                    && a.kind == MentionKind::Name
+                    && sp.get(j).copied().unwrap_or(false)
+                    && cl.person_shaped()
+                    && !titled.get(a.sent).copied().unwrap_or(true)
+            }
+        };
+        (person && compatible && !matches!(a.kind, MentionKind::Pronoun(q) if q != p)).then_some(c)
     };
     let mut sent = m.sent;
     let mut j_end = i;
-    for _ in 0..8 {
+    // The fallback looks less far back: the evidence is weaker.
+    let reach = if speakers.is_some() { 2 } else { 8 };
+    for _ in 0..reach {
         // Mentions of sentence `sent` before j_end.
         let first = by_sent.first_in(j_end, sent);
         if let Some(f) = first {

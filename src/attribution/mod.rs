@@ -171,7 +171,16 @@ pub(crate) fn analyse(v: View<'_>) -> Analysed<'_> {
         .map(|q| q.rule.as_ref().and_then(head_of))
         .collect();
     inherit_rules(&v, &quotes, &mut rule_idx);
-    let ents = entities::resolve(&v, &ms);
+    // Mentions the rules make the subject of a cue: evidence of a speaker.
+    let mut speaks = vec![false; ms.len()];
+    for (q, r) in quotes.iter().zip(&rule_idx) {
+        if let (Some(r), Some(_)) = (r, &q.cue) {
+            if let Some(s) = speaks.get_mut(*r) {
+                *s = true;
+            }
+        }
+    }
+    let ents = entities::resolve(&v, &ms, &speaks);
     Analysed {
         v,
         ms,

@@ -1764,3 +1764,30 @@ fn they_and_it_stay_themselves_without_a_fitting_subject() {
         assert!(!s.is_empty(), "{text:?}: no speaker found");
     }
 }
+
+#[test]
+fn he_goes_to_a_speaking_name_without_other_evidence_of_a_person() {
+    // "Takeshi" is in no first-name list and no title marks a person, but the name
+    // is shaped like a person's and speaks in the sentence before.
+    let s = speakers_of(
+        "Capital spending grew 8.5 percent this year, Takeshi Minami said.\n\n\
+         \"There is room for improvement,\" he said.",
+    );
+    assert_eq!(
+        s.last().map(|x| x.1.as_str()),
+        Some("Takeshi Minami"),
+        "{s:?}"
+    );
+    // Not an organisation, not a one-word name, not further back than the sentence
+    // before.
+    for text in [
+        "NBC News said the video was authentic.\n\n\"Do not shoot,\" she says.",
+        "Washington said the talks had failed.\n\n\"We are done,\" he said.",
+        "Capital spending grew, Takeshi Minami said.\n\nThe yen fell.\n\nPrices rose.\n\n\
+         \"It is late,\" he said.",
+    ] {
+        let s = speakers_of(text);
+        let last = s.last().expect("a speaker");
+        assert_eq!(last.0, last.1, "{text:?}: {s:?}");
+    }
+}
