@@ -815,8 +815,13 @@ fn name_at(v: &View, i: usize, lowercase_seen: &HashSet<&str>) -> Option<Mention
             gender = tok_first_name_gender(&v.toks[r.start]);
         }
     }
+    // "The Justice Department", "the State Department": a title word before an
+    // office's name is no evidence of a person.
+    let office = name
+        .as_ref()
+        .is_some_and(|r| r.end > r.start && v.toks[r.end - 1].is(lexicon::list::COMPLEMENT));
     let person = gender != Gender::Unknown
-        || desc.iter().any(|w| is_role(w))
+        || !office && desc.iter().any(|w| is_role(w))
         || name.as_ref().is_some_and(|r| {
             r.end - r.start >= 2
                 && (r.clone()).all(|k| !v.toks[k].is(lexicon::list::COMPLEMENT))

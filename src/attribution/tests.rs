@@ -1742,6 +1742,12 @@ fn it_is_named_after_the_organisation_it_stands_for() {
          It said the company had misled investors.",
     );
     assert_eq!(s, [("It".to_string(), "Commerce Department".to_string())]);
+    // A title word before an office's name ("Justice") is no evidence of a person.
+    let s = speakers_of(
+        "The Justice Department opened an inquiry on Tuesday.\n\n\
+         It said the company had misled investors.",
+    );
+    assert_eq!(s, [("It".to_string(), "Justice Department".to_string())]);
     let s =
         speakers_of("The ministry closed its offices on Friday.\n\nIt said the talks had failed.");
     assert_eq!(s, [("It".to_string(), "The ministry".to_string())]);
