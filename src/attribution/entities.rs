@@ -1,7 +1,8 @@
 //! Per-document entities: proper names clustered by surname and spelling variant,
 //! titled nominals ("the Hamas chief") tied to the named person they describe,
 //! he/she to the nearest compatible person, they/it named after the group or
-//! organisation they stand for, and a canonical name per cluster.
+//! organisation they stand for, "the ministry" after the ministry named before, and
+//! a canonical name per cluster.
 
 use super::lexicon::{self, Pronoun};
 use super::mentions::{
@@ -493,6 +494,12 @@ pub(crate) fn resolve(v: &View, ms: &[Mention], speaks: &[bool]) -> Entities {
         let assigned = match m.kind {
             MentionKind::Name => assign_name(v, m, &mut ents),
             MentionKind::Nominal if m.person => assign_nominal(v, m, &ents),
+            MentionKind::Nominal if !m.in_quote => {
+                // "the ministry", "the company": named after the organisation; the
+                // clusters (and the ranker's features) stay as they are.
+                ents.antecedent[i] = org_antecedent(v, ms, i, &ents);
+                None
+            }
             MentionKind::Pronoun(p @ (Pronoun::He | Pronoun::She)) => {
                 assign_pronoun(ms, &by_sent, i, p, &ents, None, &titled)
                     .or_else(|| assign_pronoun(ms, &by_sent, i, p, &ents, Some(speaks), &titled))
@@ -860,6 +867,48 @@ fn assign_pronoun(
         }
     }
     None
+}
+
+/// Company name endings ("Tesla Inc", "Didi Chuxing Technology Co Ltd").
+const COMPANY_SUFFIXES: &[&str] = &[
+    "inc", "corp", "co", "ltd", "plc", "llc", "group", "holdings", "ag", "sa", "nv",
+];
+
+/// A definite singular organisation noun ("the ministry", "the company", "this
+/// agency"): the latest organisation named before it whose name holds that noun
+/// ("China's Ministry of Transport"), or for "the company" / "the firm" one whose
+/// name ends like a company's ("Didi Chuxing Technology Co Ltd").
+fn org_antecedent(v: &View, ms: &[Mention], i: usize, ents: &Entities) -> Option<usize> {
+    let m = &ms[i];
+    let det = v.lower(m.toks.start);
+    if !matches!(det, "the" | "this") || m.toks.len() != 2 {
+        return None;
+    }
+    let head = v.lower(m.head);
+    if !ORG_WORDS.contains(&head) {
+        return None;
+    }
+    let company = matches!(head, "company" | "firm");
+    // A name of two words or more: a capitalised "Poll" or "Police" alone is no name.
+    let fits = |c: &Cluster| {
+        !c.person
+            && c.forms.iter().any(|f| {
+                f.len() >= 2
+                    && (f.iter().any(|w| w == head)
+                        || company
+                            && f.last()
+                                .is_some_and(|w| COMPANY_SUFFIXES.contains(&w.as_str())))
+            })
+    };
+    // The latest mention before it of a fitting cluster, outside title-case
+    // headlines (whose capitalised words are no evidence of a name).
+    (0..i).rev().find(|&j| {
+        ms[j].kind == MentionKind::Name
+            && !v.sents.get(ms[j].sent).is_some_and(|s| s.title)
+            && ents.of[j]
+                .and_then(|c| ents.clusters.get(c))
+                .is_some_and(fits)
+    })
 }
 
 /// Words that mark a name or a noun phrase as an organisation or a publication,

@@ -1797,3 +1797,27 @@ fn he_goes_to_a_speaking_name_without_other_evidence_of_a_person() {
         assert_eq!(last.0, last.1, "{text:?}: {s:?}");
     }
 }
+
+#[test]
+fn the_ministry_is_named_after_the_ministry_named_before() {
+    let s = speakers_of(
+        "China's Ministry of Transport sent a team to Beijing on Tuesday.\n\n\
+         The team met drivers, the ministry said.",
+    );
+    assert_eq!(
+        s.last().map(|x| (x.0.as_str(), x.1.as_str())),
+        Some(("the ministry", "Ministry of Transport")),
+        "{s:?}"
+    );
+    // "the company" goes to a name that ends like a company's.
+    let s =
+        speakers_of("Tesla Inc reported a loss on Monday.\n\nThe company said demand was strong.");
+    assert_eq!(s.last().map(|x| x.1.as_str()), Some("Tesla Inc"), "{s:?}");
+    // Nothing fitting before it: the phrase stays its own name.
+    let s = speakers_of("Shares fell on Monday.\n\nThe ministry said demand was strong.");
+    assert_eq!(
+        s.last().map(|x| x.1.as_str()),
+        Some("The ministry"),
+        "{s:?}"
+    );
+}
