@@ -1135,21 +1135,40 @@ fn predictions_by_id(pred: &[PredDoc]) -> HashMap<String, &PredDoc> {
     by_id
 }
 
+/// Runs the pipeline over labelled documents' raw text (on all cores), one result
+/// per document in order.
+pub fn analyze_all(
+    pipeline: &crate::Pipeline,
+    docs: &[LabelledDocument],
+) -> Vec<crate::Result<Analysis>> {
+    docs.par_iter()
+        .map(|d| {
+            pipeline.analyze(&crate::Document {
+                id: d.id.clone(),
+                text: d.text.clone(),
+            })
+        })
+        .collect()
+}
+
+/// The predictions of [`analyze_all`]'s results: an error line where analysis failed.
+pub fn predictions_of(
+    docs: &[LabelledDocument],
+    results: &[crate::Result<Analysis>],
+) -> Vec<PredDoc> {
+    docs.iter()
+        .zip(results)
+        .map(|(d, r)| match r {
+            Ok(a) => PredDoc::from(a),
+            Err(e) => PredDoc::error(&d.id, e.to_string()),
+        })
+        .collect()
+}
+
 /// Runs the pipeline over labelled documents' raw text; one prediction per document,
 /// an error line where analysis fails.
 pub fn predict(pipeline: &crate::Pipeline, docs: &[LabelledDocument]) -> Vec<PredDoc> {
-    docs.par_iter()
-        .map(|d| {
-            let doc = crate::Document {
-                id: d.id.clone(),
-                text: d.text.clone(),
-            };
-            match pipeline.analyze(&doc) {
-                Ok(a) => PredDoc::from(&a),
-                Err(e) => PredDoc::error(&d.id, e.to_string()),
-            }
-        })
-        .collect()
+    predictions_of(docs, &analyze_all(pipeline, docs))
 }
 
 /// Everything `newsroles eval` reports, from one run of the pipeline.
@@ -1163,11 +1182,15 @@ pub struct Detailed {
 
 /// [`evaluate`] plus the error table by quote type and the confidence calibration.
 pub fn evaluate_detailed(pipeline: &crate::Pipeline, docs: &[LabelledDocument]) -> Detailed {
-    let preds = predict(pipeline, docs);
+    detailed(docs, &predict(pipeline, docs))
+}
+
+/// [`evaluate_detailed`] of predictions already made.
+pub fn detailed(docs: &[LabelledDocument], preds: &[PredDoc]) -> Detailed {
     Detailed {
-        scores: score(docs, &preds),
-        quote_types: quote_type_errors(docs, &preds),
-        calibration: calibration(docs, &preds, 10),
+        scores: score(docs, preds),
+        quote_types: quote_type_errors(docs, preds),
+        calibration: calibration(docs, preds, 10),
     }
 }
 

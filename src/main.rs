@@ -478,20 +478,27 @@ fn prepare_model_output(model: &Path) -> Result<()> {
 fn eval_cmd(a: EvalArgs) -> Result<()> {
     let pipeline = a.model.load()?;
     let gold = newsroles::corpus::read_labelled(&a.gold)?;
+    // One run of the pipeline serves the written predictions and the scores.
+    let results = eval::analyze_all(&pipeline, &gold);
     if let Some(p) = &a.predictions {
         let mut w = std::io::BufWriter::new(
             std::fs::File::create(p).with_context(|| format!("creating {}", p.display()))?,
         );
-        for d in &gold {
-            let an = pipeline.analyze(&newsroles::Document {
-                id: d.id.clone(),
-                text: d.text.clone(),
-            })?;
-            serde_json::to_writer(&mut w, &an)?;
+        for (d, r) in gold.iter().zip(&results) {
+            match r {
+                Ok(an) => serde_json::to_writer(&mut w, an)?,
+                // An error line in its place, as `classify` writes it: nothing dropped.
+                Err(e) => serde_json::to_writer(
+                    &mut w,
+                    &serde_json::json!({"id": d.id, "error": e.to_string()}),
+                )?,
+            }
             w.write_all(b"\n")?;
         }
+        w.flush()
+            .with_context(|| format!("writing {}", p.display()))?;
     }
-    let d = eval::evaluate_detailed(&pipeline, &gold);
+    let d = eval::detailed(&gold, &eval::predictions_of(&gold, &results));
     if a.json {
         println!("{}", serde_json::to_string_pretty(&d.scores)?);
     } else {
