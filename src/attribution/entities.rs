@@ -869,6 +869,10 @@ fn assign_pronoun(
     None
 }
 
+/// How many mentions back "the ministry" looks for the ministry's name (a long
+/// article holds a few hundred mentions).
+const ORG_LOOKBACK: usize = 500;
+
 /// Company name endings ("Tesla Inc", "Didi Chuxing Technology Co Ltd").
 const COMPANY_SUFFIXES: &[&str] = &[
     "inc", "corp", "co", "ltd", "plc", "llc", "group", "holdings", "ag", "sa", "nv",
@@ -901,8 +905,10 @@ fn org_antecedent(v: &View, ms: &[Mention], i: usize, ents: &Entities) -> Option
             })
     };
     // The latest mention before it of a fitting cluster, outside title-case
-    // headlines (whose capitalised words are no evidence of a name).
-    (0..i).rev().find(|&j| {
+    // headlines (whose capitalised words are no evidence of a name), among the
+    // last ORG_LOOKBACK mentions: a bound, so a long text full of "the company"
+    // stays linear.
+    (i.saturating_sub(ORG_LOOKBACK)..i).rev().find(|&j| {
         ms[j].kind == MentionKind::Name
             && !v.sents.get(ms[j].sent).is_some_and(|s| s.title)
             && ents.of[j]
