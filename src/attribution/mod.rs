@@ -98,20 +98,12 @@ pub(crate) struct Analysed<'a> {
 
 impl<'a> Analysed<'a> {
     pub fn context<'b>(&'b self, cue_prior: &'b [(String, f32)]) -> ranker::DocContext<'b> {
-        let mut is_subject = vec![false; self.ms.len()];
-        for (q, r) in self.quotes.iter().zip(&self.rule_idx) {
-            if let (Some(r), Some(_)) = (r, &q.cue) {
-                if let Some(s) = is_subject.get_mut(*r) {
-                    *s = true;
-                }
-            }
-        }
         ranker::DocContext::new(
             &self.v,
             &self.ms,
             &self.quotes,
             &self.rule_idx,
-            is_subject,
+            cue_subjects(&self.quotes, &self.rule_idx, self.ms.len()),
             &self.ents.of,
             cue_prior,
         )
@@ -172,14 +164,7 @@ pub(crate) fn analyse(v: View<'_>) -> Analysed<'_> {
         .collect();
     inherit_rules(&v, &quotes, &mut rule_idx);
     // Mentions the rules make the subject of a cue: evidence of a speaker.
-    let mut speaks = vec![false; ms.len()];
-    for (q, r) in quotes.iter().zip(&rule_idx) {
-        if let (Some(r), Some(_)) = (r, &q.cue) {
-            if let Some(s) = speaks.get_mut(*r) {
-                *s = true;
-            }
-        }
-    }
+    let speaks = cue_subjects(&quotes, &rule_idx, ms.len());
     let ents = entities::resolve(&v, &ms, &speaks);
     Analysed {
         v,
@@ -188,6 +173,19 @@ pub(crate) fn analyse(v: View<'_>) -> Analysed<'_> {
         rule_idx,
         ents,
     }
+}
+
+/// For each of `n` mentions: is it the rule pick of some quote that has a cue.
+fn cue_subjects(quotes: &[Detected], rule_idx: &[Option<usize>], n: usize) -> Vec<bool> {
+    let mut subject = vec![false; n];
+    for (q, r) in quotes.iter().zip(rule_idx) {
+        if let (Some(r), Some(_)) = (r, &q.cue) {
+            if let Some(s) = subject.get_mut(*r) {
+                *s = true;
+            }
+        }
+    }
+    subject
 }
 
 /// Direct quotes without a cue take the speaker of the quote before them (same or
