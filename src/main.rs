@@ -490,7 +490,10 @@ fn eval_cmd(a: EvalArgs) -> Result<()> {
                 // An error line in its place, as `classify` writes it: nothing dropped.
                 Err(e) => serde_json::to_writer(
                     &mut w,
-                    &serde_json::json!({"id": d.id, "error": e.to_string()}),
+                    &batch::ErrorLine {
+                        id: &d.id,
+                        error: &e.to_string(),
+                    },
                 )?,
             }
             w.write_all(b"\n")?;

@@ -5,9 +5,7 @@
 //! a canonical name per cluster.
 
 use super::lexicon::{self, Pronoun};
-use super::mentions::{
-    gender_of_words, is_name_particle, is_role, Gender, Mention, MentionKind, COMPLEMENT,
-};
+use super::mentions::{gender_of_words, is_name_particle, is_role, Gender, Mention, MentionKind};
 use super::view::{Kind, View};
 use super::FastSet as HashSet;
 
@@ -193,7 +191,9 @@ impl Cluster {
     /// an acronym or marks an organisation, office or place ("NBC News", "White
     /// House", "Lusa News Agency").
     fn person_shaped(&self) -> bool {
-        let org = |w: &str| ORG_WORDS.contains(&w) || COMPLEMENT.contains(&w) || w == "news";
+        let org = |w: &str| {
+            lexicon::in_list(w, lexicon::list::ORG_WORDS | lexicon::list::COMPLEMENT) || w == "news"
+        };
         self.forms.iter().any(|f| f.len() >= 2)
             && !self.forms.iter().flatten().any(|w| org(w))
             && !self
@@ -487,8 +487,6 @@ pub(crate) fn resolve(v: &View, ms: &[Mention], speaks: &[bool]) -> Entities {
         }
     }
     let by_sent = SentIndex::new(ms);
-    // Title-case headline sentences: their capitalised words are no evidence of names.
-    let titled: Vec<bool> = v.sents.iter().map(|s| s.title).collect();
     // Mentions in text order (the caller keeps them sorted).
     for (i, m) in ms.iter().enumerate() {
         let assigned = match m.kind {
@@ -501,8 +499,8 @@ pub(crate) fn resolve(v: &View, ms: &[Mention], speaks: &[bool]) -> Entities {
                 None
             }
             MentionKind::Pronoun(p @ (Pronoun::He | Pronoun::She)) => {
-                assign_pronoun(ms, &by_sent, i, p, &ents, None, &titled)
-                    .or_else(|| assign_pronoun(ms, &by_sent, i, p, &ents, Some(speaks), &titled))
+                assign_pronoun(v, ms, &by_sent, i, p, &ents, None)
+                    .or_else(|| assign_pronoun(v, ms, &by_sent, i, p, &ents, Some(speaks)))
             }
             MentionKind::Relative => {
                 // The noun phrase before ", who said" (or "— who", "officials who").
@@ -804,13 +802,13 @@ impl<'m> SentIndex<'m> {
 /// person counts as one when it is shaped like a person's name and the rules made
 /// it the subject of a cue ("Takeshi Minami … Minami said." … "he said").
 fn assign_pronoun(
+    v: &View,
     ms: &[Mention],
     by_sent: &SentIndex,
     i: usize,
     p: Pronoun,
     ents: &Entities,
     speakers: Option<&[bool]>,
-    titled: &[bool],
 ) -> Option<usize> {
     let m = &ms[i];
     let want = if p == Pronoun::She {
@@ -838,7 +836,8 @@ fn assign_pronoun(
                     && a.kind == MentionKind::Name
                     && sp.get(j).copied().unwrap_or(false)
                     && cl.person_shaped()
-                    && !titled.get(a.sent).copied().unwrap_or(true)
+                    // Title-case headlines: capitalised words are no evidence of names.
+                    && v.sents.get(a.sent).is_some_and(|s| !s.title)
             }
         };
         (person && compatible && !matches!(a.kind, MentionKind::Pronoun(q) if q != p)).then_some(c)
@@ -889,7 +888,7 @@ fn org_antecedent(v: &View, ms: &[Mention], i: usize, ents: &Entities) -> Option
         return None;
     }
     let head = v.lower(m.head);
-    if !ORG_WORDS.contains(&head) {
+    if !lexicon::in_list(head, lexicon::list::ORG_WORDS) {
         return None;
     }
     let company = matches!(head, "company" | "firm");
@@ -917,60 +916,6 @@ fn org_antecedent(v: &View, ms: &[Mention], i: usize, ents: &Entities) -> Option
     })
 }
 
-/// Words that mark a name or a noun phrase as an organisation or a publication,
-/// the things news calls "it" when they speak ("the ministry", "the report").
-const ORG_WORDS: &[&str] = &[
-    "administration",
-    "agency",
-    "army",
-    "assembly",
-    "association",
-    "bank",
-    "board",
-    "bureau",
-    "campaign",
-    "center",
-    "centre",
-    "commission",
-    "committee",
-    "company",
-    "congress",
-    "corp",
-    "corporation",
-    "council",
-    "court",
-    "department",
-    "firm",
-    "foundation",
-    "fund",
-    "government",
-    "group",
-    "inc",
-    "institute",
-    "journal",
-    "military",
-    "ministry",
-    "network",
-    "newspaper",
-    "office",
-    "organisation",
-    "organization",
-    "paper",
-    "party",
-    "police",
-    "poll",
-    "press",
-    "report",
-    "service",
-    "statement",
-    "study",
-    "survey",
-    "team",
-    "union",
-    "university",
-    "website",
-];
-
 /// An acronym: two to six capital letters ("IMF", "NHC").
 fn is_acronym(s: &str) -> bool {
     (2..=6).contains(&s.len()) && s.bytes().all(|b| b.is_ascii_uppercase())
@@ -986,13 +931,15 @@ fn fits_nonperson(v: &View, a: &Mention, cluster: Option<&Cluster>, plural: bool
     let org = || {
         (a.toks.start..a.toks.end).any(|k| {
             let t = &v.toks[k];
-            ORG_WORDS.contains(&t.lower.as_str()) || is_acronym(v.tok_text(k))
+            t.is(lexicon::list::ORG_WORDS) || is_acronym(v.tok_text(k))
         })
     };
     match a.kind {
         MentionKind::Plural => plural,
         MentionKind::Nominal if plural => !a.person && plural_head,
-        MentionKind::Nominal => !a.person && !plural_head && ORG_WORDS.contains(&head),
+        MentionKind::Nominal => {
+            !a.person && !plural_head && v.toks[a.head].is(lexicon::list::ORG_WORDS)
+        }
         MentionKind::Name if cluster.is_none_or(|c| c.person) => false,
         // Plural names are groups of people, not places that end in s ("Texas").
         MentionKind::Name if plural => ["ans", "ats", "ists", "ites", "ers"]

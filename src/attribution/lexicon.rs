@@ -422,6 +422,7 @@ pub mod list {
     pub const COMPLEMENT: u32 = 1 << 12;
     /// `mentions::ROLE_WORDS`.
     pub const ROLE_WORDS: u32 = 1 << 13;
+    pub const ORG_WORDS: u32 = 1 << 14;
 }
 
 /// Every listed word and every cue form → its list flags and cue info (`None` for
@@ -435,7 +436,7 @@ type InfoTable = std::collections::HashMap<
 fn flag_table() -> &'static InfoTable {
     static TABLE: std::sync::OnceLock<InfoTable> = std::sync::OnceLock::new();
     TABLE.get_or_init(|| {
-        let lists: [(&[&'static str], u32); 14] = [
+        let lists: [(&[&'static str], u32); 15] = [
             (AUX_ADVERBS, list::AUX_ADVERBS),
             (PLURAL_SOURCES, list::PLURAL_SOURCES),
             (TIME_WORDS, list::TIME_WORDS),
@@ -450,6 +451,7 @@ fn flag_table() -> &'static InfoTable {
             (WEAK_FORMS, list::WEAK_FORMS),
             (super::mentions::COMPLEMENT, list::COMPLEMENT),
             (super::mentions::ROLE_WORDS, list::ROLE_WORDS),
+            (ORG_WORDS, list::ORG_WORDS),
         ];
         let mut m = InfoTable::default();
         for (words, flag) in lists {
@@ -1404,6 +1406,60 @@ pub const NOT_NAMES: &[&str] = &[
     "soon",
     "already",
     "almost",
+];
+
+/// Words that mark a name or a noun phrase as an organisation or a publication,
+/// the things news calls "it" when they speak ("the ministry", "the report").
+pub const ORG_WORDS: &[&str] = &[
+    "administration",
+    "agency",
+    "army",
+    "assembly",
+    "association",
+    "bank",
+    "board",
+    "bureau",
+    "campaign",
+    "center",
+    "centre",
+    "commission",
+    "committee",
+    "company",
+    "congress",
+    "corp",
+    "corporation",
+    "council",
+    "court",
+    "department",
+    "firm",
+    "foundation",
+    "fund",
+    "government",
+    "group",
+    "inc",
+    "institute",
+    "journal",
+    "military",
+    "ministry",
+    "network",
+    "newspaper",
+    "office",
+    "organisation",
+    "organization",
+    "paper",
+    "party",
+    "police",
+    "poll",
+    "press",
+    "report",
+    "service",
+    "statement",
+    "study",
+    "survey",
+    "team",
+    "union",
+    "university",
+    "website",
 ];
 
 /// Lowercase nouns that head a speaker noun phrase ("the company", "a spokesman").

@@ -93,6 +93,8 @@ pub(crate) struct Analysed<'a> {
     pub ms: Vec<Mention>,
     pub quotes: Vec<Detected>,
     pub rule_idx: Vec<Option<usize>>,
+    /// For each mention: is it the rule pick of some quote that has a cue.
+    pub subjects: Vec<bool>,
     pub ents: entities::Entities,
 }
 
@@ -103,7 +105,7 @@ impl<'a> Analysed<'a> {
             &self.ms,
             &self.quotes,
             &self.rule_idx,
-            cue_subjects(&self.quotes, &self.rule_idx, self.ms.len()),
+            &self.subjects,
             &self.ents.of,
             cue_prior,
         )
@@ -164,13 +166,14 @@ pub(crate) fn analyse(v: View<'_>) -> Analysed<'_> {
         .collect();
     inherit_rules(&v, &quotes, &mut rule_idx);
     // Mentions the rules make the subject of a cue: evidence of a speaker.
-    let speaks = cue_subjects(&quotes, &rule_idx, ms.len());
-    let ents = entities::resolve(&v, &ms, &speaks);
+    let subjects = cue_subjects(&quotes, &rule_idx, ms.len());
+    let ents = entities::resolve(&v, &ms, &subjects);
     Analysed {
         v,
         ms,
         quotes,
         rule_idx,
+        subjects,
         ents,
     }
 }

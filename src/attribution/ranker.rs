@@ -53,7 +53,7 @@ pub(crate) struct DocContext<'a> {
     /// Rule pick of each quote, as a mention index.
     pub rule_idx: &'a [Option<usize>],
     /// For each mention: is it the rule subject of some quote's cue.
-    pub is_subject: Vec<bool>,
+    pub is_subject: &'a [bool],
     /// Cluster of each mention.
     pub cluster: &'a [Option<usize>],
     /// Learned log-odds that a quote built from a cue word is a real attribution,
@@ -82,7 +82,7 @@ impl<'a> DocContext<'a> {
         ms: &'a [Mention],
         quotes: &'a [Detected],
         rule_idx: &'a [Option<usize>],
-        is_subject: Vec<bool>,
+        is_subject: &'a [bool],
         cluster: &'a [Option<usize>],
         cue_prior: &'a [(String, f32)],
     ) -> DocContext<'a> {
@@ -439,14 +439,13 @@ pub(crate) fn candidates_into(cx: &DocContext, qi: usize, out: &mut Candidates) 
         // (stable, so the last value set for an index is the one kept, as in a row).
         if !nz.windows(2).all(|w| w[0].0 < w[1].0) {
             nz.sort_by_key(|t| t.0);
-            let mut kept: Vec<(u8, f64)> = Vec::with_capacity(nz.len());
-            for &t in nz.iter() {
-                match kept.last_mut() {
-                    Some(last) if last.0 == t.0 => *last = t,
-                    _ => kept.push(t),
+            nz.dedup_by(|later, kept| {
+                let same = later.0 == kept.0;
+                if same {
+                    *kept = *later;
                 }
-            }
-            *nz = kept;
+                same
+            });
         }
     }
     terms.truncate(n_cands);

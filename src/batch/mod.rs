@@ -100,10 +100,12 @@ impl Summary {
     }
 }
 
+/// The output line of a record that could not be processed: `{"id", "error"}` in
+/// its place (DESIGN.md §4).
 #[derive(Serialize)]
-struct ErrorLine<'a> {
-    id: &'a str,
-    error: &'a str,
+pub struct ErrorLine<'a> {
+    pub id: &'a str,
+    pub error: &'a str,
 }
 
 /// The line of a web record that is not an article.
