@@ -81,6 +81,8 @@ pub(crate) struct Detected {
     /// Nobody in the text speaks it unless the rules named someone ("Asked whether
     /// …," is a question whose asker is left unsaid).
     pub speakerless: bool,
+    /// Found by the trained cue detector, with its probability ([`super::cues`]).
+    pub learned: Option<f32>,
 }
 
 fn is_punct(v: &View, i: usize, s: &str) -> bool {
@@ -127,7 +129,7 @@ impl<'a> std::ops::Deref for Ms<'a> {
 }
 
 impl<'a> Ms<'a> {
-    fn new(v: &View, list: &'a [Mention]) -> Ms<'a> {
+    pub(crate) fn new(v: &View, list: &'a [Mention]) -> Ms<'a> {
         let mut by_end: HashMap<usize, usize> =
             HashMap::with_capacity_and_hasher(list.len(), Default::default());
         let mut by_start: HashMap<usize, usize> =
@@ -163,7 +165,7 @@ impl<'a> Ms<'a> {
 
     /// A slice holding, in order, every mention whose first token is in `lo..=hi`
     /// (the whole list when it is not sorted).
-    fn starting_within(&self, lo: usize, hi: usize) -> &'a [Mention] {
+    pub(crate) fn starting_within(&self, lo: usize, hi: usize) -> &'a [Mention] {
         if !self.sorted {
             return self.list;
         }
@@ -219,6 +221,11 @@ impl<'a> Ms<'a> {
 }
 
 /// The longest mention ending at token `last`.
+/// Whether a mention ends at token `last`.
+pub(crate) fn mention_ending_at(ms: &Ms, last: usize) -> bool {
+    mention_ending(ms, last).is_some()
+}
+
 fn mention_ending<'a>(ms: &Ms<'a>, last: usize) -> Option<&'a Mention> {
     ms.by_end.get(&(last + 1)).map(|&i| &ms.list[i])
 }
@@ -1537,7 +1544,7 @@ fn sent_of(v: &View, i: usize) -> usize {
 }
 
 /// Content end within a sentence: before final punctuation and closing marks.
-fn sentence_content_end(v: &View, sent: usize) -> usize {
+pub(crate) fn sentence_content_end(v: &View, sent: usize) -> usize {
     let r = &v.sents[sent].toks;
     let mut e = r.end;
     while e > r.start {
@@ -1551,7 +1558,7 @@ fn sentence_content_end(v: &View, sent: usize) -> usize {
     e
 }
 
-fn words_in(v: &View, r: Range<usize>) -> usize {
+pub(crate) fn words_in(v: &View, r: Range<usize>) -> usize {
     r.filter(|&k| {
         v.get(k)
             .is_some_and(|t| t.is_word() || t.kind == Kind::Number)
@@ -1560,7 +1567,13 @@ fn words_in(v: &View, r: Range<usize>) -> usize {
 }
 
 /// Detects all quotes of a document, in text order, non-overlapping.
-pub(crate) fn detect(v: &View, ms: &[Mention]) -> Vec<Detected> {
+/// With `cues`, the trained cue detector adds the quotes it finds at its probability
+/// threshold and above outside the rules' quotes.
+pub(crate) fn detect(
+    v: &View,
+    ms: &[Mention],
+    cues: Option<(&super::cues::CueModel, f32)>,
+) -> Vec<Detected> {
     let ms = &Ms::new(v, ms);
     let mut out: Vec<Detected> = Vec::new();
     let mut claimed = vec![false; v.toks.len()];
@@ -1784,6 +1797,10 @@ pub(crate) fn detect(v: &View, ms: &[Mention]) -> Vec<Detected> {
     headlines(v, ms, &mut out);
     transcript_turns(v, ms, &mut out);
     split_gaps(v, &mut out);
+    if let Some((model, min_p)) = cues {
+        let learned = model.quotes(v, ms, &out, min_p);
+        out.extend(learned);
+    }
     out.sort_by_key(|d| (d.content.start, d.content.end));
     out
 }
@@ -2127,6 +2144,7 @@ fn direct_quote(
         gap: None,
         opens_at: None,
         speakerless: false,
+        learned: None,
     })
 }
 
@@ -2583,7 +2601,7 @@ fn main_subject(v: &View, ms: &Ms, prev: &[(usize, Detected)], c: usize) -> Opti
         .map(|m| (*m).clone())
 }
 
-fn make(
+pub(crate) fn make(
     v: &View,
     toks: Range<usize>,
     cue: Cue,
@@ -2602,6 +2620,7 @@ fn make(
         gap: None,
         opens_at: None,
         speakerless: false,
+        learned: None,
     }
 }
 
@@ -2665,6 +2684,7 @@ fn headlines(v: &View, ms: &Ms, out: &mut Vec<Detected>) {
             gap: None,
             opens_at: None,
             speakerless: false,
+            learned: None,
         });
     }
 }
@@ -2807,6 +2827,7 @@ fn transcript_turns(v: &View, ms: &Ms, out: &mut Vec<Detected>) {
                 gap: None,
                 opens_at: None,
                 speakerless: false,
+                learned: None,
             });
         }
         out.extend(made);

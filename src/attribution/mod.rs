@@ -6,11 +6,13 @@
 //! 1. `view`: the text stage's tokens with sentence, paragraph and quotation-mark places;
 //! 2. `mentions`: speaker candidates (names with titles, pronouns, nominals, plurals);
 //! 3. `detect`: quote spans, cues and the speaker the rules pick;
-//! 4. `entities`: per-document clusters and canonical names;
-//! 5. `ranker`: candidate features and the linear speaker ranker ([`Attributor::train`]).
+//! 4. `cues`: the trained cue detector, for reported speech the rules miss;
+//! 5. `entities`: per-document clusters and canonical names;
+//! 6. `ranker`: candidate features and the linear speaker ranker ([`Attributor::train`]).
 //!
 //! All ranges are byte ranges into the normalised text of the [`TextLayout`].
 
+mod cues;
 mod detect;
 mod entities;
 pub mod lexicon;
@@ -20,6 +22,7 @@ mod train;
 mod view;
 
 use crate::text::TextLayout;
+pub use cues::CueModel;
 use detect::{Detected, Structure};
 use mentions::{Mention, MentionKind};
 use serde::{Deserialize, Serialize};
@@ -42,6 +45,8 @@ pub struct Attributor {
     pub threshold: f64,
     /// Per cue word, learned log-odds that its quotes are real (sorted by word).
     pub cue_prior: Vec<(String, f32)>,
+    /// The trained cue detector; without it only the rules find quotes.
+    pub cues: Option<CueModel>,
     pub trained: bool,
 }
 
@@ -56,6 +61,9 @@ pub struct FoundQuote {
     /// question put to someone ("Asked whether …,"). The role model's attribution
     /// features leave these out; they were not among the quotes it learned from.
     pub unvoiced: bool,
+    /// Found by the trained cue detector; the role model's attribution features
+    /// leave these out too, as it learned from the rules' quotes.
+    pub learned: bool,
 }
 
 /// The speaker of a quote: the mention and its canonical entity.
@@ -139,10 +147,11 @@ fn view_of(layout: &TextLayout) -> View<'_> {
     })
 }
 
-/// Runs stages 2–4 on a view.
-pub(crate) fn analyse(v: View<'_>) -> Analysed<'_> {
+/// Runs stages 2–4 on a view; with `cues`, the trained cue detector adds its quotes
+/// at that probability and above.
+pub(crate) fn analyse<'a>(v: View<'a>, cues: Option<(&CueModel, f32)>) -> Analysed<'a> {
     let mut ms = mentions::extract(&v);
-    let quotes = detect::detect(&v, &ms);
+    let quotes = detect::detect(&v, &ms, cues);
     // Subjects the detector built from tokens join the candidates.
     let mut heads: FastSet<usize> = ms.iter().map(|m| m.head).collect();
     for q in &quotes {
@@ -182,6 +191,10 @@ pub(crate) fn analyse(v: View<'_>) -> Analysed<'_> {
 fn cue_subjects(quotes: &[Detected], rule_idx: &[Option<usize>], n: usize) -> Vec<bool> {
     let mut subject = vec![false; n];
     for (q, r) in quotes.iter().zip(rule_idx) {
+        // A learned cue is weaker evidence: its subject does not make a speaker.
+        if q.learned.is_some() {
+            continue;
+        }
         if let (Some(r), Some(_)) = (r, &q.cue) {
             if let Some(s) = subject.get_mut(*r) {
                 *s = true;
@@ -198,7 +211,7 @@ fn inherit_rules(v: &View, quotes: &[Detected], rule_idx: &mut [Option<usize>]) 
     // Per paragraph, the quotes with a cue, ascending.
     let mut cued: FastMap<usize, Vec<usize>> = FastMap::default();
     for (k, q) in quotes.iter().enumerate() {
-        if q.cue.is_some() {
+        if q.cue.is_some() && q.learned.is_none() {
             cued.entry(para_of(q)).or_default().push(k);
         }
     }
@@ -243,6 +256,7 @@ impl Attributor {
             weights: ranker::rule_weights(),
             threshold: 0.5,
             cue_prior: Vec::new(),
+            cues: None,
             trained: false,
         }
     }
@@ -266,7 +280,7 @@ impl Attributor {
     }
 
     pub(crate) fn attribute_view(&self, v: View<'_>) -> DocAttribution {
-        let a = analyse(v);
+        let a = analyse(v, self.cues.as_ref().map(|c| (c, c.threshold)));
         let picks = self.choose(&a);
         let out = build_output(&a, &picks);
         view::recycle(a.v.toks);
@@ -332,6 +346,10 @@ fn build_output(a: &Analysed, picks: &[Option<(usize, f64)>]) -> DocAttribution 
     let mut quote_count: FastMap<String, usize> = FastMap::default();
     let mut name = a.ents.namer(v, &a.ms);
     for (q, pick) in a.quotes.iter().zip(picks) {
+        // A learned quote stands only with a speaker: its cue alone is weak evidence.
+        if q.learned.is_some() && pick.is_none() {
+            continue;
+        }
         let speaker = pick.map(|(m, p)| {
             let entity = name(m);
             *quote_count.entry(entity.clone()).or_default() += 1;
@@ -349,6 +367,7 @@ fn build_output(a: &Analysed, picks: &[Option<(usize, f64)>]) -> DocAttribution 
             direct: q.direct,
             cue: q.cue.as_ref().map(|c| v.span(&c.toks)),
             unvoiced: q.speakerless && speaker.is_none(),
+            learned: q.learned.is_some(),
             speaker,
         });
     }

@@ -15,8 +15,8 @@ const WINDOW_AFTER: usize = 1;
 const MAX_CANDIDATES: usize = 16;
 
 /// Number of features; bump [`FEATURES_VERSION`] when the layout changes.
-pub(crate) const N_FEATURES: usize = 124;
-pub(crate) const FEATURES_VERSION: u32 = 2;
+pub(crate) const N_FEATURES: usize = 126;
+pub(crate) const FEATURES_VERSION: u32 = 3;
 
 /// One quote's candidates: mention indices and their features.
 pub(crate) struct Candidates {
@@ -435,6 +435,12 @@ pub(crate) fn candidates_into(cx: &DocContext, qi: usize, out: &mut Candidates) 
         set(121, f64::from(u8::from(in_headline)));
         set(122, f64::from(u8::from(multiword)));
         set(123, log_same);
+        // 124: found by the trained cue detector; 125: its log-odds
+        if let Some(p) = q.learned {
+            let p = f64::from(p).clamp(1e-6, 1.0 - 1e-6);
+            set(124, 1.0);
+            set(125, (p / (1.0 - p)).ln());
+        }
         // Features are set in ascending order, each once; sort in case that changes
         // (stable, so the last value set for an index is the one kept, as in a row).
         if !nz.windows(2).all(|w| w[0].0 < w[1].0) {
@@ -495,7 +501,7 @@ mod tests {
                    Officials said the bridge would reopen in May, according to John Smith.\n\n\
                    \"It is late,\" he added. Stone's aides said nothing.\n\n";
         let layout = TextLayout::new(&one.repeat(8));
-        let a = super::super::analyse(super::super::view_of(&layout));
+        let a = super::super::analyse(super::super::view_of(&layout), None);
         let cx = a.context(&[]);
         assert!(a.quotes.len() >= 16, "{}", a.quotes.len());
         let ms = cx.ms;
@@ -537,7 +543,7 @@ mod tests {
                     Officials said the bridge would reopen in May, according to John Smith.\n\n\
                     \"It is late,\" he added. Stone's aides said nothing.\n\n";
         let layout = TextLayout::new(text);
-        let a = super::super::analyse(super::super::view_of(&layout));
+        let a = super::super::analyse(super::super::view_of(&layout), None);
         let cx = a.context(&[]);
         let w: Vec<f64> = (0..super::N_FEATURES)
             .map(|k| ((k as f64) * 0.7).sin() * 3.0)

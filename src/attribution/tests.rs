@@ -591,11 +591,34 @@ fn opening_prepositional_phrase_before_an_apposition() {
 fn scene_phrase_between_subject_and_cue() {
     // The line before has no full stop, so it is the same sentence: a long clause
     // before the comma chain, which is then the subject, past its "in" phrase.
-    expect_both(
-        "Donald Trump kept up his criticism of his rivals in the hours before the polls\n\
-         Trump, in Kentucky, said Tuesday that Rubio was a lightweight.",
-        &[("that Rubio was a lightweight", "Trump", "Donald Trump")],
-    );
+    let text = "Donald Trump kept up his criticism of his rivals in the hours before the polls\n\
+         Trump, in Kentucky, said Tuesday that Rubio was a lightweight.";
+    let said = ("that Rubio was a lightweight", "Trump", "Donald Trump");
+    let strs = |q: &(String, Option<String>, Option<String>)| {
+        (
+            q.0.clone(),
+            q.1.clone().unwrap_or_default(),
+            q.2.clone().unwrap_or_default(),
+        )
+    };
+    let owned = |q: (&str, &str, &str)| (q.0.to_string(), q.1.to_string(), q.2.to_string());
+    let rules: Vec<_> = triples(text).iter().map(strs).collect();
+    assert_eq!(rules, vec![owned(said)]);
+    // The trained cue detector also reports the criticism, a stance PolNeAR marks
+    // ("criticism of"), with its content kept to the first line.
+    if let Some(att) = shipped() {
+        let (a, t) = run_with(&att, text);
+        let got: Vec<_> = triples_with(&att, text).iter().map(strs).collect();
+        assert!(got.contains(&owned(said)), "{got:?}");
+        for q in a.quotes.iter().filter(|q| q.learned) {
+            assert_eq!(
+                &t[q.content.clone()],
+                "of his rivals in the hours before the polls"
+            );
+            let e = q.speaker.as_ref().map(|s| s.entity.as_str());
+            assert_eq!(e, Some("Donald Trump"));
+        }
+    }
 }
 
 /// A relative clause after an inverted cue ('…," said Cordesman, who has advised …')
@@ -801,8 +824,11 @@ fn check_wire(att: &Attributor, text: &str) {
         "only {seen} of the expected quotes found: {:?}",
         a.quotes
     );
-    // Every quote of the article is by one of the two: Khamenei's before Haniya's
-    // reply paragraph, Haniya's from it on; each must carry its canonical name.
+    // Every quote the rules find is by one of the two: Khamenei's before Haniya's
+    // reply paragraph, Haniya's from it on; each must carry its canonical name. The
+    // trained cue detector may also report someone else's stance ("14 out of 15
+    // member states of the UN Security Council voting in favor of the immediate
+    // ceasefire"), but a quote under either name must be in that name's part.
     let reply = t
         .find("Ismail Haniya, for his part")
         .expect("reply paragraph");
@@ -813,6 +839,10 @@ fn check_wire(att: &Attributor, text: &str) {
             "Ismail Haniya"
         };
         let e = q.speaker.as_ref().map(|s| s.entity.as_str());
+        let by_the_two = e.is_some_and(|e| e.ends_with("Khamenei") || e.ends_with("Haniya"));
+        if q.learned && !by_the_two {
+            continue;
+        }
         assert_eq!(e, Some(who), "quote {:?}", &t[q.content.clone()]);
     }
     let he = a
@@ -906,7 +936,7 @@ fn debug_dump() {
     };
     let text = std::fs::read_to_string(path).unwrap_or_default();
     let layout = TextLayout::new(&text);
-    let a = analyse(view_of(&layout));
+    let a = analyse(view_of(&layout), None);
     let v = &a.v;
     for s in &v.sents {
         println!("SENT {:?} {:?}", s.para, &v.text[s.range.clone()]);
@@ -1621,7 +1651,7 @@ fn sentence_initial_prepositions_and_adverbs_are_no_speakers() {
         "Amid responses from some critics, the plan went ahead.",
     ] {
         let layout = TextLayout::new(text);
-        let a = analyse(view_of(&layout));
+        let a = analyse(view_of(&layout), None);
         let names: Vec<&str> =
             a.ms.iter()
                 .filter(|m| m.kind == MentionKind::Name)

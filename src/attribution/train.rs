@@ -2,8 +2,14 @@
 //! overlaps a gold quote gives one row per candidate, positive when the candidate
 //! overlaps the gold speaker span; a logistic regression (linfa) fits the weights and
 //! the no-speaker threshold is chosen on the dev documents by who-said-what F1.
+//!
+//! The trained cue detector ([`super::cues`]) is fitted first, on the sites the
+//! rules leave; the ranker then trains on the rules' quotes and the detector's
+//! (from [`cues::FLOOR`] up), and the detector's threshold is tuned on dev jointly
+//! with the ranker's.
 
-use super::{analyse, ranker, view_of, Analysed, Attributor};
+use super::cues::{self, CueModel};
+use super::{analyse, detect, mentions, ranker, view_of, Analysed, Attributor};
 use crate::corpus::LabelledDocument;
 use crate::document::{CharIndex, Span};
 use crate::error::{Error, Result};
@@ -28,11 +34,15 @@ struct Scored {
     key: Option<String>,
     /// `(mention span, feature row)` per candidate.
     cands: Vec<(Span, Vec<f64>)>,
+    /// The cue detector's probability for a quote it found.
+    learned: Option<f32>,
 }
 
 struct DocRows {
     quotes: Vec<Scored>,
     gold: Vec<(Span, Option<Span>)>,
+    /// The cue detector's labelled sites (rules-only analysis).
+    examples: Vec<cues::Example>,
 }
 
 fn to_chars(layout: &TextLayout, ci: &CharIndex, r: std::ops::Range<usize>) -> Span {
@@ -40,11 +50,32 @@ fn to_chars(layout: &TextLayout, ci: &CharIndex, r: std::ops::Range<usize>) -> S
     ci.span(o.start, o.end)
 }
 
-fn doc_rows(d: &LabelledDocument, cue_prior: &[(String, f32)]) -> Option<DocRows> {
+fn doc_rows(
+    d: &LabelledDocument,
+    cue_prior: &[(String, f32)],
+    cue_model: Option<&CueModel>,
+    want_examples: bool,
+) -> Option<DocRows> {
     let gold_q = d.quotes.as_ref()?;
     let layout = TextLayout::new(&d.text);
     let ci = CharIndex::new(&d.text);
-    let a: Analysed = analyse(view_of(&layout));
+    let a: Analysed = analyse(view_of(&layout), cue_model.map(|c| (c, cues::FLOOR)));
+    // Without a detector, the analysis is the rules': its sites are the examples,
+    // found with the mention list detection saw.
+    let examples = if want_examples && cue_model.is_none() {
+        let gold_cues: Vec<Span> = gold_q
+            .iter()
+            .filter_map(|g| g.cue.as_ref().map(|c| Span::new(c.start, c.end)))
+            .collect();
+        let list = mentions::extract(&a.v);
+        let ms = detect::Ms::new(&a.v, &list);
+        cues::examples(&a.v, &ms, &a.quotes, |r| {
+            let s = to_chars(&layout, &ci, r);
+            gold_cues.iter().any(|g| g.overlap(&s) > 0)
+        })
+    } else {
+        Vec::new()
+    };
     let cx = a.context(cue_prior);
     let mut quotes = Vec::with_capacity(a.quotes.len());
     for (qi, q) in a.quotes.iter().enumerate() {
@@ -59,6 +90,7 @@ fn doc_rows(d: &LabelledDocument, cue_prior: &[(String, f32)]) -> Option<DocRows
             content: to_chars(&layout, &ci, q.content.clone()),
             key: ranker::cue_key(&a.v, q),
             cands,
+            learned: q.learned,
         });
     }
     let gold = gold_q
@@ -70,7 +102,11 @@ fn doc_rows(d: &LabelledDocument, cue_prior: &[(String, f32)]) -> Option<DocRows
             )
         })
         .collect();
-    Some(DocRows { quotes, gold })
+    Some(DocRows {
+        quotes,
+        gold,
+        examples,
+    })
 }
 
 /// Smoothed log-odds, per cue word seen at least [`MIN_CUE_COUNT`] times, that a
@@ -174,13 +210,16 @@ fn f1_of(c: [usize; 4]) -> (f64, f64, f64) {
     (p, r, f)
 }
 
-/// Who-said-what F1 of weights `w` at `threshold` over featurised documents.
-fn evaluate(docs: &[DocRows], w: &[f64], threshold: f64) -> (f64, f64, f64) {
+/// Who-said-what F1 of weights `w` at `threshold` over featurised documents, with
+/// the cue detector's quotes from `cue_threshold` up (a learned quote without a
+/// speaker is dropped, as in [`Attributor::attribute`]).
+fn evaluate(docs: &[DocRows], w: &[f64], threshold: f64, cue_threshold: f32) -> (f64, f64, f64) {
     let mut total = [0usize; 4];
     for d in docs {
         let pred: Vec<(Span, Option<Span>)> = d
             .quotes
             .iter()
+            .filter(|q| q.learned.is_none_or(|p| p >= cue_threshold))
             .map(|q| {
                 let best = q
                     .cands
@@ -189,8 +228,10 @@ fn evaluate(docs: &[DocRows], w: &[f64], threshold: f64) -> (f64, f64, f64) {
                     .max_by(|a, b| a.1.total_cmp(&b.1))
                     .filter(|x| x.1 >= threshold)
                     .map(|x| x.0);
-                (q.content, best)
+                (q.content, best, q.learned.is_some())
             })
+            .filter(|(_, best, learned)| best.is_some() || !learned)
+            .map(|(c, best, _)| (c, best))
             .collect();
         let c = who_said_what(&d.gold, &pred);
         for k in 0..4 {
@@ -205,21 +246,35 @@ pub(crate) fn train(
     dev: &[LabelledDocument],
 ) -> Result<(Attributor, String)> {
     let t0 = Instant::now();
-    let first: Vec<DocRows> = train.par_iter().filter_map(|d| doc_rows(d, &[])).collect();
+    let mut first: Vec<DocRows> = train
+        .par_iter()
+        .filter_map(|d| doc_rows(d, &[], None, true))
+        .collect();
     if first.is_empty() {
         return Err(Error::Training(
             "no training document has a `quotes` layer".into(),
         ));
     }
     let cue_prior = cue_prior(&first);
+    let examples: Vec<Vec<cues::Example>> = first
+        .iter_mut()
+        .map(|d| std::mem::take(&mut d.examples))
+        .collect();
     drop(first);
+    // A small corpus may give the detector nothing to learn from (no word recurs as
+    // a cue outside the rules' quotes): the model is then the rules' detection only.
+    let (cue_model, cue_report) = match CueModel::fit(&examples) {
+        Ok((m, report)) => (Some(m), report),
+        Err(e) => (None, format!("cue detector: not trained ({e})")),
+    };
+    drop(examples);
     let tr: Vec<DocRows> = train
         .par_iter()
-        .filter_map(|d| doc_rows(d, &cue_prior))
+        .filter_map(|d| doc_rows(d, &cue_prior, cue_model.as_ref(), false))
         .collect();
     let dv: Vec<DocRows> = dev
         .par_iter()
-        .filter_map(|d| doc_rows(d, &cue_prior))
+        .filter_map(|d| doc_rows(d, &cue_prior, cue_model.as_ref(), false))
         .collect();
     let mut xs: Vec<f64> = Vec::new();
     let mut ys: Vec<usize> = Vec::new();
@@ -263,29 +318,49 @@ pub(crate) fn train(
     }
     // Threshold: best who-said-what F1 on dev (on train when there is no dev).
     let tune = if dv.is_empty() { &tr } else { &dv };
-    let mut best = (0.5, (0.0, 0.0, 0.0));
-    for k in 1..19 {
-        let t = k as f64 * 0.05;
-        let r = evaluate(tune, &weights, t);
-        if r.2 > best.1 .2 {
-            best = (t, r);
+    // Cue thresholds from the floor up; above 1.0 the detector finds nothing.
+    let mut best = (0.5, f32::INFINITY, (0.0, 0.0, 0.0));
+    let cue_grid = (0..=13)
+        .map(|k| cues::FLOOR + k as f32 * 0.05)
+        .chain([f32::INFINITY]);
+    for ct in cue_grid {
+        for k in 1..19 {
+            let t = k as f64 * 0.05;
+            let r = evaluate(tune, &weights, t, ct);
+            if r.2 > best.2 .2 {
+                best = (t, ct, r);
+            }
         }
     }
-    let rules = evaluate(tune, &ranker::rule_weights(), 0.5);
+    let without = (1..19)
+        .map(|k| evaluate(tune, &weights, k as f64 * 0.05, f32::INFINITY))
+        .max_by(|a, b| a.2.total_cmp(&b.2))
+        .unwrap_or_default();
+    let rules = evaluate(tune, &ranker::rule_weights(), 0.5, f32::INFINITY);
+    let learned_kept = tune
+        .iter()
+        .flat_map(|d| &d.quotes)
+        .filter(|q| q.learned.is_some_and(|p| p >= best.1))
+        .count();
     let secs = t0.elapsed().as_secs_f64();
     let report = format!(
-        "speaker ranker: {} train docs, {n} candidate rows ({pos} positive), {} features; \
+        "{cue_report}\n\
+         speaker ranker: {} train docs, {n} candidate rows ({pos} positive), {} features; \
          featurised in {feat_secs:.1}s, total {secs:.1}s\n\
-         threshold {:.2} tuned on {} ({} docs): who-said-what P {:.3} R {:.3} F1 {:.3} \
-         (rules: P {:.3} R {:.3} F1 {:.3})",
+         thresholds tuned on {} ({} docs): speaker {:.2}, cue detector {:.2} \
+         ({learned_kept} learned quotes before the speaker threshold): \
+         who-said-what P {:.3} R {:.3} F1 {:.3} \
+         (without the detector: F1 {:.3}; rule weights: P {:.3} R {:.3} F1 {:.3})",
         tr.len(),
         ranker::N_FEATURES,
-        best.0,
         if dv.is_empty() { "train" } else { "dev" },
         tune.len(),
-        best.1 .0,
-        best.1 .1,
-        best.1 .2,
+        best.0,
+        best.1,
+        best.2 .0,
+        best.2 .1,
+        best.2 .2,
+        without.2,
         rules.0,
         rules.1,
         rules.2,
@@ -295,6 +370,10 @@ pub(crate) fn train(
         weights,
         cue_prior,
         threshold: best.0,
+        cues: cue_model.filter(|_| best.1.is_finite()).map(|m| CueModel {
+            threshold: best.1,
+            ..m
+        }),
         trained: true,
     };
     Ok((model, report))

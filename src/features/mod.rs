@@ -391,7 +391,7 @@ fn fnv1a(parts: &[&[u8]]) -> u64 {
 fn attr_facts(attr: &DocAttribution, sents: &[SentenceSpan]) -> Vec<&'static str> {
     let mut cue_kind: Vec<Option<&'static str>> = vec![None; sents.len()];
     let mut covered = vec![0usize; sents.len()];
-    for q in attr.quotes.iter().filter(|q| !q.unvoiced) {
+    for q in attr.quotes.iter().filter(|q| !q.unvoiced && !q.learned) {
         if let Some(c) = &q.cue {
             let i = sents.partition_point(|s| s.range.end < c.end);
             if let Some(s) = sents.get(i) {

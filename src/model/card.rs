@@ -65,7 +65,10 @@ pub fn render(
         s,
         "- attribution: {}",
         if m.has_attribution_model {
-            "trained speaker ranker (linfa-logistic) over rule-based candidates"
+            "rule-based quote detection plus a trained cue detector for the reported speech \
+             the rules miss (linfa-logistic over learned word and word-pair cue log-odds \
+             and clause context), and a trained speaker ranker (linfa-logistic) over \
+             rule-based candidates"
         } else {
             "rules"
         }
@@ -80,7 +83,7 @@ Cause_General, Distant_Historical, NA → background; Distant_Evaluation, Distan
 Political News\", LREC 2018. Research use.\n\n\
 Split: trained and tuned on the `train` files only (cross-validation by document for the search, \
 every fifth training document held out for the decoder); the `dev` files are scored once, at the end. \
-One exception: the speaker ranker's \"no speaker\" threshold is tuned on the PolNeAR `dev` file (see the log below). \
+Two exceptions: the speaker ranker's \"no speaker\" threshold and the cue detector's threshold are tuned together on the PolNeAR `dev` file (see the log below). \
 The test splits are withheld, so the dev figures are estimates.\n\n";
     let _ = writeln!(s, "## Search\n\n```\n{}```\n", search);
     if let Some(d) = dev {

@@ -17,7 +17,7 @@ use sha2::{Digest, Sha256};
 use std::path::Path;
 
 /// The format this build writes and the newest it reads.
-pub const FORMAT_VERSION: u32 = 4;
+pub const FORMAT_VERSION: u32 = 5;
 const MAGIC: &[u8; 8] = b"NEWSROLE";
 const HEADER: usize = 8 + 4 + 32;
 
