@@ -220,12 +220,12 @@ impl<'a> Ms<'a> {
     }
 }
 
-/// The longest mention ending at token `last`.
 /// Whether a mention ends at token `last`.
 pub(crate) fn mention_ending_at(ms: &Ms, last: usize) -> bool {
     mention_ending(ms, last).is_some()
 }
 
+/// The longest mention ending at token `last`.
 fn mention_ending<'a>(ms: &Ms<'a>, last: usize) -> Option<&'a Mention> {
     ms.by_end.get(&(last + 1)).map(|&i| &ms.list[i])
 }

@@ -36,6 +36,7 @@ use view::{RawLayout, View};
 /// | `weights` | hand-set | linear weights over the ranker's pair features |
 /// | `threshold` | 0.5 | below this probability a quote gets no speaker |
 /// | `cue_prior` | empty | learned per-cue-word log-odds of a real attribution |
+/// | `cues` | none | the trained cue detector ([`CueModel`]) and its threshold |
 /// | `trained` | false | weights come from [`Attributor::train`] |
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
 pub struct Attributor {

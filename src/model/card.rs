@@ -64,13 +64,15 @@ pub fn render(
     let _ = writeln!(
         s,
         "- attribution: {}",
-        if m.has_attribution_model {
-            "rule-based quote detection plus a trained cue detector for the reported speech \
-             the rules miss (linfa-logistic over learned word and word-pair cue log-odds \
-             and clause context), and a trained speaker ranker (linfa-logistic) over \
-             rule-based candidates"
-        } else {
-            "rules"
+        match (m.has_attribution_model, model.attribution.cues.is_some()) {
+            (true, true) => {
+                "rule-based quote detection plus a trained cue detector for the reported \
+                 speech the rules miss (linfa-logistic over learned word and word-pair cue \
+                 log-odds and clause context), and a trained speaker ranker \
+                 (linfa-logistic) over rule-based candidates"
+            }
+            (true, false) => "trained speaker ranker (linfa-logistic) over rule-based candidates",
+            (false, _) => "rules",
         }
     );
     let _ = writeln!(s, "\n## Training command\n\n```\n{}\n```\n", opts.command);
