@@ -236,14 +236,14 @@ fn prune(words: &mut Vec<(String, f32)>, pairs: &mut Vec<(String, f32)>, weights
 }
 
 /// The sites of a document: lowercase words outside `found`'s contents and cues and
-/// outside quotation marks, with at least two words of clause after them; only the
-/// words `keep` accepts get their context computed (at inference, the words with a
-/// table entry: most words have none).
+/// outside quotation marks, with at least two words of clause after them. Only the
+/// sites `keep(word, next word, clause words)` accepts get their context computed
+/// (at inference, those whose score can still reach [`FLOOR`]: most cannot).
 pub(crate) fn sites(
     v: &View,
     ms: &Ms,
     found: &[Detected],
-    keep: impl Fn(&str) -> bool,
+    keep: impl Fn(&str, &str, usize) -> bool,
 ) -> Vec<Site> {
     let mut claimed = vec![false; v.toks.len()];
     for d in found {
@@ -284,13 +284,7 @@ pub(crate) fn sites(
         }
         for i in s.toks.clone() {
             let t = &v.toks[i];
-            if claimed[i]
-                || !t.is_word()
-                || t.cap
-                || t.quote().is_some()
-                || t.lower.len() < 2
-                || !keep(&t.lower)
-            {
+            if claimed[i] || !t.is_word() || t.cap || t.quote().is_some() || t.lower.len() < 2 {
                 continue;
             }
             // The content stops at the next quote the rules found and at a line
@@ -300,11 +294,11 @@ pub(crate) fn sites(
             }
             let e = stop[i + 1 - s0];
             let words = words_before[e - s0] - words_before[i + 1 - s0];
-            if words < 2 {
+            let next = v.lower(i + 1);
+            if words < 2 || !keep(&t.lower, next, words) {
                 continue;
             }
             let prev = if i > s.toks.start { v.lower(i - 1) } else { "" };
-            let next = v.lower(i + 1);
             let possessive = (s.toks.start..i)
                 .rev()
                 .take(3)
@@ -346,7 +340,7 @@ pub(crate) fn examples(
     found: &[Detected],
     is_cue: impl Fn(Range<usize>) -> bool,
 ) -> Vec<Example> {
-    sites(v, ms, found, |_| true)
+    sites(v, ms, found, |_, _, _| true)
         .into_iter()
         .map(|s| Example {
             word: v.lower(s.tok).to_string(),
@@ -363,6 +357,28 @@ impl CueModel {
         self.index
             .0
             .get_or_init(|| Index::new(&self.words, &self.pairs))
+    }
+
+    /// The largest score a site of `word` before `next` with a clause of `words`
+    /// words can get: the table features exact, each context fact at its most
+    /// favourable value (binary facts and the position lie in [0, 1]). `None` for a
+    /// word with no entry.
+    fn bound(&self, index: &Index, word: &str, next: &str, words: usize) -> Option<f64> {
+        let w = |k: usize| self.weights.get(k).copied().unwrap_or(0.0);
+        let lo = index.word(word)?;
+        let pair = index.pair(word, next);
+        let mut z = w(0) + w(1) * f64::from(lo);
+        if let Some(p) = pair {
+            z += w(2) * f64::from(p) + w(3);
+        }
+        for j in 0..N_CONTEXT {
+            z += if j == 9 {
+                w(4 + j) * (words as f64).ln_1p()
+            } else {
+                w(4 + j).max(0.0)
+            };
+        }
+        Some(z)
     }
 
     pub(crate) fn prob(&self, v: &View, s: &Site) -> Option<f64> {
@@ -393,7 +409,11 @@ impl CueModel {
     ) -> Vec<Detected> {
         let mut out: Vec<Detected> = Vec::new();
         let index = self.index();
-        let known = |w: &str| index.word(w).is_some();
+        let floor = (f64::from(FLOOR) / (1.0 - f64::from(FLOOR))).ln();
+        let known = |w: &str, next: &str, words: usize| {
+            self.bound(index, w, next, words)
+                .is_some_and(|z| z >= floor)
+        };
         let scored: Vec<(Site, f64)> = sites(v, ms, found, known)
             .into_iter()
             .filter_map(|s| Some((self.prob(v, &s)?, s)))
@@ -577,7 +597,7 @@ mod tests {
         let list = mentions::extract(&v);
         let found = detect::detect(&v, &list, None);
         let ms = Ms::new(&v, &list);
-        let words = sites(&v, &ms, &found, |_| true)
+        let words = sites(&v, &ms, &found, |_, _, _| true)
             .iter()
             .map(|s| v.lower(s.tok).to_string())
             .collect();
@@ -691,6 +711,56 @@ mod tests {
         }
     }
 
+    #[test]
+    fn the_bound_is_never_below_a_sites_score() {
+        // Weights of both signs on every feature; every word of the text in the table.
+        let weights: Vec<f64> = (0..=N_FEATURES)
+            .map(|k| ((k as f64) * 1.3).sin() * 2.0)
+            .collect();
+        let text = "The senators have vowed to fight the new tax bill on sugar. \
+            Aides to the mayor said the plan, which critics attacked, was dead. \
+            Voters in Ohio embraced the idea of a joint army of many nations.";
+        let layout = TextLayout::new(text);
+        let v = view_of(&layout);
+        let list = mentions::extract(&v);
+        let ms = Ms::new(&v, &list);
+        let all = sites(&v, &ms, &[], |_, _, _| true);
+        let mut words: Vec<(String, f32)> = all
+            .iter()
+            .map(|s| (v.lower(s.tok).to_string(), (s.tok % 5) as f32 - 2.0))
+            .collect();
+        words.sort_by(|a, b| a.0.cmp(&b.0));
+        words.dedup_by(|a, b| a.0 == b.0);
+        let mut pairs: Vec<(String, f32)> = all
+            .iter()
+            .step_by(2)
+            .map(|s| (pair_key(v.lower(s.tok), v.lower(s.tok + 1)), 1.5))
+            .collect();
+        pairs.sort_by(|a, b| a.0.cmp(&b.0));
+        pairs.dedup_by(|a, b| a.0 == b.0);
+        let model = CueModel {
+            words,
+            pairs,
+            weights,
+            threshold: 0.5,
+            index: TableIndex::default(),
+        };
+        assert!(all.len() > 20, "{}", all.len());
+        for s in &all {
+            let p = model.prob(&v, s).expect("every word has an entry");
+            let z = (p / (1.0 - p)).ln();
+            let words = (s.context[9].exp() - 1.0).round() as usize;
+            let b = model
+                .bound(model.index(), v.lower(s.tok), v.lower(s.tok + 1), words)
+                .expect("entry");
+            assert!(
+                z <= b + 1e-9,
+                "{}: score {z} above bound {b}",
+                v.lower(s.tok)
+            );
+        }
+    }
+
     fn example(word: &str, next: &str, cue: bool) -> Example {
         Example {
             word: word.into(),
@@ -727,7 +797,7 @@ mod tests {
         let v = view_of(&layout);
         let list = mentions::extract(&v);
         let ms = Ms::new(&v, &list);
-        let s = sites(&v, &ms, &[], |_| true);
+        let s = sites(&v, &ms, &[], |_, _, _| true);
         let site = s.iter().find(|s| v.lower(s.tok) == "vowed").expect("site");
         assert!(m.prob(&v, site).expect("scored") > 0.5);
         // Too few examples of either class is an error, not a model.
