@@ -158,9 +158,9 @@ fn lookup(table: &[(String, f32)], key: &str) -> Option<f32> {
         .map(|i| table[i].1)
 }
 
-fn features(word: Option<f32>, pair: Option<f32>, context: &[f64; N_CONTEXT]) -> [f64; N_FEATURES] {
+fn features(word: f32, pair: Option<f32>, context: &[f64; N_CONTEXT]) -> [f64; N_FEATURES] {
     let mut x = [0.0; N_FEATURES];
-    x[0] = f64::from(word.unwrap_or(0.0));
+    x[0] = f64::from(word);
     x[1] = f64::from(pair.unwrap_or(0.0));
     x[2] = f64::from(u8::from(pair.is_some()));
     x[3..].copy_from_slice(context);
@@ -169,6 +169,32 @@ fn features(word: Option<f32>, pair: Option<f32>, context: &[f64; N_CONTEXT]) ->
 
 fn sigmoid(z: f64) -> f64 {
     1.0 / (1.0 + (-z).exp())
+}
+
+/// [`FLOOR`] as a score (log-odds).
+fn floor_score() -> f64 {
+    (f64::from(FLOOR) / (1.0 - f64::from(FLOOR))).ln()
+}
+
+/// Context slot of the clause's log word count, the one context fact not in [0, 1].
+const LOG_WORDS: usize = 9;
+
+/// The largest score of a site with word log-odds `word`, pair term `pair` (the pair
+/// features' share of the score, 0 without a pair) and a clause of log word count
+/// `log_words`: every other context fact at its most favourable value (binary facts
+/// and the position lie in [0, 1]).
+fn score_bound(weights: &[f64], word: f32, pair: f64, log_words: f64) -> f64 {
+    let w = |k: usize| weights.get(k).copied().unwrap_or(0.0);
+    let context: f64 = (0..N_CONTEXT)
+        .map(|j| {
+            if j == LOG_WORDS {
+                w(4 + j) * log_words
+            } else {
+                w(4 + j).max(0.0)
+            }
+        })
+        .sum();
+    w(0) + w(1) * f64::from(word) + pair + context
 }
 
 /// Modals and "to" before a verb's base form.
@@ -194,19 +220,7 @@ fn line_break_before(v: &View, k: usize) -> bool {
 /// describing their sites (frequent words like "the" are among them).
 fn prune(words: &mut Vec<(String, f32)>, pairs: &mut Vec<(String, f32)>, weights: &[f64]) {
     let w = |k: usize| weights.get(k).copied().unwrap_or(0.0);
-    let floor = (f64::from(FLOOR) / (1.0 - f64::from(FLOOR))).ln();
-    // Context features: binary or in [0, 1], except the clause's log word count,
-    // from ln 3 (two words) to a 10,000-word clause.
-    let context_max: f64 = (0..N_CONTEXT)
-        .map(|j| {
-            let wj = w(4 + j);
-            if j == 9 {
-                (wj * 3f64.ln()).max(wj * 10_001f64.ln())
-            } else {
-                wj.max(0.0)
-            }
-        })
-        .sum();
+    let floor = floor_score();
     let mut best_pair: HashMap<&str, f64> = HashMap::default();
     for (k, lo) in pairs.iter() {
         let Some((word, _)) = k.split_once(' ') else {
@@ -224,7 +238,11 @@ fn prune(words: &mut Vec<(String, f32)>, pairs: &mut Vec<(String, f32)>, weights
                 .copied()
                 .unwrap_or(0.0)
                 .max(0.0);
-            w(0) + w(1) * f64::from(*lo) + pair + context_max >= floor
+            // The clause's log word count, linear in the score, from ln 3 (two
+            // words) to a 10,000-word clause: the bound is at one of the ends.
+            [3f64.ln(), 10_001f64.ln()]
+                .iter()
+                .any(|&lw| score_bound(weights, *lo, pair, lw) >= floor)
         })
         .collect();
     let mut keep = reachable.iter();
@@ -298,13 +316,13 @@ pub(crate) fn sites(
             if words < 2 || !keep(&t.lower, next, words) {
                 continue;
             }
-            let prev = if i > s.toks.start { v.lower(i - 1) } else { "" };
-            let possessive = (s.toks.start..i)
+            let prev = if i > s0 { v.lower(i - 1) } else { "" };
+            let possessive = (s0..i)
                 .rev()
                 .take(3)
                 .any(|k| v.toks[k].kind == Kind::Possessive);
             let mention_before = ms
-                .starting_within(s.toks.start, i.saturating_sub(1))
+                .starting_within(s0, i.saturating_sub(1))
                 .iter()
                 .any(|m| m.head < i);
             let f = |b: bool| f64::from(u8::from(b));
@@ -312,12 +330,12 @@ pub(crate) fn sites(
                 f(next == "that"),
                 f(next == "to"),
                 f(PARTICLES.contains(&next)),
-                f(detect::mention_ending_at(ms, i.saturating_sub(1)) && i > s.toks.start),
+                f(detect::mention_ending_at(ms, i.saturating_sub(1)) && i > s0),
                 f(possessive),
                 f(detect::subject_before(v, ms, i).is_some()),
                 f(mention_before),
                 f(has_quote),
-                (i - s.toks.start) as f64 / len,
+                (i - s0) as f64 / len,
                 (words as f64).ln_1p(),
                 f(t.cue.is_some()),
                 f(BEFORE_BASE.contains(&prev)),
@@ -352,7 +370,7 @@ pub(crate) fn examples(
 }
 
 impl CueModel {
-    /// The probability that site `s` is a cue; `None` for a word with no entry.
+    /// The hash index of the tables, built on first use.
     fn index(&self) -> &Index {
         self.index
             .0
@@ -366,27 +384,19 @@ impl CueModel {
     fn bound(&self, index: &Index, word: &str, next: &str, words: usize) -> Option<f64> {
         let w = |k: usize| self.weights.get(k).copied().unwrap_or(0.0);
         let lo = index.word(word)?;
-        let pair = index.pair(word, next);
-        let mut z = w(0) + w(1) * f64::from(lo);
-        if let Some(p) = pair {
-            z += w(2) * f64::from(p) + w(3);
-        }
-        for j in 0..N_CONTEXT {
-            z += if j == 9 {
-                w(4 + j) * (words as f64).ln_1p()
-            } else {
-                w(4 + j).max(0.0)
-            };
-        }
-        Some(z)
+        let pair = index
+            .pair(word, next)
+            .map_or(0.0, |p| w(2) * f64::from(p) + w(3));
+        Some(score_bound(&self.weights, lo, pair, (words as f64).ln_1p()))
     }
 
+    /// The probability that site `s` is a cue; `None` for a word with no entry.
     pub(crate) fn prob(&self, v: &View, s: &Site) -> Option<f64> {
         let word = v.lower(s.tok);
         let index = self.index();
         let w = index.word(word)?;
         let p = index.pair(word, v.lower(s.tok + 1));
-        let x = features(Some(w), p, &s.context);
+        let x = features(w, p, &s.context);
         let z = self.weights.first().copied().unwrap_or(0.0)
             + x.iter()
                 .zip(self.weights.iter().skip(1))
@@ -409,7 +419,7 @@ impl CueModel {
     ) -> Vec<Detected> {
         let mut out: Vec<Detected> = Vec::new();
         let index = self.index();
-        let floor = (f64::from(FLOOR) / (1.0 - f64::from(FLOOR))).ln();
+        let floor = floor_score();
         let known = |w: &str, next: &str, words: usize| {
             self.bound(index, w, next, words)
                 .is_some_and(|z| z >= floor)
@@ -429,12 +439,10 @@ impl CueModel {
                 continue;
             }
             taken_until = s.content.end;
-            // Cue words in a row ("have embraced", "pledged to") make one cue.
+            // Cue words in a row ("have embraced", "pledged to") make one cue; each
+            // site has two words of clause after it, so the content stays words.
             let mut cue_end = s.tok + 1;
-            while let Some((n, _)) = scored.get(k) {
-                if n.tok != cue_end || detect::words_in(v, n.content.clone()) < 2 {
-                    break;
-                }
+            while scored.get(k).is_some_and(|(n, _)| n.tok == cue_end) {
                 cue_end += 1;
                 k += 1;
             }
@@ -514,7 +522,7 @@ impl CueModel {
                     continue;
                 };
                 let p = entry((e.word.as_str(), e.next.as_str()), fold);
-                xs.extend_from_slice(&features(Some(w), p, &e.context));
+                xs.extend_from_slice(&features(w, p, &e.context));
                 ys.push(usize::from(e.cue));
             }
         }

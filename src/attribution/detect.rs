@@ -1558,7 +1558,7 @@ pub(crate) fn sentence_content_end(v: &View, sent: usize) -> usize {
     e
 }
 
-pub(crate) fn words_in(v: &View, r: Range<usize>) -> usize {
+fn words_in(v: &View, r: Range<usize>) -> usize {
     r.filter(|&k| {
         v.get(k)
             .is_some_and(|t| t.is_word() || t.kind == Kind::Number)

@@ -210,25 +210,46 @@ fn f1_of(c: [usize; 4]) -> (f64, f64, f64) {
     (p, r, f)
 }
 
-/// Who-said-what F1 of weights `w` at `threshold` over featurised documents, with
+/// Each quote's content, its best candidate under some weights with that
+/// candidate's score, and the cue detector's probability if it found the quote:
+/// scored once per weights, then read at every threshold of the grid.
+type Picks = Vec<Vec<(Span, Option<(Span, f64)>, Option<f32>)>>;
+
+fn picks(docs: &[DocRows], w: &[f64]) -> Picks {
+    docs.iter()
+        .map(|d| {
+            d.quotes
+                .iter()
+                .map(|q| {
+                    let best = q
+                        .cands
+                        .iter()
+                        .map(|(s, row)| (*s, ranker::score(w, row)))
+                        .max_by(|a, b| a.1.total_cmp(&b.1));
+                    (q.content, best, q.learned)
+                })
+                .collect()
+        })
+        .collect()
+}
+
+/// Who-said-what F1 of scored `picks` at `threshold` over featurised documents, with
 /// the cue detector's quotes from `cue_threshold` up (a learned quote without a
 /// speaker is dropped, as in [`Attributor::attribute`]).
-fn evaluate(docs: &[DocRows], w: &[f64], threshold: f64, cue_threshold: f32) -> (f64, f64, f64) {
+fn evaluate(
+    docs: &[DocRows],
+    picks: &Picks,
+    threshold: f64,
+    cue_threshold: f32,
+) -> (f64, f64, f64) {
     let mut total = [0usize; 4];
-    for d in docs {
-        let pred: Vec<(Span, Option<Span>)> = d
-            .quotes
+    for (d, qs) in docs.iter().zip(picks) {
+        let pred: Vec<(Span, Option<Span>)> = qs
             .iter()
-            .filter(|q| q.learned.is_none_or(|p| p >= cue_threshold))
-            .map(|q| {
-                let best = q
-                    .cands
-                    .iter()
-                    .map(|(s, row)| (*s, ranker::score(w, row)))
-                    .max_by(|a, b| a.1.total_cmp(&b.1))
-                    .filter(|x| x.1 >= threshold)
-                    .map(|x| x.0);
-                (q.content, best, q.learned.is_some())
+            .filter(|q| q.2.is_none_or(|p| p >= cue_threshold))
+            .map(|&(content, best, learned)| {
+                let best = best.filter(|x| x.1 >= threshold).map(|x| x.0);
+                (content, best, learned.is_some())
             })
             .filter(|(_, best, learned)| best.is_some() || !learned)
             .map(|(c, best, _)| (c, best))
@@ -318,6 +339,7 @@ pub(crate) fn train(
     }
     // Threshold: best who-said-what F1 on dev (on train when there is no dev).
     let tune = if dv.is_empty() { &tr } else { &dv };
+    let scored = picks(tune, &weights);
     // Cue thresholds from the floor up; above 1.0 the detector finds nothing.
     let mut best = (0.5, f32::INFINITY, (0.0, 0.0, 0.0));
     let cue_grid = (0..=13)
@@ -326,17 +348,22 @@ pub(crate) fn train(
     for ct in cue_grid {
         for k in 1..19 {
             let t = k as f64 * 0.05;
-            let r = evaluate(tune, &weights, t, ct);
+            let r = evaluate(tune, &scored, t, ct);
             if r.2 > best.2 .2 {
                 best = (t, ct, r);
             }
         }
     }
     let without = (1..19)
-        .map(|k| evaluate(tune, &weights, k as f64 * 0.05, f32::INFINITY))
+        .map(|k| evaluate(tune, &scored, k as f64 * 0.05, f32::INFINITY))
         .max_by(|a, b| a.2.total_cmp(&b.2))
         .unwrap_or_default();
-    let rules = evaluate(tune, &ranker::rule_weights(), 0.5, f32::INFINITY);
+    let rules = evaluate(
+        tune,
+        &picks(tune, &ranker::rule_weights()),
+        0.5,
+        f32::INFINITY,
+    );
     let learned_kept = tune
         .iter()
         .flat_map(|d| &d.quotes)
