@@ -12,7 +12,7 @@
 //! speaker ranker then names its speaker, and a learned quote without one is dropped.
 
 use super::detect::{self, Cue, Detected, Ms, Structure};
-use super::lexicon::{CueClass, CueForm};
+use super::lexicon::{self, CueClass, CueForm};
 use super::view::{Kind, View};
 use super::FastMap as HashMap;
 use crate::error::{Error, Result};
@@ -202,6 +202,29 @@ const BEFORE_BASE: &[&str] = &[
     "to", "will", "would", "could", "can", "may", "might", "should", "must",
 ];
 const PARTICLES: &[&str] = &["about", "on", "for", "of", "with", "over", "against", "in"];
+/// Words that open a subordinate phrase at a sentence's start.
+const OPENERS: &[&str] = &[
+    "with",
+    "after",
+    "before",
+    "during",
+    "despite",
+    "following",
+    "while",
+    "as",
+    "when",
+    "although",
+    "though",
+    "since",
+    "because",
+    "if",
+    "unless",
+    "amid",
+    "once",
+    "until",
+];
+/// Particles of phrasal verbs ("carried out", "backed off"): no cue on their own.
+const PHRASAL: &[&str] = &["out", "up", "off", "down", "back"];
 
 fn line_break_before(v: &View, k: usize) -> bool {
     match (k.checked_sub(1).and_then(|j| v.toks.get(j)), v.toks.get(k)) {
@@ -300,6 +323,14 @@ pub(crate) fn sites(
             let w = v.toks[k].is_word() || v.toks[k].kind == Kind::Number;
             words_before.push(words_before[k - s0] + usize::from(w));
         }
+        // "With 14 of 15 members voting in favor of X, the resolution passed": a
+        // sentence opening with a subordinate phrase ends it at its first comma, and
+        // a cue inside it reads no further.
+        let opening_end = if s0 < end && OPENERS.contains(&v.lower(s0)) {
+            (s0 + 1..end).find(|&k| v.lower(k) == ",")
+        } else {
+            None
+        };
         for i in s.toks.clone() {
             let t = &v.toks[i];
             if claimed[i] || !t.is_word() || t.cap || t.quote().is_some() || t.lower.len() < 2 {
@@ -310,7 +341,10 @@ pub(crate) fn sites(
             if i + 1 >= end {
                 continue;
             }
-            let e = stop[i + 1 - s0];
+            let mut e = stop[i + 1 - s0];
+            if let Some(c) = opening_end.filter(|&c| c > i) {
+                e = e.min(c);
+            }
             let words = words_before[e - s0] - words_before[i + 1 - s0];
             let next = v.lower(i + 1);
             if words < 2 || !keep(&t.lower, next, words) {
@@ -449,9 +483,24 @@ impl CueModel {
             if *p < f64::from(min_p) {
                 continue;
             }
-            let t = &v.toks[s.tok];
+            // "carried out", "weighed in": a particle scored alone is its verb's
+            // cue; the subject is found before the verb, not through it.
+            let mut cue_start = s.tok;
+            if PHRASAL.contains(&v.lower(s.tok)) && s.tok > v.sents[v.toks[s.tok].sent()].toks.start
+            {
+                let p = &v.toks[s.tok - 1];
+                if p.is_word()
+                    && !p.cap
+                    && p.quote().is_none()
+                    && !p.is(lexicon::list::AUX_ADVERBS)
+                    && !detect::mention_ending_at(ms, s.tok - 1)
+                {
+                    cue_start = s.tok - 1;
+                }
+            }
+            let t = &v.toks[cue_start];
             let cue = Cue {
-                toks: s.tok..cue_end,
+                toks: cue_start..cue_end,
                 class: t.cue.map_or(CueClass::Report, |c| c.class),
                 form: t.cue.map_or(CueForm::Past, |c| c.form),
             };
@@ -464,7 +513,7 @@ impl CueModel {
             if a == b || detect::time_mention(v, a..b) {
                 continue;
             }
-            let rule = detect::subject_before(v, ms, s.tok).map(|(m, _)| m);
+            let rule = detect::subject_before(v, ms, cue_start).map(|(m, _)| m);
             let mut d = detect::make(v, a..b, cue, Structure::Forward, rule);
             d.learned = Some(*p as f32);
             out.push(d);
@@ -695,6 +744,42 @@ mod tests {
         let (_, quotes) = run(text, &model, 0.5);
         let contents: Vec<&str> = quotes.iter().map(|q| q[1].as_str()).collect();
         assert_eq!(contents, ["of the plan in the hours before the vote"]);
+    }
+
+    #[test]
+    fn a_cue_in_an_opening_phrase_reads_to_its_comma() {
+        let model = table_model(&[("favor", 3.0)]);
+        let text = "With 14 of 15 members voting in favor of the ceasefire, the resolution \
+            was approved on Monday.";
+        let (_, quotes) = run(text, &model, 0.5);
+        let contents: Vec<&str> = quotes.iter().map(|q| q[1].as_str()).collect();
+        assert_eq!(contents, ["of the ceasefire"]);
+        // Without an opening subordinator the comma does not end the clause.
+        let text = "Members stood in favor of the ceasefire, the resolution and the aid.";
+        let (_, quotes) = run(text, &model, 0.5);
+        let contents: Vec<&str> = quotes.iter().map(|q| q[1].as_str()).collect();
+        assert_eq!(contents, ["of the ceasefire, the resolution and the aid"]);
+    }
+
+    #[test]
+    fn a_particle_scored_alone_takes_its_verb_into_the_cue() {
+        // "out" is the site above the threshold, "carried" is not; the subject is the
+        // phrase before "carried", not a phrase running through it.
+        let model = table_model(&[("out", 3.0)]);
+        let text = "The armed group carried out a raid on the northern town.";
+        let (_, quotes) = run(text, &model, 0.5);
+        assert_eq!(quotes.len(), 1, "{quotes:?}");
+        let [cue, content, rule] = &quotes[0];
+        assert_eq!(cue, "carried out");
+        assert_eq!(content, "a raid on the northern town");
+        assert!(rule.ends_with("group"), "{rule}");
+        // After an auxiliary or a mention the particle stays the cue alone.
+        let (_, quotes) = run("The group will out the names of the donors.", &model, 0.5);
+        assert_eq!(
+            quotes.first().map(|q| q[0].as_str()),
+            Some("out"),
+            "{quotes:?}"
+        );
     }
 
     #[test]
