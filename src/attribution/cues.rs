@@ -305,13 +305,22 @@ pub(crate) fn sites(
         let s0 = s.toks.start;
         let has_quote = claimed[s.toks.clone()].iter().any(|&c| c);
         let len = s.toks.len().max(1) as f64;
+        // "With 14 of 15 members voting in favor of X, the resolution passed": a
+        // sentence opening with a subordinate phrase ends it at its first comma, and
+        // a cue inside it reads no further.
+        let opening_end = if s0 < end && OPENERS.contains(&v.lower(s0)) {
+            (s0 + 1..end).find(|&k| v.lower(k) == ",")
+        } else {
+            None
+        };
         // Per token from the sentence start to `end`: where a content opening there
-        // stops (the next quote the rules found, a line break, or `end`), and the
-        // words before it, so that each site costs no scan of its clause.
+        // stops (the next quote the rules found, a line break, the opening phrase's
+        // comma, or `end`), and the words before it, so that each site costs no scan
+        // of its clause.
         stop.clear();
         stop.resize(end.saturating_sub(s0) + 1, end);
         for k in (s0..end).rev() {
-            stop[k - s0] = if claimed[k] || line_break_before(v, k) {
+            stop[k - s0] = if claimed[k] || line_break_before(v, k) || Some(k) == opening_end {
                 k
             } else {
                 stop[k + 1 - s0]
@@ -323,14 +332,6 @@ pub(crate) fn sites(
             let w = v.toks[k].is_word() || v.toks[k].kind == Kind::Number;
             words_before.push(words_before[k - s0] + usize::from(w));
         }
-        // "With 14 of 15 members voting in favor of X, the resolution passed": a
-        // sentence opening with a subordinate phrase ends it at its first comma, and
-        // a cue inside it reads no further.
-        let opening_end = if s0 < end && OPENERS.contains(&v.lower(s0)) {
-            (s0 + 1..end).find(|&k| v.lower(k) == ",")
-        } else {
-            None
-        };
         for i in s.toks.clone() {
             let t = &v.toks[i];
             if claimed[i] || !t.is_word() || t.cap || t.quote().is_some() || t.lower.len() < 2 {
@@ -341,10 +342,7 @@ pub(crate) fn sites(
             if i + 1 >= end {
                 continue;
             }
-            let mut e = stop[i + 1 - s0];
-            if let Some(c) = opening_end.filter(|&c| c > i) {
-                e = e.min(c);
-            }
+            let e = stop[i + 1 - s0];
             let words = words_before[e - s0] - words_before[i + 1 - s0];
             let next = v.lower(i + 1);
             if words < 2 || !keep(&t.lower, next, words) {
@@ -671,6 +669,15 @@ mod tests {
         (words, quotes)
     }
 
+    /// The contents of the learned quotes of `text` at threshold 0.5.
+    fn contents(text: &str, model: &CueModel) -> Vec<String> {
+        run(text, model, 0.5)
+            .1
+            .into_iter()
+            .map(|[_, c, _]| c)
+            .collect()
+    }
+
     /// A model that trusts its word table alone: p = sigmoid(word log-odds).
     fn table_model(words: &[(&str, f32)]) -> CueModel {
         let mut weights = vec![0.0; N_FEATURES + 1];
@@ -741,9 +748,10 @@ mod tests {
         // A headline line without a full stop runs into the next line's sentence.
         let text = "Voters kept up their criticism of the plan in the hours before the vote\n\
             Smith, in Ohio, said the vote was fair.";
-        let (_, quotes) = run(text, &model, 0.5);
-        let contents: Vec<&str> = quotes.iter().map(|q| q[1].as_str()).collect();
-        assert_eq!(contents, ["of the plan in the hours before the vote"]);
+        assert_eq!(
+            contents(text, &model),
+            ["of the plan in the hours before the vote"]
+        );
     }
 
     #[test]
@@ -751,14 +759,13 @@ mod tests {
         let model = table_model(&[("favor", 3.0)]);
         let text = "With 14 of 15 members voting in favor of the ceasefire, the resolution \
             was approved on Monday.";
-        let (_, quotes) = run(text, &model, 0.5);
-        let contents: Vec<&str> = quotes.iter().map(|q| q[1].as_str()).collect();
-        assert_eq!(contents, ["of the ceasefire"]);
+        assert_eq!(contents(text, &model), ["of the ceasefire"]);
         // Without an opening subordinator the comma does not end the clause.
         let text = "Members stood in favor of the ceasefire, the resolution and the aid.";
-        let (_, quotes) = run(text, &model, 0.5);
-        let contents: Vec<&str> = quotes.iter().map(|q| q[1].as_str()).collect();
-        assert_eq!(contents, ["of the ceasefire, the resolution and the aid"]);
+        assert_eq!(
+            contents(text, &model),
+            ["of the ceasefire, the resolution and the aid"]
+        );
     }
 
     #[test]
