@@ -323,17 +323,21 @@ impl Attributor {
                         .enumerate()
                         .map(|(k, &m)| (m, score(&c, k)))
                 };
+                let rule_pick = || {
+                    let r = a.rule_idx[qi]?;
+                    let p = scored().find(|&(m, _)| m == r).map_or(threshold, |x| x.1);
+                    Some((r, p.max(threshold)))
+                };
+                if a.quotes[qi].signed {
+                    return rule_pick();
+                }
                 let best = scored().max_by(|x, y| x.1.total_cmp(&y.1));
                 match best {
                     Some((m, p)) if p >= threshold => Some((m, p)),
                     // "claim: Speaker" headlines are rare in the training news, so the
                     // ranker scores them low; the rule already required the name to
                     // recur in the document, so its pick stands.
-                    _ if a.quotes[qi].structure == Structure::Headline => {
-                        let r = a.rule_idx[qi]?;
-                        let p = scored().find(|&(m, _)| m == r).map_or(threshold, |x| x.1);
-                        Some((r, p.max(threshold)))
-                    }
+                    _ if a.quotes[qi].structure == Structure::Headline => rule_pick(),
                     _ => None,
                 }
             })

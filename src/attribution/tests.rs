@@ -1851,3 +1851,21 @@ fn the_ministry_is_named_after_the_ministry_named_before() {
         "{s:?}"
     );
 }
+
+#[test]
+fn a_signature_after_the_closing_mark_is_the_speaker() {
+    let text = "Readers respond.\n\n“Mr. Trump embodies the lasting legacy of racism in the \
+United States. He represents our greatest shame.” ― Sonya Herridge\n“During the debate \
+Trump said Hispanics live in hell. He is ignorant.” ― Pamela Padilla\n“Donald Trump \
+scares me. Hearing him talk is awful.”\u{a0}― Krystal Correa.\n\nGetty/Instagram";
+    let want = ["Sonya Herridge", "Pamela Padilla", "Krystal Correa"];
+    let mut atts = vec![Attributor::rules()];
+    atts.extend(shipped());
+    for att in &atts {
+        let got = triples_with(att, text);
+        assert_eq!(got.len(), 3, "{got:?}");
+        for (q, w) in got.iter().zip(want) {
+            assert_eq!(q.1.as_deref(), Some(w), "{got:?}");
+        }
+    }
+}
