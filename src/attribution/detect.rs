@@ -2750,8 +2750,17 @@ fn headlines(v: &View, ms: &Ms, out: &mut Vec<Detected>) {
 /// text; the turn runs to its paragraph's end. One-sentence turns the headline rule
 /// took are left alone.
 fn transcript_turns(v: &View, ms: &Ms, out: &mut Vec<Detected>) {
-    // (label tokens, colon, first and last sentence) of every candidate turn.
-    let mut turns: Vec<(Range<usize>, usize, usize, usize)> = Vec::new();
+    /// A candidate turn: its label's tokens, the colon after it, its first and last
+    /// sentence, and the quotation mark it opens with, if any.
+    struct Turn {
+        label: Range<usize>,
+        colon: usize,
+        first: usize,
+        last: usize,
+        mark: Option<usize>,
+    }
+
+    let mut turns: Vec<Turn> = Vec::new();
     let mut si = 0;
     while si < v.sents.len() {
         let para = v.sents[si].para;
@@ -2760,13 +2769,22 @@ fn transcript_turns(v: &View, ms: &Ms, out: &mut Vec<Detected>) {
             last += 1;
         }
         let r = v.sents[si].toks.clone();
-        let colon = (r.start..(r.start + 4).min(r.end)).find(|&k| v.lower(k) == ":");
+        // A transcript quoted whole opens each turn with a mark: '"PENCE: Well, …'.
+        let mark = (r.start < r.end && v.toks[r.start].mark).then_some(r.start);
+        let start = r.start + usize::from(mark.is_some());
+        let colon = (start..(start + 4).min(r.end)).find(|&k| v.lower(k) == ":");
         if let Some(colon) = colon {
-            let label = r.start..colon;
+            let label = start..colon;
             let is_label =
                 !label.is_empty() && label.clone().all(|k| v.toks[k].cap && v.toks[k].is_word());
             if is_label {
-                turns.push((label, colon, si, last));
+                turns.push(Turn {
+                    label,
+                    colon,
+                    first: si,
+                    last,
+                    mark,
+                });
             }
         }
         si = last + 1;
@@ -2777,8 +2795,8 @@ fn transcript_turns(v: &View, ms: &Ms, out: &mut Vec<Detected>) {
     // Turns are counted by the label's last word: "JAKE TAPPER" and "TAPPER" are one.
     let key = |r: &Range<usize>| v.lower(r.end - 1).to_string();
     let mut opens: HashMap<String, usize> = HashMap::default();
-    for (label, ..) in &turns {
-        *opens.entry(key(label)).or_default() += 1;
+    for t in &turns {
+        *opens.entry(key(&t.label)).or_default() += 1;
     }
     let q_and_a = opens.contains_key("q") && opens.contains_key("a");
     // The quotes found before, sorted by start: those overlapping a turn start at
@@ -2791,7 +2809,17 @@ fn transcript_turns(v: &View, ms: &Ms, out: &mut Vec<Detected>) {
         .map(|d| d.content.end.saturating_sub(d.content.start))
         .max()
         .unwrap_or(0);
-    for (label, colon, first, last) in turns {
+    // Quotes found before that a marked turn replaces: they open at its mark and
+    // read the label as content.
+    let mut replaced: Vec<usize> = Vec::new();
+    for Turn {
+        label,
+        colon,
+        first,
+        last,
+        mark,
+    } in turns
+    {
         let k = key(&label);
         let single_letter = label.len() == 1 && v.lower(label.start).len() == 1;
         let ok = if single_letter {
@@ -2809,14 +2837,22 @@ fn transcript_turns(v: &View, ms: &Ms, out: &mut Vec<Detected>) {
         let turn_bytes = label_span.start..v.toks[turn_end - 1].range.end;
         let lo = out[..base].partition_point(|d| d.content.start + longest < turn_bytes.start);
         let hi = out[..base].partition_point(|d| d.content.start < turn_bytes.end);
-        let near = &out[lo..hi.max(lo)];
-        // A quote across the label stands.
-        if near
+        let opens_at_mark = |d: &Detected| {
+            mark.is_some_and(|m| {
+                v.toks[m].range.start <= d.content.start && d.content.start <= label_span.start
+            })
+        };
+        // A quote across the label stands, unless it opens at the turn's mark.
+        let across =
+            |d: &Detected| d.content.start < label_span.end && d.content.end > label_span.start;
+        if out[lo..hi.max(lo)]
             .iter()
-            .any(|d| d.content.start < label_span.end && d.content.end > label_span.start)
+            .any(|d| across(d) && !opens_at_mark(d))
         {
             continue;
         }
+        let opened: Vec<usize> = (lo..hi.max(lo)).filter(|&i| across(&out[i])).collect();
+        let near: Vec<&Detected> = out[lo..hi.max(lo)].iter().filter(|d| !across(d)).collect();
         let sp = mention_starting(ms, label.start)
             .filter(|m| m.toks.end == colon)
             .cloned()
@@ -2886,7 +2922,20 @@ fn transcript_turns(v: &View, ms: &Ms, out: &mut Vec<Detected>) {
                 signed: false,
             });
         }
+        // A turn too short to stand keeps the quote it would replace.
+        if !made.is_empty() {
+            replaced.extend(opened);
+        }
         out.extend(made);
+    }
+    // Removed last, so the indices taken above still hold.
+    if !replaced.is_empty() {
+        replaced.sort_unstable();
+        let mut i = 0;
+        out.retain(|_| {
+            i += 1;
+            replaced.binary_search(&(i - 1)).is_err()
+        });
     }
 }
 

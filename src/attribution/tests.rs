@@ -1181,6 +1181,40 @@ fn a_transcript_label_joins_the_person_named_in_the_text() {
 }
 
 #[test]
+fn a_transcript_quoted_whole_opens_each_turn_with_a_mark() {
+    // Each paragraph reopens with a mark, so the marks alone make one long quote that
+    // reads the labels as content; the turns replace it.
+    let text = "Pence spoke with Chris Wallace on Sunday.\n\n\"WALLACE: Let us start with \
+                the breaking news on the debate story tonight.\n\n\"PENCE: Well, look, the \
+                debate will be about the issues that matter to families.\n\n\"WALLACE: Do \
+                you really see those two things as equivalent, Governor?\n\n";
+    let want = [
+        (
+            "Let us start with the breaking news on the debate story tonight",
+            "WALLACE",
+        ),
+        (
+            "Well, look, the debate will be about the issues that matter to families",
+            "PENCE",
+        ),
+        (
+            "Do you really see those two things as equivalent, Governor",
+            "WALLACE",
+        ),
+    ];
+    let mut atts = vec![Attributor::rules()];
+    atts.extend(shipped());
+    for att in &atts {
+        let q = triples_with(att, text);
+        let got: Vec<(&str, &str)> = q
+            .iter()
+            .filter_map(|(c, m, _)| Some((c.as_str(), m.as_deref()?)))
+            .collect();
+        assert_eq!(got, want, "{q:?}");
+    }
+}
+
+#[test]
 fn a_time_phrase_between_subject_and_cue_is_skipped() {
     for (text, speaker) in [
         (
