@@ -1903,3 +1903,32 @@ scares me. Hearing him talk is awful.”\u{a0}― Krystal Correa.\n\nGetty/Insta
         }
     }
 }
+
+#[test]
+fn a_possessive_before_a_claim_noun_is_the_speaker() {
+    let text = "Fact-checkers looked at Donald Trump’s claim that there have been thousands \
+                of shootings in Chicago this year.\n\nContrary to his repeated claim that voters \
+                would learn nothing, there would be a wealth of information.\n\nHer decision that the \
+                rules stand was final.\n\nThe claim that taxes fell is wrong.\n";
+    let q = triples(text);
+    let want = [
+        (
+            "that there have been thousands of shootings in Chicago this year",
+            "Donald Trump",
+            "Donald Trump",
+        ),
+        ("that voters would learn nothing", "his", "Donald Trump"),
+    ];
+    let got: Vec<(&str, &str, &str)> = q
+        .iter()
+        .map(|(c, m, e)| {
+            (
+                c.as_str(),
+                m.as_deref().unwrap_or(""),
+                e.as_deref().unwrap_or(""),
+            )
+        })
+        .collect();
+    // "decision" is no speech noun, and "The claim" has no owner.
+    assert_eq!(got, want, "{q:?}");
+}
