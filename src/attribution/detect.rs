@@ -346,7 +346,29 @@ fn np_ending(v: &View, ms: &Ms, p: usize) -> Option<Mention> {
     {
         return Some(adhoc(v, p..p + 1, p, MentionKind::Plural));
     }
-    if lexicon::is_np_break(l)
+    // No noun phrase ends in a preposition or a particle ("it is steering clear of
+    // criticizing …", "came away convinced").
+    let preposition = matches!(
+        l,
+        "of" | "for"
+            | "over"
+            | "against"
+            | "through"
+            | "toward"
+            | "towards"
+            | "across"
+            | "among"
+            | "between"
+            | "upon"
+            | "via"
+            | "away"
+            | "off"
+            | "up"
+            | "out"
+            | "down"
+    );
+    if preposition
+        || lexicon::is_np_break(l)
         || lexicon::is_determiner(l)
         || lexicon::cue_word(l).is_some()
         || l.ends_with("ly")

@@ -1932,3 +1932,20 @@ fn a_possessive_before_a_claim_noun_is_the_speaker() {
     // "decision" is no speech noun, and "The claim" has no owner.
     assert_eq!(got, want, "{q:?}");
 }
+
+#[test]
+fn no_speaker_phrase_ends_in_a_preposition_or_particle() {
+    let Some(att) = shipped() else { return };
+    let text = "The campaign talked about tax reform and fairness. But it is steering clear \
+                of criticizing Trump for taking advantage of legal tax deductions.\n\n\
+                McConnell met with her and other leaders and came away convinced that \
+                concrete reforms were underway.\n";
+    for (content, mention, _) in triples_with(&att, text) {
+        let Some(m) = mention else { continue };
+        let last = m.rsplit(' ').next().unwrap_or("");
+        assert!(
+            !matches!(last, "of" | "away" | "for" | "up" | "out"),
+            "{m:?} speaks {content:?}"
+        );
+    }
+}
