@@ -840,7 +840,34 @@ pub(crate) fn subject_before(v: &View, ms: &Ms, c: usize) -> Option<(Mention, bo
         }
         return None;
     }
-    let m = np_ending(v, ms, p)?;
+    let mut m = np_ending(v, ms, p)?;
+    // "Stumpf in a televised interview appeared to blame", "A spokesman for the
+    // company said": the object of a preposition is no subject; the noun phrase
+    // before the preposition is.
+    for _ in 0..2 {
+        let b = m.toks.start;
+        // Lowercase only: title-case headlines capitalise their prepositions.
+        let prep = b >= s0 + 2
+            && !v.toks[b - 1].cap
+            && matches!(
+                v.lower(b - 1),
+                "in" | "on" | "at" | "for" | "of" | "from" | "with" | "during" | "through"
+            );
+        // The head must be a mention found in the text, not a phrase built from
+        // tokens ("convince enough of the superdelegates").
+        let head = prep.then(|| mention_ending(ms, b - 2)).flatten();
+        match head {
+            Some(h)
+                if h.toks.start >= s0
+                    && !h.possessive
+                    && !h.in_quote
+                    && !time_mention(v, h.toks.clone()) =>
+            {
+                m = h.clone()
+            }
+            _ => break,
+        }
+    }
     // "Hawkins and others who want to ban abortion said": the subject is the noun
     // phrase the relative clause describes, not the clause's last noun.
     let who = (m.toks.start.saturating_sub(8).max(s0 + 1)..m.toks.start)

@@ -1949,3 +1949,17 @@ fn no_speaker_phrase_ends_in_a_preposition_or_particle() {
         );
     }
 }
+
+#[test]
+fn the_object_of_a_preposition_before_the_cue_is_no_subject() {
+    let text = "Wells Fargo fired 5,300 employees.\n\nJohn Stumpf in a televised interview \
+                said that low-level workers were to blame.\n\nRNC spokesman Sean Spicer on \
+                Thursday evening said the party was not in a crisis.\n";
+    let q = triples(text);
+    let speakers: Vec<&str> = q.iter().filter_map(|(_, m, _)| m.as_deref()).collect();
+    assert_eq!(
+        speakers,
+        ["John Stumpf", "RNC spokesman Sean Spicer"],
+        "{q:?}"
+    );
+}
