@@ -1166,14 +1166,7 @@ fn possessive_claim_at(v: &View, ms: &Ms, i: usize) -> Option<Detected> {
                 .cloned();
             break;
         }
-        let kind = match q.lower.as_str() {
-            "his" => Some(Pronoun::He),
-            "her" => Some(Pronoun::She),
-            "their" => Some(Pronoun::They),
-            "its" => Some(Pronoun::It),
-            _ => None,
-        };
-        if let Some(kind) = kind {
+        if let Some(kind) = lexicon::possessive_pronoun(&q.lower) {
             owner = Some(adhoc(v, p..p + 1, p, MentionKind::Pronoun(kind)));
             break;
         }
@@ -1182,7 +1175,7 @@ fn possessive_claim_at(v: &View, ms: &Ms, i: usize) -> Option<Detected> {
         // ("his repeated claim"), not a verb ("Trump's team denied claims that …").
         let owner_before = p > s0
             && (v.toks[p - 1].kind == Kind::Possessive
-                || matches!(v.lower(p - 1), "his" | "her" | "their" | "its"));
+                || lexicon::possessive_pronoun(v.lower(p - 1)).is_some());
         let participle = q.lower.ends_with("ed") && owner_before;
         if !q.is_word()
             || q.cap

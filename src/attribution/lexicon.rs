@@ -1890,6 +1890,17 @@ pub fn pronoun(lower: &str) -> Option<Pronoun> {
     })
 }
 
+/// The personal pronoun of a possessive determiner ("his" → he): its owner.
+pub fn possessive_pronoun(lower: &str) -> Option<Pronoun> {
+    Some(match lower {
+        "his" => Pronoun::He,
+        "her" => Pronoun::She,
+        "their" => Pronoun::They,
+        "its" => Pronoun::It,
+        _ => return None,
+    })
+}
+
 /// A personal pronoun.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Pronoun {
