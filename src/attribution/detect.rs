@@ -230,6 +230,18 @@ pub(crate) fn mention_ending_at(ms: &Ms, last: usize) -> bool {
 }
 
 /// The longest mention ending at token `last`.
+/// First token of a mention's noun phrase: names leave out their article ("the
+/// Pentagon" is the name "Pentagon"), so "…, the Pentagon said" has the comma
+/// before the subject one token further back than the name.
+fn phrase_start(v: &View, m: &Mention) -> usize {
+    let s = m.toks.start;
+    if m.kind == MentionKind::Name && s > 0 && v.lower(s - 1) == "the" {
+        s - 1
+    } else {
+        s
+    }
+}
+
 fn mention_ending<'a>(ms: &Ms<'a>, last: usize) -> Option<&'a Mention> {
     ms.by_end.get(&(last + 1)).map(|&i| &ms.list[i])
 }
@@ -1830,7 +1842,7 @@ pub(crate) fn detect(
             // A new clause: boundary (+ conjunction) right before this cue's subject.
             let subj_start = match d.structure {
                 Structure::Participle => c,
-                _ => d.rule.as_ref().map(|m| m.toks.start).unwrap_or(c),
+                _ => d.rule.as_ref().map(|m| phrase_start(v, m)).unwrap_or(c),
             };
             let mut b = subj_start;
             if b > 0
@@ -2592,7 +2604,7 @@ fn reported_at(v: &View, ms: &Ms, cue: &Cue, prev: &[(usize, Detected)]) -> Opti
             {
                 return None;
             }
-            let subj_start = sp.toks.start;
+            let subj_start = phrase_start(v, &sp).max(s0);
             let fwd = forward_content(v, ms, cue, send, false);
             let fwd_strict = forward_content(v, ms, cue, send, true);
             let after_cue = if takes_object(v.lower(c)) {

@@ -1952,3 +1952,26 @@ fn the_object_of_a_preposition_before_the_cue_is_no_subject() {
         "{q:?}"
     );
 }
+
+#[test]
+fn trailing_name_with_article() {
+    // A name's article is not part of the name ("the Pentagon" → "Pentagon"), and
+    // the comma before the subject is the one before "the".
+    expect_both(
+        "The plan is still tilted toward the rich, the Tax Foundation said.",
+        &[(
+            "The plan is still tilted toward the rich",
+            "Tax Foundation",
+            "Tax Foundation",
+        )],
+    );
+    // A new clause after ", but" opens at the article too, so the first quote is cut
+    // there instead of swallowing the second relation.
+    expect_both(
+        "Officials said the talks would resume soon, but the Pentagon said that no date was set.",
+        &[
+            ("the talks would resume soon", "Officials", "Officials"),
+            ("that no date was set", "Pentagon", "Pentagon"),
+        ],
+    );
+}
