@@ -1975,3 +1975,18 @@ fn trailing_name_with_article() {
         ],
     );
 }
+
+#[test]
+fn object_verb_with_a_clause_and_no_object() {
+    // "warned the talks would fail": the noun phrase before the finite verb is the
+    // content's subject, not the cue's object.
+    expect_both(
+        "Talks stalled in Geneva.\n\nThe Pentagon warned the talks would fail next week.",
+        &[("the talks would fail next week", "The Pentagon", "Pentagon")],
+    );
+    // The object ends where the content's subject pronoun begins.
+    expect_both(
+        "Mary Stone arrived late.\n\nShe told a news conference they are ready to sign.",
+        &[("they are ready to sign", "She", "Mary Stone")],
+    );
+}
