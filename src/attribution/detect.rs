@@ -561,6 +561,49 @@ fn np_starting(v: &View, ms: &Ms, k: usize) -> Option<Mention> {
     Some(adhoc(v, k..e, head, MentionKind::Nominal))
 }
 
+/// Adjectives that, with a preposition, describe a source by what it knows
+/// ("familiar with the matter", "close to the campaign").
+fn knowledge_adjective(l: &str) -> bool {
+    matches!(
+        l,
+        "familiar" | "close" | "knowledgeable" | "briefed" | "involved" | "privy" | "loyal"
+    )
+}
+
+/// End of the modifiers after a source noun phrase that ends at `k` ("according to a
+/// spokesman [for the ministry], …", "…, according to two people [familiar with
+/// the matter]."): a prepositional phrase, or a knowledge adjective and one, with
+/// no verb in it, up to the next punctuation. `k` when there is none.
+fn source_modifiers_end(v: &View, k: usize, send: usize) -> usize {
+    let Some(t) = v.get(k) else { return k };
+    let opens = !t.cap
+        && (matches!(
+            t.lower.as_str(),
+            "for" | "of" | "at" | "in" | "with" | "from" | "on" | "within" | "inside"
+        ) || knowledge_adjective(&t.lower));
+    if !opens || k >= send {
+        return k;
+    }
+    let limit = send.min(k + 10);
+    let end = (k..limit)
+        .find(|&j| v.toks[j].kind == Kind::Punct || v.toks[j].mark)
+        .unwrap_or(limit);
+    if end == limit && limit < send {
+        return k;
+    }
+    let plain = (k..end).all(|j| {
+        let u = &v.toks[j];
+        matches!(u.kind, Kind::Word | Kind::Number | Kind::Possessive)
+            && !is_finite_aux(&u.lower)
+            && (u.cue.is_none() || lexicon::is_speaker_noun(&u.lower))
+    });
+    if plain {
+        end
+    } else {
+        k
+    }
+}
+
 /// "according to recent data from comScore", "according to state law": the words
 /// after the cue up to punctuation (at most ten), when no noun phrase starts there.
 fn source_phrase(v: &View, k: usize) -> Option<Mention> {
@@ -867,6 +910,17 @@ pub(crate) fn subject_before(v: &View, ms: &Ms, c: usize) -> Option<(Mention, bo
             );
         // The head must be a mention found in the text, not a phrase built from
         // tokens ("convince enough of the superdelegates").
+        // "two people familiar with the matter said", "a source close to the
+        // campaign told": the adjective before the preposition describes the source.
+        if prep && b >= s0 + 3 && knowledge_adjective(v.lower(b - 2)) {
+            match np_ending(v, ms, b - 3) {
+                Some(h) if !h.in_quote && lexicon::is_speaker_noun(v.lower(h.head)) => {
+                    m = h;
+                    continue;
+                }
+                _ => break,
+            }
+        }
         let head = prep.then(|| mention_ending(ms, b - 2)).flatten();
         match head {
             Some(h)
@@ -2213,6 +2267,9 @@ fn direct_quote(
             if c == k {
                 let sp = subject_after(v, ms, cue.toks.end);
                 let after = sp.as_ref().map(|s| s.toks.end).unwrap_or(cue.toks.end);
+                // '…," said a spokesman for the ministry.': the source's modifiers
+                // end the clause too.
+                let after = source_modifiers_end(v, after, end);
                 if tail_ok(v, ms, &cue, after, end) {
                     clause_after = Some(after);
                     found = Some((cue, Structure::DirectAfter, sp));
@@ -2490,7 +2547,7 @@ fn reported_at(v: &View, ms: &Ms, cue: &Cue, prev: &[(usize, Detected)]) -> Opti
     }
     if cue.class == CueClass::According {
         let sp = np_starting(v, ms, ce).or_else(|| source_phrase(v, ce))?;
-        let after_np = sp.toks.end;
+        let after_np = source_modifiers_end(v, sp.toks.end, send);
         // "according to X, …" → the rest; "…, according to X." → what comes before.
         let fwd = if is_punct(v, after_np, ",") {
             after_np + 1

@@ -1990,3 +1990,26 @@ fn object_verb_with_a_clause_and_no_object() {
         &[("they are ready to sign", "She", "Mary Stone")],
     );
 }
+
+#[test]
+fn source_with_modifiers() {
+    // The source's prepositional modifiers belong to the source, not the content.
+    expect_both(
+        "Talks stalled.\n\nAccording to a spokesman for the ministry, the talks will resume.",
+        &[("the talks will resume", "a spokesman", "a spokesman")],
+    );
+    expect_both(
+        "Talks stalled.\n\nThe talks will resume, according to two people familiar with the matter.",
+        &[("The talks will resume", "two people", "two people")],
+    );
+    // "familiar with the matter" describes the people: they are the subject.
+    expect_both(
+        "Talks stalled.\n\nThe talks will resume, two people familiar with the matter said.",
+        &[("The talks will resume", "two people", "two people")],
+    );
+    // '…," said X of Y.' is no mixed quote going on after the cue.
+    expect_both(
+        "Talks stalled.\n\n\"The talks will resume,\" said John Smith of the ministry.",
+        &[("The talks will resume,", "John Smith", "John Smith")],
+    );
+}
