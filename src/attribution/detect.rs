@@ -842,7 +842,10 @@ pub(crate) fn subject_before(v: &View, ms: &Ms, c: usize) -> Option<(Mention, bo
             }
             // A person's name is the subject, not a place continuing the apposition
             // ("Still, Tad Devine, a senior adviser to Mr. Sanders, said").
-            let describes_person = title_phrase(v, j + 1..end)
+            // "Smith, 45, said": an age.
+            let age = end == j + 2 && v.toks[j + 1].kind == Kind::Number;
+            let describes_person = age
+                || title_phrase(v, j + 1..end)
                 || (j + 1..end).any(|k| {
                     let u = &v.toks[k];
                     !u.cap && (mentions::is_role(&u.lower) || lexicon::is_speaker_noun(&u.lower))
@@ -868,7 +871,20 @@ pub(crate) fn subject_before(v: &View, ms: &Ms, c: usize) -> Option<(Mention, bo
             // clause before the chain is the content; the chain itself is the subject.
             // A filler ("…, for instance, said") is no such chain: the subject ends
             // before it.
-            if j - i > 6 && !filler(v, j + 1..end) && !circumstance {
+            // A clause with a finite verb is content however short ("The talks would
+            // resume next week, the official, who spoke on condition of anonymity,
+            // said").
+            // The chain after it must have no verb of its own ("…, while others
+            // aren't meaningful to the public, said X" is two clauses).
+            let finite = |r: Range<usize>| {
+                r.into_iter().any(|k| {
+                    let l = v.lower(k);
+                    !v.toks[k].cap
+                        && (is_finite_aux(l) || l.ends_with("n't") || l.ends_with("n\u{2019}t"))
+                })
+            };
+            let clause = finite(i..j) && !finite(j + 1..end);
+            if (j - i > 6 || clause) && !filler(v, j + 1..end) && !circumstance {
                 let m = np_ending(v, ms, end - 1)?;
                 return Some((m, aux));
             }

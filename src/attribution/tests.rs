@@ -2013,3 +2013,25 @@ fn source_with_modifiers() {
         &[("The talks will resume,", "John Smith", "John Smith")],
     );
 }
+
+#[test]
+fn short_claim_before_an_apposition_chain() {
+    // A short clause before "X, 45, said" or "the official, who …, said" is the
+    // content and the chain the subject, as with a long one.
+    expect_both(
+        "Talks stalled.\n\nThe talks would resume next week, Smith, 45, said.",
+        &[("The talks would resume next week", "Smith", "Smith")],
+    );
+    expect_both(
+        "Talks stalled.\n\nThe talks would resume next week, the official, who spoke on condition of anonymity, said.",
+        &[("The talks would resume next week", "the official", "the official")],
+    );
+    // Two clauses before the cue: the inverted subject speaks.
+    let t = "Talks stalled.\n\nSome claims are hard to prove, while others aren't meaningful to the public, said Grant Green, a former official.";
+    assert_eq!(
+        triples(t)[0].1.as_deref(),
+        Some("Grant Green"),
+        "{:?}",
+        triples(t)
+    );
+}
