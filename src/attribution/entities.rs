@@ -739,7 +739,9 @@ fn assign_nominal(v: &View, m: &Mention, ents: &Entities) -> Option<usize> {
         return Some(c);
     }
     // "the next president", "the new speaker": someone other than those named so far.
+    // "the prince", "the pope": only someone introduced with the title.
     if !is_role(head)
+        || lexicon::is_title_noun(head)
         || words
             .iter()
             .any(|w| matches!(*w, "next" | "new" | "former" | "late"))

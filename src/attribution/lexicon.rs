@@ -436,7 +436,7 @@ type InfoTable = std::collections::HashMap<
 fn flag_table() -> &'static InfoTable {
     static TABLE: std::sync::OnceLock<InfoTable> = std::sync::OnceLock::new();
     TABLE.get_or_init(|| {
-        let lists: [(&[&'static str], u32); 15] = [
+        let lists: [(&[&'static str], u32); 16] = [
             (AUX_ADVERBS, list::AUX_ADVERBS),
             (PLURAL_SOURCES, list::PLURAL_SOURCES),
             (TIME_WORDS, list::TIME_WORDS),
@@ -446,6 +446,7 @@ fn flag_table() -> &'static InfoTable {
             (NOT_NAMES, list::NOT_NAMES),
             (HONORIFICS, list::HONORIFICS),
             (SPEAKER_NOUNS, list::SPEAKER_NOUNS),
+            (TITLE_NOUNS, list::SPEAKER_NOUNS),
             (FEMALE_TITLES, list::FEMALE_TITLES),
             (MALE_TITLES, list::MALE_TITLES),
             (WEAK_FORMS, list::WEAK_FORMS),
@@ -1463,6 +1464,41 @@ pub const ORG_WORDS: &[&str] = &[
 ];
 
 /// Lowercase nouns that head a speaker noun phrase ("the company", "a spokesman").
+/// Titles that head a description of one person ("the chancellor", "the emir"),
+/// speaker nouns too. Unlike "the spokesman", such a phrase names only someone the
+/// text introduced with the title ("Chancellor Angela Merkel").
+pub const TITLE_NOUNS: &[&str] = &[
+    "chancellor",
+    "premier",
+    "king",
+    "queen",
+    "prince",
+    "princess",
+    "emir",
+    "sheikh",
+    "ayatollah",
+    "pope",
+    "pastor",
+    "imam",
+    "mufti",
+    "rabbi",
+    "bishop",
+    "cardinal",
+    "commissioner",
+    "admiral",
+    "colonel",
+    "captain",
+    "sergeant",
+    "sheriff",
+    "detective",
+    "professor",
+    "coach",
+    "billionaire",
+    "challenger",
+    "incumbent",
+    "frontrunner",
+];
+
 pub const SPEAKER_NOUNS: &[&str] = &[
     "campaign",
     "poll",
@@ -1915,6 +1951,11 @@ pub enum Pronoun {
 
 pub fn is_honorific(lower: &str) -> bool {
     in_list(lower.trim_end_matches('.'), list::HONORIFICS)
+}
+
+/// Whether `lower` is one of [`TITLE_NOUNS`].
+pub fn is_title_noun(lower: &str) -> bool {
+    TITLE_NOUNS.contains(&lower)
 }
 
 pub fn is_speaker_noun(lower: &str) -> bool {

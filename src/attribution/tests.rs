@@ -2035,3 +2035,15 @@ fn short_claim_before_an_apposition_chain() {
         triples(t)
     );
 }
+
+#[test]
+fn title_noun_refers_to_the_titled_person() {
+    // "The chancellor" names the person the text introduced as "Chancellor …".
+    expect_both(
+        "German Chancellor Angela Merkel said the union must stay united.\n\nThe chancellor said talks had failed.",
+        &[
+            ("the union must stay united", "German Chancellor Angela Merkel", "Angela Merkel"),
+            ("talks had failed", "The chancellor", "Angela Merkel"),
+        ],
+    );
+}
