@@ -84,6 +84,7 @@ const VERBS: &[(&str, CueClass)] = &[
     ("concede", CueClass::Speech),
     ("assert", CueClass::Speech),
     ("reiterate", CueClass::Speech),
+    ("affirm", CueClass::Speech),
     ("repeat", CueClass::Speech),
     ("mention", CueClass::Speech),
     ("comment", CueClass::Speech),

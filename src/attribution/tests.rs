@@ -2047,3 +2047,15 @@ fn title_noun_refers_to_the_titled_person() {
         ],
     );
 }
+
+#[test]
+fn affirmed_is_a_speech_cue() {
+    expect_both(
+        "Talks stalled.\n\nThe minister affirmed that the talks would resume.",
+        &[(
+            "that the talks would resume",
+            "The minister",
+            "The minister",
+        )],
+    );
+}
