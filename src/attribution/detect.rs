@@ -2109,8 +2109,42 @@ fn is_title(v: &View, m: &Mark) -> bool {
     !words.is_empty()
         && words.len() <= 6
         && !punct
-        && words.iter().all(|t| t.cap || t.lower.len() <= 3)
+        && words.iter().all(|t| t.cap || title_minor_word(&t.lower))
         && words.first().is_some_and(|t| t.cap)
+}
+
+/// Short words a title leaves lowercase ("Gone with the Wind"); a verb or "not"
+/// lowercase means a sentence ('"We do not," Stone said').
+fn title_minor_word(l: &str) -> bool {
+    matches!(
+        l,
+        "a" | "an"
+            | "the"
+            | "of"
+            | "in"
+            | "on"
+            | "at"
+            | "to"
+            | "for"
+            | "and"
+            | "or"
+            | "but"
+            | "by"
+            | "as"
+            | "nor"
+            | "vs"
+            | "with"
+            | "from"
+            | "into"
+            | "up"
+            | "via"
+            | "per"
+            | "de"
+            | "la"
+            | "le"
+            | "del"
+            | "von"
+    )
 }
 
 /// Verbs whose object comes before the content ("told reporters that …").

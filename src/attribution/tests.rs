@@ -2059,3 +2059,13 @@ fn affirmed_is_a_speech_cue() {
         )],
     );
 }
+
+#[test]
+fn short_direct_quote_is_no_title() {
+    // Three short words in marks are a sentence, not a title, when they are not
+    // title words: the quote is the marked words, without the opening mark.
+    expect_both(
+        "John Hale and Mary Stone met.\n\n\"We do not,\" Stone said.",
+        &[("We do not,", "Stone", "Mary Stone")],
+    );
+}
