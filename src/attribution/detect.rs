@@ -87,6 +87,9 @@ pub(crate) struct Detected {
     /// the rule pick stands over the ranker's, which has seen too few signatures to
     /// tell one from the previous quote's.
     pub signed: bool,
+    /// A paragraph of a multi-paragraph quotation: it reopens with a mark the
+    /// quotation left open at the end of the previous paragraph.
+    pub reopens: bool,
 }
 
 fn is_punct(v: &View, i: usize, s: &str) -> bool {
@@ -1848,7 +1851,8 @@ pub(crate) fn detect(
         } else {
             None
         };
-        if let Some(d) = direct_quote(v, ms, m, &mut claimed, continued) {
+        if let Some(mut d) = direct_quote(v, ms, m, &mut claimed, continued) {
+            d.reopens = continued;
             out.push(d);
         }
     }
@@ -2480,6 +2484,7 @@ fn direct_quote(
         speakerless: false,
         learned: None,
         signed,
+        reopens: false,
     })
 }
 
@@ -2997,6 +3002,7 @@ pub(crate) fn make(
         speakerless: false,
         learned: None,
         signed: false,
+        reopens: false,
     }
 }
 
@@ -3062,6 +3068,7 @@ fn headlines(v: &View, ms: &Ms, out: &mut Vec<Detected>) {
             speakerless: false,
             learned: None,
             signed: false,
+            reopens: false,
         });
     }
 }
@@ -3242,6 +3249,7 @@ fn transcript_turns(v: &View, ms: &Ms, out: &mut Vec<Detected>) {
                 speakerless: false,
                 learned: None,
                 signed: false,
+                reopens: false,
             });
         }
         // A turn too short to stand keeps the quote it would replace.

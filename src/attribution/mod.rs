@@ -247,6 +247,27 @@ fn inherit_rules(v: &View, quotes: &[Detected], rule_idx: &mut [Option<usize>]) 
             prev = Some(i);
         }
     }
+    // A quotation running over several paragraphs is often cued only in its last
+    // ('"… years.\n\n"And we will not …," she said.'): its earlier paragraphs
+    // take the speaker of the paragraph that continues them.
+    for i in (0..quotes.len().saturating_sub(1)).rev() {
+        if rule_idx[i].is_none() && continued_by_next(v, quotes, i) {
+            rule_idx[i] = rule_idx[i + 1];
+        }
+    }
+}
+
+/// Whether quote `i` is an uncued paragraph of a quotation that the next quote, in
+/// the next paragraph, continues.
+fn continued_by_next(v: &View, quotes: &[Detected], i: usize) -> bool {
+    let para_of = |q: &Detected| v.sents.get(q.sents.start).map(|s| s.para).unwrap_or(0);
+    let (Some(q), Some(next)) = (quotes.get(i), quotes.get(i + 1)) else {
+        return false;
+    };
+    q.direct
+        && next.reopens
+        && para_of(q) + 1 == para_of(next)
+        && matches!(q.structure, Structure::Continued | Structure::NoCue)
 }
 
 impl Attributor {
@@ -311,7 +332,7 @@ impl Attributor {
                 ranker::score(w, &c.row(k))
             }
         };
-        (0..a.quotes.len())
+        let mut picks: Vec<Option<(usize, f64)>> = (0..a.quotes.len())
             .map(|qi| {
                 if a.quotes[qi].speakerless && a.rule_idx[qi].is_none() {
                     return None;
@@ -341,7 +362,15 @@ impl Attributor {
                     _ => None,
                 }
             })
-            .collect()
+            .collect();
+        // The ranker reads an early paragraph of a long quotation far from the cue in
+        // its last one; the paragraphs are one quotation, so one speaker.
+        for qi in (0..picks.len().saturating_sub(1)).rev() {
+            if picks[qi].is_none() && continued_by_next(&a.v, &a.quotes, qi) {
+                picks[qi] = picks[qi + 1];
+            }
+        }
+        picks
     }
 }
 

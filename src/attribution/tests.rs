@@ -2069,3 +2069,16 @@ fn short_direct_quote_is_no_title() {
         &[("We do not,", "Stone", "Mary Stone")],
     );
 }
+
+#[test]
+fn multi_paragraph_quote_cued_only_at_its_end() {
+    // The quotation's first paragraph is left open and reopened in the next, which
+    // alone has the cue: both paragraphs are hers.
+    expect_both(
+        "Mary Stone, the mayor, spoke at the rally.\n\n\"We will rebuild the bridge. It will take two years.\n\n\"And we will not raise taxes to do it,\" she said.",
+        &[
+            ("We will rebuild the bridge. It will take two years.", "she", "Mary Stone"),
+            ("And we will not raise taxes to do it,", "she", "Mary Stone"),
+        ],
+    );
+}
