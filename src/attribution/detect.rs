@@ -2610,7 +2610,16 @@ fn reported_at(v: &View, ms: &Ms, cue: &Cue, prev: &[(usize, Detected)]) -> Opti
             after_np
         };
         let content = if words_in(v, fwd..send) >= 3 {
-            let before = if c > s0 && words_in(v, s0..c) >= 3 {
+            // "The bridge, according to the mayor, will …": a subject set off before
+            // the phrase belongs to the content however short.
+            // Not an opening phrase ("In addition, according to …", "For Trump,
+            // according to …") or another cue's clause ("Politico reported, …").
+            let set_off = v.lower(c.saturating_sub(1)) == ","
+                && words_in(v, s0..c) >= 2
+                && !intro_adverbial(v, s0..c - 1)
+                && !opens_with_preposition(v, s0)
+                && !(s0..c).any(|k| cue_at(v, k).is_some());
+            let before = if c > s0 && (words_in(v, s0..c) >= 3 || set_off) {
                 s0
             } else {
                 fwd

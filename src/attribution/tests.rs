@@ -2082,3 +2082,17 @@ fn multi_paragraph_quote_cued_only_at_its_end() {
         ],
     );
 }
+
+#[test]
+fn according_to_set_off_inside_the_claim() {
+    // "The bridge, according to the mayor, will …": the short subject before the
+    // phrase is content too.
+    expect_both(
+        "Talks stalled.\n\nThe bridge, according to the mayor, will be rebuilt by 2026.",
+        &[(
+            "The bridge, according to the mayor, will be rebuilt by 2026",
+            "the mayor",
+            "the mayor",
+        )],
+    );
+}
