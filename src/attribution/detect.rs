@@ -901,7 +901,12 @@ pub(crate) fn subject_before(v: &View, ms: &Ms, c: usize) -> Option<(Mention, bo
                 // "In addition to the FBI probe, the inspector general, Steve Linick,
                 // indicated": the prepositional phrase's noun phrase is no subject,
                 // where a segment after it can be.
-                if opens_with_preposition(v, s0) {
+                // "Asked about the delay, the official, who …, said": so is an opening
+                // participle phrase's.
+                let participle = i == s0
+                    && cue_at(v, s0)
+                        .is_some_and(|c| matches!(c.form, CueForm::Past | CueForm::Ing));
+                if opens_with_preposition(v, s0) || participle {
                     if let Some(after) = after_opening_phrase(v, ms, j + 1, p) {
                         return Some((after, aux));
                     }

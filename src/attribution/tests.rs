@@ -2096,3 +2096,18 @@ fn according_to_set_off_inside_the_claim() {
         )],
     );
 }
+
+#[test]
+fn opening_participle_before_an_apposition_chain() {
+    // "Asked about X," opens the sentence: its noun phrase is not the subject.
+    let t = "Talks stalled.\n\nAsked about the delay, the official, who spoke on condition of anonymity, said the talks would resume.";
+    for att in [Some(Attributor::rules()), shipped()].into_iter().flatten() {
+        let q = triples_with(&att, t);
+        let main = q.iter().find(|x| x.0 == "the talks would resume");
+        assert_eq!(
+            main.and_then(|x| x.1.as_deref()),
+            Some("the official"),
+            "{q:?}"
+        );
+    }
+}
