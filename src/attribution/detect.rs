@@ -2593,6 +2593,10 @@ fn reported_at(v: &View, ms: &Ms, cue: &Cue, prev: &[(usize, Detected)]) -> Opti
     }
     // "Asked whether …, X said", "When asked by a reporter about …, X said": the
     // question is a quote of whoever asked it, named only by "by …".
+    // "an official who asked not to be named": a condition, not a question.
+    if t.lower == "asked" && v.lower(ce) == "not" {
+        return None;
+    }
     if t.lower == "asked"
         && (c == s0 || (c == s0 + 1 && matches!(prev_tok, "when" | "if" | "once" | "after")))
     {
@@ -2755,7 +2759,24 @@ fn reported_at(v: &View, ms: &Ms, cue: &Cue, prev: &[(usize, Detected)]) -> Opti
             {
                 return None;
             }
-            let subj_start = phrase_start(v, &sp).max(s0);
+            let mut subj_start = phrase_start(v, &sp).max(s0);
+            // "…, Israeli Prime Minister Benjamin Netanyahu's office said": capitalised
+            // modifiers the mention leaves out still sit between the comma and it.
+            let mut b = subj_start;
+            // Not in title-case headlines, where every word is capitalised, and not
+            // over an honorific ("Mr. Trump's tone"), which the name would hold.
+            while b > s0 + 1
+                && subj_start - b < 3
+                && !v.sents[sent].title
+                && v.toks[b - 1].cap
+                && v.toks[b - 1].is_word()
+                && !v.toks[b - 1].is(lexicon::list::HONORIFICS)
+            {
+                b -= 1;
+            }
+            if b < subj_start && v.lower(b - 1) == "," {
+                subj_start = b;
+            }
             let fwd = forward_content(v, ms, cue, send, false);
             let fwd_strict = forward_content(v, ms, cue, send, true);
             let after_cue = if takes_object(v.lower(c)) {

@@ -2111,3 +2111,19 @@ fn opening_participle_before_an_apposition_chain() {
         );
     }
 }
+
+#[test]
+fn trailing_subject_with_capitalised_modifiers() {
+    // "Israeli" is left out of the mention but still sits after the comma.
+    let t = "Talks stalled.\n\nThe talks will resume next week, Israeli Prime Minister Benjamin Netanyahu's office said in a statement.";
+    for att in [Some(Attributor::rules()), shipped()].into_iter().flatten() {
+        let q = triples_with(&att, t);
+        assert_eq!(q.len(), 1, "{q:?}");
+        assert_eq!(q[0].0, "The talks will resume next week", "{q:?}");
+    }
+    // "who asked not to be named" is a condition, not a quote.
+    let t = "Talks stalled.\n\nThe talks will resume, said an official who asked not to be named.";
+    let q = triples(t);
+    assert_eq!(q.len(), 1, "{q:?}");
+    assert_eq!(q[0].1.as_deref(), Some("an official"), "{q:?}");
+}
