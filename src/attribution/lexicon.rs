@@ -1469,6 +1469,7 @@ pub const ORG_WORDS: &[&str] = &[
 /// speaker nouns too. Unlike "the spokesman", such a phrase names only someone the
 /// text introduced with the title ("Chancellor Angela Merkel").
 pub const TITLE_NOUNS: &[&str] = &[
+    "secretary-general",
     "chancellor",
     "premier",
     "king",

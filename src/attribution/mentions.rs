@@ -162,6 +162,7 @@ pub(crate) const COMPLEMENT: &[&str] = &[
 
 /// Roles that make the phrase a description of a person ("Leader of …").
 pub(crate) const ROLE_WORDS: &[&str] = &[
+    "secretary-general",
     "leader",
     "head",
     "chief",

@@ -2127,3 +2127,20 @@ fn trailing_subject_with_capitalised_modifiers() {
     assert_eq!(q.len(), 1, "{q:?}");
     assert_eq!(q[0].1.as_deref(), Some("an official"), "{q:?}");
 }
+
+#[test]
+fn hyphenated_title_splits_the_name() {
+    // "Secretary-General" is a title: the name after it is the entity, and "the
+    // secretary-general" refers back to it.
+    expect_both(
+        "Talks stalled.\n\nU.N. Secretary-General Antonio Guterres warned that famine was imminent.\n\nThe secretary-general said aid must flow.",
+        &[
+            (
+                "that famine was imminent",
+                "U.N. Secretary-General Antonio Guterres",
+                "Antonio Guterres",
+            ),
+            ("aid must flow", "The secretary-general", "Antonio Guterres"),
+        ],
+    );
+}
