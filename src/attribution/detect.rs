@@ -232,7 +232,6 @@ pub(crate) fn mention_ending_at(ms: &Ms, last: usize) -> bool {
     mention_ending(ms, last).is_some()
 }
 
-/// The longest mention ending at token `last`.
 /// First token of a mention's noun phrase: names leave out their article ("the
 /// Pentagon" is the name "Pentagon"), so "…, the Pentagon said" has the comma
 /// before the subject one token further back than the name.
@@ -245,6 +244,7 @@ fn phrase_start(v: &View, m: &Mention) -> usize {
     }
 }
 
+/// The longest mention ending at token `last`.
 fn mention_ending<'a>(ms: &Ms<'a>, last: usize) -> Option<&'a Mention> {
     ms.by_end.get(&(last + 1)).map(|&i| &ms.list[i])
 }
@@ -876,8 +876,7 @@ pub(crate) fn subject_before(v: &View, ms: &Ms, c: usize) -> Option<(Mention, bo
             // before it.
             // A clause with a finite verb is content however short ("The talks would
             // resume next week, the official, who spoke on condition of anonymity,
-            // said").
-            // The chain after it must have no verb of its own ("…, while others
+            // said"), if the chain after it has no verb of its own ("…, while others
             // aren't meaningful to the public, said X" is two clauses).
             let finite = |r: Range<usize>| {
                 r.into_iter().any(|k| {
@@ -932,8 +931,6 @@ pub(crate) fn subject_before(v: &View, ms: &Ms, c: usize) -> Option<(Mention, bo
                 v.lower(b - 1),
                 "in" | "on" | "at" | "for" | "of" | "from" | "with" | "during" | "through"
             );
-        // The head must be a mention found in the text, not a phrase built from
-        // tokens ("convince enough of the superdelegates").
         // "two people familiar with the matter said", "a source close to the
         // campaign told": the adjective before the preposition describes the source.
         if prep && b >= s0 + 3 && knowledge_adjective(v.lower(b - 2)) {
@@ -945,6 +942,8 @@ pub(crate) fn subject_before(v: &View, ms: &Ms, c: usize) -> Option<(Mention, bo
                 _ => break,
             }
         }
+        // The head must be a mention found in the text, not a phrase built from
+        // tokens ("convince enough of the superdelegates").
         let head = prep.then(|| mention_ending(ms, b - 2)).flatten();
         match head {
             Some(h)
@@ -2591,12 +2590,12 @@ fn reported_at(v: &View, ms: &Ms, cue: &Cue, prev: &[(usize, Detected)]) -> Opti
     {
         return None;
     }
-    // "Asked whether …, X said", "When asked by a reporter about …, X said": the
-    // question is a quote of whoever asked it, named only by "by …".
     // "an official who asked not to be named": a condition, not a question.
     if t.lower == "asked" && v.lower(ce) == "not" {
         return None;
     }
+    // "Asked whether …, X said", "When asked by a reporter about …, X said": the
+    // question is a quote of whoever asked it, named only by "by …".
     if t.lower == "asked"
         && (c == s0 || (c == s0 + 1 && matches!(prev_tok, "when" | "if" | "once" | "after")))
     {
@@ -2620,9 +2619,9 @@ fn reported_at(v: &View, ms: &Ms, cue: &Cue, prev: &[(usize, Detected)]) -> Opti
         };
         let content = if words_in(v, fwd..send) >= 3 {
             // "The bridge, according to the mayor, will …": a subject set off before
-            // the phrase belongs to the content however short.
-            // Not an opening phrase ("In addition, according to …", "For Trump,
-            // according to …") or another cue's clause ("Politico reported, …").
+            // the phrase belongs to the content however short; an opening phrase
+            // ("In addition, according to …") or another cue's clause ("Politico
+            // reported, …") does not.
             let set_off = v.lower(c.saturating_sub(1)) == ","
                 && words_in(v, s0..c) >= 2
                 && !intro_adverbial(v, s0..c - 1)
@@ -2762,9 +2761,9 @@ fn reported_at(v: &View, ms: &Ms, cue: &Cue, prev: &[(usize, Detected)]) -> Opti
             let mut subj_start = phrase_start(v, &sp).max(s0);
             // "…, Israeli Prime Minister Benjamin Netanyahu's office said": capitalised
             // modifiers the mention leaves out still sit between the comma and it.
-            let mut b = subj_start;
             // Not in title-case headlines, where every word is capitalised, and not
             // over an honorific ("Mr. Trump's tone"), which the name would hold.
+            let mut b = subj_start;
             while b > s0 + 1
                 && subj_start - b < 3
                 && !v.sents[sent].title

@@ -1464,7 +1464,6 @@ pub const ORG_WORDS: &[&str] = &[
     "website",
 ];
 
-/// Lowercase nouns that head a speaker noun phrase ("the company", "a spokesman").
 /// Titles that head a description of one person ("the chancellor", "the emir"),
 /// speaker nouns too. Unlike "the spokesman", such a phrase names only someone the
 /// text introduced with the title ("Chancellor Angela Merkel").
@@ -1501,6 +1500,7 @@ pub const TITLE_NOUNS: &[&str] = &[
     "frontrunner",
 ];
 
+/// Lowercase nouns that head a speaker noun phrase ("the company", "a spokesman").
 pub const SPEAKER_NOUNS: &[&str] = &[
     "campaign",
     "poll",

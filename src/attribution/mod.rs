@@ -208,7 +208,7 @@ fn cue_subjects(quotes: &[Detected], rule_idx: &[Option<usize>], n: usize) -> Ve
 /// Direct quotes without a cue take the speaker of the quote before them (same or
 /// previous paragraph), else of the next quote in their paragraph.
 fn inherit_rules(v: &View, quotes: &[Detected], rule_idx: &mut [Option<usize>]) {
-    let para_of = |q: &Detected| v.sents.get(q.sents.start).map(|s| s.para).unwrap_or(0);
+    let para_of = |q: &Detected| quote_para(v, q);
     // Per paragraph, the quotes with a cue, ascending.
     let mut cued: FastMap<usize, Vec<usize>> = FastMap::default();
     for (k, q) in quotes.iter().enumerate() {
@@ -260,14 +260,18 @@ fn inherit_rules(v: &View, quotes: &[Detected], rule_idx: &mut [Option<usize>]) 
 /// Whether quote `i` is an uncued paragraph of a quotation that the next quote, in
 /// the next paragraph, continues.
 fn continued_by_next(v: &View, quotes: &[Detected], i: usize) -> bool {
-    let para_of = |q: &Detected| v.sents.get(q.sents.start).map(|s| s.para).unwrap_or(0);
     let (Some(q), Some(next)) = (quotes.get(i), quotes.get(i + 1)) else {
         return false;
     };
     q.direct
         && next.reopens
-        && para_of(q) + 1 == para_of(next)
+        && quote_para(v, q) + 1 == quote_para(v, next)
         && matches!(q.structure, Structure::Continued | Structure::NoCue)
+}
+
+/// The paragraph a quote starts in.
+fn quote_para(v: &View, q: &Detected) -> usize {
+    v.sents.get(q.sents.start).map(|s| s.para).unwrap_or(0)
 }
 
 impl Attributor {

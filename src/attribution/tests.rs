@@ -404,14 +404,19 @@ fn spans_slice_the_normalised_text() {
     }
 }
 
-/// `(content, mention, entity)` expected of every quote of a text, in order, with
-/// the rules and with the shipped trained ranker.
-fn expect_both(text: &str, want: &[(&str, &str, &str)]) {
+/// The rule attributor and, when it loads, the shipped trained one, by name.
+fn both() -> Vec<(&'static str, Attributor)> {
     let mut atts = vec![("rules", Attributor::rules())];
     if let Some(a) = shipped() {
         atts.push(("trained", a));
     }
-    for (name, att) in atts {
+    atts
+}
+
+/// `(content, mention, entity)` expected of every quote of a text, in order, with
+/// the rules and with the shipped trained ranker.
+fn expect_both(text: &str, want: &[(&str, &str, &str)]) {
+    for (name, att) in both() {
         let got = triples_with(&att, text);
         let got: Vec<(&str, &str, &str)> = got
             .iter()
@@ -2101,7 +2106,7 @@ fn according_to_set_off_inside_the_claim() {
 fn opening_participle_before_an_apposition_chain() {
     // "Asked about X," opens the sentence: its noun phrase is not the subject.
     let t = "Talks stalled.\n\nAsked about the delay, the official, who spoke on condition of anonymity, said the talks would resume.";
-    for att in [Some(Attributor::rules()), shipped()].into_iter().flatten() {
+    for (_, att) in both() {
         let q = triples_with(&att, t);
         let main = q.iter().find(|x| x.0 == "the talks would resume");
         assert_eq!(
@@ -2116,7 +2121,7 @@ fn opening_participle_before_an_apposition_chain() {
 fn trailing_subject_with_capitalised_modifiers() {
     // "Israeli" is left out of the mention but still sits after the comma.
     let t = "Talks stalled.\n\nThe talks will resume next week, Israeli Prime Minister Benjamin Netanyahu's office said in a statement.";
-    for att in [Some(Attributor::rules()), shipped()].into_iter().flatten() {
+    for (_, att) in both() {
         let q = triples_with(&att, t);
         assert_eq!(q.len(), 1, "{q:?}");
         assert_eq!(q[0].0, "The talks will resume next week", "{q:?}");
