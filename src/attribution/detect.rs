@@ -933,7 +933,8 @@ pub(crate) fn subject_before(v: &View, ms: &Ms, c: usize) -> Option<(Mention, bo
             );
         // "two people familiar with the matter said", "a source close to the
         // campaign told": the adjective before the preposition describes the source.
-        if prep && b >= s0 + 3 && knowledge_adjective(v.lower(b - 2)) {
+        let to = b >= s0 + 2 && !v.toks[b - 1].cap && v.lower(b - 1) == "to";
+        if (prep || to) && b >= s0 + 3 && knowledge_adjective(v.lower(b - 2)) {
             match np_ending(v, ms, b - 3) {
                 Some(h) if !h.in_quote && lexicon::is_speaker_noun(v.lower(h.head)) => {
                     m = h;
@@ -2550,6 +2551,33 @@ const BASE_ONLY_VERBS: &[&str] = &[
 ];
 
 /// A reported-speech quote for the cue at `cue.toks.start`, if the context fits.
+/// The passive "quoted"/"cited" of "X was quoted (by Y) as saying …" when the cue
+/// at `c` is that verb (`Some(c)`) or its "saying" (`Some(` the verb `)`).
+fn quoted_as_saying(v: &View, c: usize, s0: usize, send: usize) -> Option<usize> {
+    let passive = |k: usize| {
+        matches!(v.lower(k), "quoted" | "cited")
+            && k > s0
+            && matches!(
+                v.lower(k - 1),
+                "was" | "were" | "is" | "are" | "been" | "being" | "be"
+            )
+    };
+    // The "as saying" within a few words after the verb (a "by …" phrase between).
+    let saying_after = |k: usize| {
+        (k + 1..(k + 10).min(send))
+            .find(|&j| v.lower(j) == "saying" && v.lower(j - 1) == "as" && !v.toks[j].mark)
+    };
+    if passive(c) {
+        return saying_after(c).map(|_| c);
+    }
+    if v.lower(c) != "saying" || c < s0 + 2 || v.lower(c - 1) != "as" {
+        return None;
+    }
+    (c.saturating_sub(10).max(s0)..c - 1)
+        .rev()
+        .find(|&k| passive(k) && saying_after(k) == Some(c))
+}
+
 fn reported_at(v: &View, ms: &Ms, cue: &Cue, prev: &[(usize, Detected)]) -> Option<Detected> {
     let c = cue.toks.start;
     let ce = cue.toks.end;
@@ -2577,6 +2605,33 @@ fn reported_at(v: &View, ms: &Ms, cue: &Cue, prev: &[(usize, Detected)]) -> Opti
             ce..comma,
             cue.clone(),
             Structure::Participle,
+            Some(sp),
+        ));
+    }
+    // "X was quoted by Al Jazeera as saying …": the speaker is the subject of the
+    // passive, not the medium; the passive verb makes no quote of its own.
+    if let Some(q) = quoted_as_saying(v, c, s0, send) {
+        if q == c {
+            return None;
+        }
+        let sp = subject_before(v, ms, q).map(|(m, _)| m)?;
+        if let Some(content) = forward_content(v, ms, cue, send, false) {
+            return Some(make(v, content, cue.clone(), Structure::Forward, Some(sp)));
+        }
+        // "…, Haniya was quoted as saying.": the clause before the subject.
+        let e = phrase_start(v, &sp).checked_sub(1).filter(|&e| e > s0)?;
+        if v.lower(e) != "," {
+            return None;
+        }
+        let start = clause_start(v, prev, s0, e);
+        if words_in(v, start..e) < 2 {
+            return None;
+        }
+        return Some(make(
+            v,
+            start..e,
+            cue.clone(),
+            Structure::Trailing,
             Some(sp),
         ));
     }
@@ -2775,6 +2830,32 @@ fn reported_at(v: &View, ms: &Ms, cue: &Cue, prev: &[(usize, Detected)]) -> Opti
             }
             if b < subj_start && v.lower(b - 1) == "," {
                 subj_start = b;
+            }
+            // "…, the state news agency IRNA reported", "…, Iran's IRNA said": a
+            // name's descriptive noun phrase or its owner goes with it.
+            // Only after a comma: after a closing mark the direct-quote rules have it.
+            if sp.kind == MentionKind::Name {
+                let mut start = subj_start;
+                for _ in 0..2 {
+                    let Some(k) = start.checked_sub(1).filter(|&k| k > s0) else {
+                        break;
+                    };
+                    let owner = v.toks[k].kind == Kind::Possessive;
+                    let before = if owner {
+                        mention_ending(ms, k - 1)
+                    } else {
+                        mention_ending(ms, k).filter(|m| m.kind == MentionKind::Nominal)
+                    };
+                    match before {
+                        Some(m) if !m.in_quote && m.toks.start > s0 => {
+                            start = phrase_start(v, m).max(s0);
+                        }
+                        _ => break,
+                    }
+                }
+                if start > s0 && start < subj_start && v.lower(start - 1) == "," {
+                    subj_start = start;
+                }
             }
             let fwd = forward_content(v, ms, cue, send, false);
             let fwd_strict = forward_content(v, ms, cue, send, true);

@@ -1787,6 +1787,7 @@ pub const PLURAL_SOURCES: &[&str] = &[
     "diplomats",
     "scientists",
     "researchers",
+    "police",
 ];
 
 /// Words that may sit between a subject and its cue ("he has also said").

@@ -398,7 +398,10 @@ pub(crate) fn extract(v: &View) -> Vec<Mention> {
     let mut i = 0;
     while i < n {
         let t = &v.toks[i];
-        let head_ok = t.is_word() && !covered[i] && t.is(lexicon::list::SPEAKER_NOUNS) && !t.cap;
+        let head_ok = t.is_word()
+            && !covered[i]
+            && t.is(lexicon::list::SPEAKER_NOUNS)
+            && (!t.cap || (first_of_sentence(v, i) && opening_source_noun(v, i)));
         if !head_ok {
             i += 1;
             continue;
@@ -439,7 +442,17 @@ pub(crate) fn extract(v: &View) -> Vec<Mention> {
                 }
                 break;
             }
+            // "Police arrested two": a past form before a number is a verb.
+            let verb_before_number = !p.cap
+                && p.lower.len() > 4
+                && p.lower.ends_with("ed")
+                && (v.toks[s].kind == Kind::Number
+                    || matches!(
+                        v.toks[s].lower.as_str(),
+                        "one" | "two" | "three" | "four" | "five" | "several" | "many" | "some"
+                    ));
             if lexicon::is_np_break(&p.lower)
+                || verb_before_number
                 || p.cue.is_some()
                 || matches!(
                     p.lower.as_str(),
@@ -619,6 +632,27 @@ fn first_of_sentence(v: &View, i: usize) -> bool {
                 || matches!(v.toks[i - 1].lower.as_str(), ":" | "(" | "-" | "—")))
 }
 
+/// Whether token `i`, capitalised, is a plural source noun or a speaker noun
+/// followed by a lowercase word ("Police said", "Officials close to …"): capitalised
+/// only because it opens its sentence.
+fn opening_source_noun(v: &View, i: usize) -> bool {
+    let t = &v.toks[i];
+    t.is(lexicon::list::SPEAKER_NOUNS | lexicon::list::PLURAL_SOURCES)
+        && !t.is(lexicon::list::HONORIFICS)
+        && !lexicon::is_title_noun(&t.lower)
+        // Quantifiers ("Many", "Some") stand for a group only with what follows
+        // them; party members are capitalised anywhere.
+        && !matches!(
+            t.lower.as_str(),
+            "many" | "some" | "most" | "few" | "several" | "both" | "all" | "one" | "two"
+                | "three" | "each" | "either" | "others" | "democrats" | "republicans"
+        )
+        && v
+            .toks
+            .get(i + 1)
+            .is_some_and(|n| n.is_word() && !n.cap && n.sent() == t.sent())
+}
+
 /// Builds a mention of a capitalised run starting at token `i`, if there is one.
 fn name_at(v: &View, i: usize, lowercase_seen: &HashSet<&str>) -> Option<Mention> {
     let t = &v.toks[i];
@@ -653,6 +687,11 @@ fn name_at(v: &View, i: usize, lowercase_seen: &HashSet<&str>) -> Option<Mention
         }
         if at_start && lowercase_seen.contains(u.lower.as_str()) && !u.is(lexicon::list::HONORIFICS)
         {
+            return false;
+        }
+        // "Police said", "Sources close to the talks said": a source noun opening a
+        // sentence before a lowercase word is that noun, not a name.
+        if at_start && opening_source_noun(v, k) {
             return false;
         }
         // All-caps headlines and datelines ("WASHINGTON") are not speakers; short

@@ -2149,3 +2149,82 @@ fn hyphenated_title_splits_the_name() {
         ],
     );
 }
+
+#[test]
+fn source_noun_opening_a_sentence_is_a_group_not_a_name() {
+    // Capitalised only because it opens the sentence: "Police" is the group that
+    // "they" stands for, and "Police arrested two" is no noun phrase.
+    expect_both(
+        "Police arrested two men on Monday.\n\nPolice said the men had been armed. \
+         They said the weapons were stolen.",
+        &[
+            ("the men had been armed", "Police", "Police"),
+            ("the weapons were stolen", "They", "Police"),
+        ],
+    );
+    expect_both(
+        "Two men were arrested on Monday.\n\nOfficials said the men had been armed. \
+         They said the weapons were stolen.",
+        &[
+            ("the men had been armed", "Officials", "Officials"),
+            ("the weapons were stolen", "They", "Officials"),
+        ],
+    );
+}
+
+#[test]
+fn source_close_to_something_is_the_subject() {
+    let want = [("the talks would resume next week", "Sources", "Sources")];
+    expect_both(
+        "Talks stalled.\n\nSources close to the negotiations said the talks would resume next week.",
+        &want,
+    );
+    expect_both(
+        "Talks stalled.\n\nThe talks would resume next week, sources close to the negotiations said.",
+        &[("The talks would resume next week", "sources", "sources")],
+    );
+}
+
+#[test]
+fn trailing_name_keeps_its_description_and_owner() {
+    for text in [
+        "Talks stalled.\n\nThe talks would resume next week, the state news agency IRNA reported.",
+        "Talks stalled.\n\nThe talks would resume next week, Iran's IRNA said.",
+    ] {
+        expect_both(
+            text,
+            &[("The talks would resume next week", "IRNA", "IRNA")],
+        );
+    }
+}
+
+#[test]
+fn quoted_by_a_medium_as_saying_names_the_quoted_person() {
+    expect_both(
+        "Ismail Haniya is in Doha.\n\nHaniya was quoted by Al Jazeera as saying that the \
+         ceasefire talks had collapsed.",
+        &[(
+            "that the ceasefire talks had collapsed",
+            "Haniya",
+            "Ismail Haniya",
+        )],
+    );
+    expect_both(
+        "Ismail Haniya is in Doha.\n\nThe ceasefire talks had collapsed, Haniya was \
+         quoted by Al Jazeera as saying.",
+        &[(
+            "The ceasefire talks had collapsed",
+            "Haniya",
+            "Ismail Haniya",
+        )],
+    );
+    expect_both(
+        "Talks stalled.\n\nThe Hamas leader was cited by the Tass news agency as saying that the \
+         talks had collapsed.",
+        &[(
+            "that the talks had collapsed",
+            "The Hamas leader",
+            "The Hamas leader",
+        )],
+    );
+}
