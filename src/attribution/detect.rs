@@ -2271,6 +2271,34 @@ fn tail_ok(v: &View, ms: &Ms, cue: &Cue, mut j: usize, end: usize) -> bool {
 }
 
 /// One quotation-mark span as a direct quote, with its cue and subject if any.
+/// Whether `r`, after '"…," said X,', only describes the speaker (", the Kremlin
+/// spokesman.", ", 45, of Ohio.", ", who …") and no quotation opens the next
+/// sentence of the paragraph: the quote then ends at its mark. (Where another
+/// quotation follows, PolNeAR's spans run on through the cue clause to it.)
+fn speaker_description(v: &View, r: Range<usize>, sent: usize) -> bool {
+    let Some(t) = v.get(r.start) else {
+        return false;
+    };
+    if r.start == 0 || v.lower(r.start - 1) != "," {
+        return false;
+    }
+    let l = t.lower.as_str();
+    let relative = matches!(l, "who" | "whose");
+    let describes = relative
+        || t.kind == Kind::Number
+        || (lexicon::is_determiner(l) && lexicon::pronoun(l).is_none())
+        || (!t.cap && (mentions::is_role(l) || lexicon::is_speaker_noun(l)));
+    let verbless = r.clone().all(|k| {
+        let u = &v.toks[k];
+        u.cap || !(is_finite_aux(&u.lower) || u.cue.is_some())
+    });
+    let next_quoted = v.sents.get(sent + 1).is_some_and(|n| {
+        let first = n.toks.start;
+        n.para == v.sents[sent].para && v.toks.get(first).is_some_and(|f| f.mark)
+    });
+    describes && (relative || verbless) && !next_quoted
+}
+
 fn direct_quote(
     v: &View,
     ms: &Ms,
@@ -2460,7 +2488,7 @@ fn direct_quote(
             let free_after = words_in(v, a2..send) >= 3
                 && !(a2..send).any(|k| v.toks[k].mark)
                 && cue_at(v, a2).is_none_or(|c| c.form != CueForm::Ing);
-            if a2 < send && free_after {
+            if a2 < send && free_after && !speaker_description(v, a2..send, s_close) {
                 content.end = content.end.max(v.toks[send - 1].range.end);
             }
         }

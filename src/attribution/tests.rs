@@ -2228,3 +2228,17 @@ fn quoted_by_a_medium_as_saying_names_the_quoted_person() {
         )],
     );
 }
+
+#[test]
+fn direct_quote_ends_at_its_mark_before_the_speakers_description() {
+    for text in [
+        "Talks stalled.\n\n\"We are ready,\" said Dmitry Peskov, the Kremlin spokesman.",
+        "Talks stalled.\n\n\"We are ready,\" said Dmitry Peskov, the Kremlin spokesman, on Monday.",
+    ] {
+        expect_both(text, &[("We are ready,", "Dmitry Peskov", "Dmitry Peskov")]);
+    }
+    expect_both(
+        "Talks stalled.\n\n\"We are ready,\" said Mary Stone, 45, of Ohio.",
+        &[("We are ready,", "Mary Stone", "Mary Stone")],
+    );
+}
