@@ -540,6 +540,32 @@ pub(crate) fn resolve(v: &View, ms: &[Mention], speaks: &[bool]) -> Entities {
         }
         ents.of[i] = assigned;
     }
+    // "A Kremlin spokesman, Dmitry Peskov, said": a person's role set off before
+    // their name is that person (the name comes later in text order, so afterwards).
+    for (i, m) in ms.iter().enumerate() {
+        if m.kind != MentionKind::Nominal || !m.person || m.in_quote || v.lower(m.toks.end) != "," {
+            continue;
+        }
+        let j = ms.partition_point(|n| n.toks.start < m.toks.end + 1);
+        let Some(n) = ms.get(j).filter(|n| n.toks.start == m.toks.end + 1) else {
+            continue;
+        };
+        let closed =
+            v.lower(n.toks.end) == "," || v.get(n.toks.end).is_some_and(|t| t.cue.is_some());
+        // A lowercase role ("Representative Peter T. King, Republican of New York,"
+        // is a name and its description), before a name that is no organisation's.
+        let org = (n.toks.start..n.toks.end)
+            .any(|k| v.toks[k].is(lexicon::list::ORG_WORDS) || is_acronym(v.tok_text(k)));
+        if n.kind == MentionKind::Name
+            && n.sent == m.sent
+            && closed
+            && !v.toks[m.head].cap
+            && !org
+            && ents.of[j].is_some()
+        {
+            ents.of[i] = ents.of[j];
+        }
+    }
     ents
 }
 

@@ -2242,3 +2242,15 @@ fn direct_quote_ends_at_its_mark_before_the_speakers_description() {
         &[("We are ready,", "Mary Stone", "Mary Stone")],
     );
 }
+
+#[test]
+fn role_set_off_before_a_name_is_that_person() {
+    expect_both(
+        "Talks stalled.\n\nA Kremlin spokesman, Dmitry Peskov, said the talks would resume next week.",
+        &[("the talks would resume next week", "A Kremlin spokesman", "Dmitry Peskov")],
+    );
+    expect_both(
+        "Talks stalled.\n\nThe talks would resume next week, a Kremlin spokesman, Dmitry Peskov, said.",
+        &[("The talks would resume next week", "a Kremlin spokesman", "Dmitry Peskov")],
+    );
+}
