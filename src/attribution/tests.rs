@@ -2254,3 +2254,53 @@ fn role_set_off_before_a_name_is_that_person() {
         &[("The talks would resume next week", "a Kremlin spokesman", "Dmitry Peskov")],
     );
 }
+
+#[test]
+fn statement_issued_on_a_day_is_no_part_of_the_content() {
+    let (c, m, _) = one("The foreign ministry said in a statement issued on Monday that the talks would resume in Doha next week.");
+    assert_eq!(c, "that the talks would resume in Doha next week");
+    assert_eq!(m, "The foreign ministry");
+    let (c, _, _) = one("Trump said in a video posted on social media that he would not concede.");
+    assert_eq!(c, "that he would not concede");
+}
+
+#[test]
+fn adding_or_saying_after_a_comma_opens_a_quote_of_its_own() {
+    let q = triples("Russian Foreign Minister Sergei Lavrov said Moscow had not received any proposal, adding: \"We are ready to talk.\"");
+    let got: Vec<(&str, &str)> = q
+        .iter()
+        .map(|(c, _, e)| (c.as_str(), e.as_deref().unwrap_or("")))
+        .collect();
+    assert_eq!(
+        got,
+        [
+            ("Moscow had not received any proposal", "Sergei Lavrov"),
+            ("We are ready to talk.", "Sergei Lavrov")
+        ]
+    );
+}
+
+#[test]
+fn saying_after_a_parenthesised_name_is_that_name_s() {
+    let q = triples("In a statement released Thursday, Rep. Hakeem Jeffries (D-N.Y.) reacted to the news, saying: \u{201c}The killer should be in prison.\u{201d}");
+    let last = q.last().unwrap();
+    assert_eq!(last.0, "The killer should be in prison.");
+    assert_eq!(last.2.as_deref(), Some("Hakeem Jeffries"), "{q:?}");
+}
+
+#[test]
+fn told_by_an_agent_that_quotes_the_agent() {
+    let q = triples("The minister was told by aides that the vote would fail. He later resigned.");
+    assert_eq!(q.len(), 1, "{q:?}");
+    assert_eq!(q[0].0, "that the vote would fail");
+    assert_eq!(q[0].1.as_deref(), Some("aides"));
+}
+
+#[test]
+fn according_to_a_statement_from_a_sender_names_the_sender() {
+    let (c, m, _) = one(
+        "The army launched strikes on Gaza overnight, according to a statement from the ministry.",
+    );
+    assert_eq!(c, "The army launched strikes on Gaza overnight");
+    assert_eq!(m, "the ministry");
+}
