@@ -467,6 +467,13 @@ fn context_desc(v: &View, m: &Mention) -> Vec<String> {
         }
     }
     out.retain(|w| !matches!(w.as_str(), "of" | "the" | "for" | "and" | "'s"));
+    // "U.N." before a name's capitalised words may have lost its final period to
+    // the tokenizer ("u.n" in "U.N. Secretary-General …", "u.n." in "the U.N. chief").
+    for w in out.iter_mut() {
+        if w.len() > 2 && w.ends_with('.') {
+            w.pop();
+        }
+    }
     out
 }
 
@@ -495,7 +502,8 @@ pub(crate) fn resolve(v: &View, ms: &[Mention], speaks: &[bool]) -> Entities {
             MentionKind::Nominal if !m.in_quote => {
                 // "the ministry", "the company": named after the organisation; the
                 // clusters (and the ranker's features) stay as they are.
-                ents.antecedent[i] = org_antecedent(v, ms, i, &ents);
+                ents.antecedent[i] = org_antecedent(v, ms, i, &ents)
+                    .or_else(|| group_antecedent(v, ms, i, &ents, speaks));
                 None
             }
             MentionKind::Pronoun(p @ (Pronoun::He | Pronoun::She)) => {
@@ -739,6 +747,13 @@ fn assign_nominal(v: &View, m: &Mention, ents: &Entities) -> Option<usize> {
         .iter()
         .map(|s| s.as_str())
         .filter(|w| *w != head && !matches!(*w, "the" | "of" | "a" | "an"))
+        .map(|w| {
+            if w.len() > 2 {
+                w.strip_suffix('.').unwrap_or(w)
+            } else {
+                w
+            }
+        })
         .collect();
     let mut best: Option<(usize, usize)> = None;
     for (ci, c) in ents.clusters.iter().enumerate() {
@@ -942,6 +957,45 @@ fn org_antecedent(v: &View, ms: &[Mention], i: usize, ents: &Entities) -> Option
                 .and_then(|c| ents.clusters.get(c))
                 .is_some_and(fits)
     })
+}
+
+/// "Hamas said … The group said …": "the group" (movement, organisation,
+/// militia, faction; "the militant group"), itself speaking, after the nearest
+/// name that spoke in its sentence or the two before and is not a person's (one
+/// word, or shaped like an organisation's). The name must have spoken: a place
+/// named in between ("in Gaza") is no group.
+fn group_antecedent(
+    v: &View,
+    ms: &[Mention],
+    i: usize,
+    ents: &Entities,
+    speaks: &[bool],
+) -> Option<usize> {
+    let m = &ms[i];
+    if !speaks.get(i).copied().unwrap_or(false)
+        || !matches!(v.lower(m.toks.start), "the" | "this")
+        || !(2..=3).contains(&m.toks.len())
+        || !matches!(
+            v.lower(m.head),
+            "group" | "movement" | "organisation" | "organization" | "militia" | "faction"
+        )
+    {
+        return None;
+    }
+    (i.saturating_sub(40)..i)
+        .rev()
+        .take_while(|&j| ms[j].sent + 2 >= m.sent)
+        .find(|&j| {
+            let a = &ms[j];
+            a.kind == MentionKind::Name
+                && speaks.get(j).copied().unwrap_or(false)
+                && !a.in_quote
+                && ents.of[j]
+                    .and_then(|c| ents.clusters.get(c))
+                    .is_some_and(|c| {
+                        !c.person && (c.forms.iter().all(|f| f.len() == 1) || !c.person_shaped())
+                    })
+        })
 }
 
 /// An acronym: two to six capital letters ("IMF", "NHC").

@@ -2304,3 +2304,24 @@ fn according_to_a_statement_from_a_sender_names_the_sender() {
     assert_eq!(c, "The army launched strikes on Gaza overnight");
     assert_eq!(m, "the ministry");
 }
+
+#[test]
+fn the_group_that_speaks_after_a_named_group_is_that_group() {
+    let q = triples(
+        "Hamas said it had accepted the proposal. The group said the ceasefire must be permanent.",
+    );
+    assert_eq!(q.len(), 2, "{q:?}");
+    assert_eq!(q[1].1.as_deref(), Some("The group"));
+    assert_eq!(q[1].2.as_deref(), Some("Hamas"));
+    // A place named in between does not speak: no group.
+    let q = triples("Officials met in Gaza on Monday. The group said talks would go on.");
+    assert!(q.iter().all(|x| x.2.as_deref() != Some("Gaza")), "{q:?}");
+}
+
+#[test]
+fn an_abbreviation_in_a_role_matches_it_in_a_title() {
+    let q = triples("U.N. Secretary-General Antonio Guterres called for calm. The U.N. chief said both sides must show restraint.");
+    let last = q.last().unwrap();
+    assert_eq!(last.1.as_deref(), Some("The U.N. chief"));
+    assert_eq!(last.2.as_deref(), Some("Antonio Guterres"), "{q:?}");
+}
