@@ -2325,3 +2325,15 @@ fn an_abbreviation_in_a_role_matches_it_in_a_title() {
     assert_eq!(last.1.as_deref(), Some("The U.N. chief"));
     assert_eq!(last.2.as_deref(), Some("Antonio Guterres"), "{q:?}");
 }
+
+#[test]
+fn direct_quote_ends_at_its_mark_before_the_cues_own_adjuncts() {
+    let (c, m, _) = one("Iran's leader vowed revenge.\n\n\"The criminals will regret this,\" Khamenei said in a statement read on state television.");
+    assert_eq!(c, "The criminals will regret this,");
+    assert_eq!(m, "Khamenei");
+    // A clause going on after the cue's comma is still the quote's.
+    let (c, _, _) = one(
+        "\"Only you, Dinesh,\" she said, would use the occasion to reaffirm your love of country.",
+    );
+    assert!(c.ends_with("love of country"), "{c}");
+}
