@@ -1028,12 +1028,29 @@ fn scene_phrase(v: &View, r: Range<usize>) -> bool {
     r.len() >= 2
         && words_in(v, r.clone()) <= 12
         && !v.toks[r.start].cap
-        && matches!(
+        && (matches!(
             v.lower(r.start),
             "in" | "at" | "on" | "during" | "from" | "via" | "speaking"
-        )
+        ) || participle_phrase(v, r.start))
         && !filler(v, r.clone())
         && !r.clone().any(|k| v.toks[k].mark)
+}
+
+/// "The report, released on Tuesday, said", "published by the World Bank": a past
+/// participle with its agent, place or time, set off like an apposition.
+fn participle_phrase(v: &View, k: usize) -> bool {
+    let l = v.lower(k);
+    let participle = l.len() > 4 && l.ends_with("ed")
+        || matches!(
+            l,
+            "written" | "seen" | "given" | "known" | "shown" | "held" | "led"
+        );
+    let next = v.lower(k + 1);
+    participle
+        && (matches!(
+            next,
+            "by" | "on" | "in" | "at" | "last" | "this" | "earlier" | "late" | "early" | "after"
+        ) || lexicon::in_list(next, lexicon::list::TIME_WORDS))
 }
 
 /// Whether the sentence starting at token `s0` opens with a prepositional phrase
@@ -2325,10 +2342,14 @@ fn speaker_description(v: &View, r: Range<usize>, sent: usize) -> bool {
         || t.kind == Kind::Number
         || (lexicon::is_determiner(l) && lexicon::pronoun(l).is_none())
         || (!t.cap && (mentions::is_role(l) || lexicon::is_speaker_noun(l)));
-    let verbless = r.clone().all(|k| {
-        let u = &v.toks[k];
-        u.cap || !(is_finite_aux(&u.lower) || u.cue.is_some())
-    });
+    // Verbs in a relative clause (", 52, a nurse who has lived …") still describe.
+    let verbless = r
+        .clone()
+        .take_while(|&k| !matches!(v.lower(k), "who" | "whose" | "which"))
+        .all(|k| {
+            let u = &v.toks[k];
+            u.cap || !(is_finite_aux(&u.lower) || u.cue.is_some())
+        });
     describes && (relative || verbless) && !next_quoted(v, sent)
 }
 

@@ -517,9 +517,47 @@ pub(crate) fn resolve(v: &View, ms: &[Mention], speaks: &[bool]) -> Entities {
                 {
                     k -= 1;
                 }
-                let j = ending
+                let mut j = ending
                     .get(&k)
                     .and_then(|js| js[..js.partition_point(|&j| j < i)].last().copied());
+                // "Allan Lichtman, a historian at American University who …", "Alan
+                // Berger, of New Jersey, who …": a place or institution after a
+                // preposition describes the person named before it.
+                if let Some(jj) = j {
+                    let a = &ms[jj];
+                    let prep = |k: usize| {
+                        k > 0 && matches!(v.lower(k - 1), "of" | "at" | "from" | "in" | "for")
+                    };
+                    // "from Englewood, New Jersey, who": the place's first part.
+                    let governed = prep(a.toks.start)
+                        || a.toks.start > 1
+                            && v.lower(a.toks.start - 1) == ","
+                            && ending.get(&(a.toks.start - 1)).is_some_and(|js| {
+                                js.iter().any(|&p| {
+                                    ms[p].kind == MentionKind::Name && prep(ms[p].toks.start)
+                                })
+                            });
+                    let personal = ents.of[jj]
+                        .and_then(|c| ents.clusters.get(c))
+                        .is_some_and(|c| c.person);
+                    if governed && a.kind == MentionKind::Name && !personal {
+                        // A person named before, set off from the phrase by a comma.
+                        let person = (jj.saturating_sub(6)..jj).rev().find(|&p| {
+                            let b = &ms[p];
+                            b.sent == a.sent
+                                && a.toks.start - b.toks.end <= 10
+                                && v.lower(b.toks.end) == ","
+                                && b.kind == MentionKind::Name
+                                && !b.possessive
+                                && ents.of[p]
+                                    .and_then(|c| ents.clusters.get(c))
+                                    .is_some_and(|c| c.person)
+                        });
+                        if person.is_some() {
+                            j = person;
+                        }
+                    }
+                }
                 ents.antecedent[i] = j;
                 j.and_then(|j| ents.of[j])
             }

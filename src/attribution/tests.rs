@@ -2337,3 +2337,29 @@ fn direct_quote_ends_at_its_mark_before_the_cues_own_adjuncts() {
     );
     assert!(c.ends_with("love of country"), "{c}");
 }
+
+#[test]
+fn participle_set_off_after_the_subject_is_skipped() {
+    let (c, m, _) = one("The report, published by the World Bank on Tuesday, said growth would slow to 2.4 percent.");
+    assert_eq!(c, "growth would slow to 2.4 percent");
+    assert_eq!(m, "The report");
+}
+
+#[test]
+fn speakers_description_with_a_relative_clause_is_no_content() {
+    let q = triples("\"We're not going anywhere,\" said Maria Lopez, 52, a nurse who has lived in the neighbourhood for two decades. Her neighbour agreed.");
+    assert_eq!(q[0].0, "We're not going anywhere,", "{q:?}");
+    assert_eq!(q[0].2.as_deref(), Some("Maria Lopez"));
+}
+
+#[test]
+fn relative_after_a_persons_place_is_the_person() {
+    let q = triples("\"It worries us,\" said Alan Berger, a gynecologist from Englewood, New Jersey, who said he is friendly with the family.");
+    let last = q.last().unwrap();
+    assert_eq!(last.1.as_deref(), Some("who"), "{q:?}");
+    assert_eq!(last.2.as_deref(), Some("Alan Berger"), "{q:?}");
+    // No comma before the place: "Republicans who suggest …" are the Republicans.
+    let q =
+        triples("Bolton was critical of Republicans who suggest that Clinton might be preferable.");
+    assert_eq!(q.last().unwrap().2.as_deref(), Some("Republicans"), "{q:?}");
+}
