@@ -1516,6 +1516,31 @@ fn title_phrase(v: &View, r: Range<usize>) -> bool {
 /// week", "in the past", "earlier this month"), not before `s0`.
 fn time_phrase_ending(v: &View, s0: usize, e: usize) -> Option<usize> {
     let head = v.lower(e);
+    // "Fiorina a month later announced", "officials two days ago said" (from the
+    // adverb, or from the unit when the adverb was skipped as one).
+    let adverb = |k: usize| matches!(v.lower(k), "later" | "earlier" | "ago");
+    let at = if adverb(e) {
+        Some(e)
+    } else {
+        adverb(e + 1).then_some(e + 1)
+    };
+    if let Some(a) = at.filter(|&a| a >= s0 + 2) {
+        let unit = v.lower(a - 1).trim_end_matches('s');
+        let count = v.lower(a - 2);
+        let unit_ok = matches!(unit, "minute" | "hour" | "day" | "week" | "month" | "year");
+        let count_ok = matches!(
+            count,
+            "a" | "an" | "one" | "two" | "three" | "few" | "several"
+        ) || v.toks[a - 2].kind == Kind::Number;
+        if unit_ok && count_ok {
+            let b = if count == "few" && a >= s0 + 3 && v.lower(a - 3) == "a" {
+                a - 3
+            } else {
+                a - 2
+            };
+            return (b > s0).then_some(b);
+        }
+    }
     let past = head == "past" && e > s0 && matches!(v.lower(e - 1), "the" | "this");
     if !(past
         || matches!(

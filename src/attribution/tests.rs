@@ -2363,3 +2363,10 @@ fn relative_after_a_persons_place_is_the_person() {
         triples("Bolton was critical of Republicans who suggest that Clinton might be preferable.");
     assert_eq!(q.last().unwrap().2.as_deref(), Some("Republicans"), "{q:?}");
 }
+
+#[test]
+fn a_count_of_time_units_between_subject_and_cue_is_skipped() {
+    let q = triples("When Fiorina a month later announced 6,000 layoffs, workers felt betrayed.");
+    assert!(q.iter().any(|x| x.1.as_deref() == Some("Fiorina")), "{q:?}");
+    assert!(q.iter().all(|x| x.1.as_deref() != Some("a month")), "{q:?}");
+}
