@@ -717,6 +717,10 @@ fn skip_fillers(v: &View, mut k: usize, limit: usize) -> usize {
                     return skip_fillers(v, after_issued(v, j, limit), limit);
                 }
             }
+            // "told a news conference in Doha that …": a place phrase before "that".
+            if j > k + 1 && j < limit && v.lower(j) == "that" {
+                return j;
+            }
             return k;
         }
         return k;
@@ -2314,6 +2318,7 @@ fn object_end(v: &View, ms: &Ms, k: usize, limit: usize) -> usize {
                         v.lower(j),
                         "that" | "whether" | "if" | "how" | "what" | "why" | "when" | "who"
                     )
+                    && !place_before_that(v, j, limit)
                     && lexicon::pronoun(v.lower(j)).is_none()
                     && !is_finite_aux(v.lower(j))
                 {
@@ -2324,6 +2329,19 @@ fn object_end(v: &View, ms: &Ms, k: usize, limit: usize) -> usize {
         }
         _ => k,
     }
+}
+
+/// "… a news conference in Doha that …": at `j`, "in" or "at" and a capitalised
+/// place running up to "that".
+fn place_before_that(v: &View, j: usize, limit: usize) -> bool {
+    if !matches!(v.lower(j), "in" | "at") {
+        return false;
+    }
+    let mut k = j + 1;
+    while k < limit && k < j + 5 && v.toks[k].cap && v.toks[k].is_word() {
+        k += 1;
+    }
+    k > j + 1 && v.lower(k) == "that"
 }
 
 /// After a cue that follows a direct quote, the sentence must not go on with the
@@ -2843,7 +2861,7 @@ fn reported_at(v: &View, ms: &Ms, cue: &Cue, prev: &[(usize, Detected)]) -> Opti
                 && !opens_with_preposition(v, s0)
                 && !(s0..c).any(|k| cue_at(v, k).is_some());
             let before = if c > s0 && (words_in(v, s0..c) >= 3 || set_off) {
-                s0
+                dateline_end(v, s0).filter(|&d| d < c).unwrap_or(s0)
             } else {
                 fwd
             };
@@ -3169,13 +3187,53 @@ fn reported_at(v: &View, ms: &Ms, cue: &Cue, prev: &[(usize, Detected)]) -> Opti
 /// quote of the same sentence.
 fn clause_start(v: &View, prev: &[(usize, Detected)], s0: usize, e: usize) -> usize {
     // Earlier reported quotes of the sentence are nested in this one (the outer
-    // relation wins), so the clause runs from the sentence start.
+    // relation wins), so the clause runs from the sentence start, after a dateline.
     let _ = prev;
-    let mut start = s0;
+    let mut start = dateline_end(v, s0).filter(|&d| d < e).unwrap_or(s0);
     while start < e && is_boundary(v, start) {
         start += 1;
     }
     start
+}
+
+/// A wire dateline opening the sentence at `s0` ("DOHA (AFP) - ", "TEHRAN, Jan. 5
+/// (Reuters) — ", "GAZA CITY, Dec. 3 -- "): the token after its dash. It is the
+/// agency's place line, not the words of whoever the sentence quotes.
+fn dateline_end(v: &View, s0: usize) -> Option<usize> {
+    let all_caps = |k: usize| {
+        let w = v.tok_text(k);
+        w.chars().filter(|c| c.is_alphabetic()).count() >= 2
+            && w.chars()
+                .all(|c| c.is_uppercase() || matches!(c, '.' | '-' | '\''))
+    };
+    let dash = |k: usize| matches!(v.lower(k), "-" | "\u{2014}" | "\u{2013}" | "--");
+    let end = v.toks.len();
+    let mut k = s0;
+    while k < end && k < s0 + 4 && v.toks[k].is_word() && all_caps(k) {
+        k += 1;
+    }
+    if k == s0 {
+        return None;
+    }
+    // ", Jan. 5" / ", Dec. 3, 2024": a date, to the agency or the dash.
+    if v.lower(k) == "," {
+        let d = k + 1;
+        k = d;
+        while k < end && k < d + 6 && !dash(k) && v.lower(k) != "(" {
+            k += 1;
+        }
+    }
+    if v.lower(k) == "(" {
+        let o = k;
+        while k < end && k < o + 6 && v.lower(k) != ")" {
+            k += 1;
+        }
+        if v.lower(k) != ")" {
+            return None;
+        }
+        k += 1;
+    }
+    (dash(k) && k + 1 < end).then_some(k + 1)
 }
 
 /// Content after a cue: skips objects ("told reporters"), fillers and adverbial

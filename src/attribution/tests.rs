@@ -2370,3 +2370,23 @@ fn a_count_of_time_units_between_subject_and_cue_is_skipped() {
     assert!(q.iter().any(|x| x.1.as_deref() == Some("Fiorina")), "{q:?}");
     assert!(q.iter().all(|x| x.1.as_deref() != Some("a month")), "{q:?}");
 }
+
+#[test]
+fn a_wire_dateline_is_no_part_of_the_content() {
+    let (c, m, _) = one("DOHA (AFP) - Talks on a Gaza ceasefire have stalled, Qatar's prime minister said on Wednesday.");
+    assert_eq!(c, "Talks on a Gaza ceasefire have stalled");
+    assert_eq!(m, "Qatar's prime minister");
+    let (c, _, _) = one(
+        "TEHRAN, Jan. 5 (Reuters) \u{2014} The talks will resume next week, the ministry said.",
+    );
+    assert_eq!(c, "The talks will resume next week");
+}
+
+#[test]
+fn a_place_before_that_is_no_part_of_the_content() {
+    let (c, _, _) = one("The prime minister told a news conference in Doha that both sides had hardened their positions.");
+    assert_eq!(c, "that both sides had hardened their positions");
+    let (c, _, _) =
+        one("Trump said at a rally in Michigan that Clinton had once praised the deal.");
+    assert_eq!(c, "that Clinton had once praised the deal");
+}
