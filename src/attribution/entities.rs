@@ -586,6 +586,31 @@ pub(crate) fn resolve(v: &View, ms: &[Mention], speaks: &[bool]) -> Entities {
         }
         ents.of[i] = assigned;
     }
+    // A headline's role ("UN chief warns …") names a person the text introduces
+    // after it: matched by description only, once all clusters are known.
+    // Not a person the headline names besides ("Saudi prince mocks Trump": the
+    // words before a name may be taken for its description).
+    let in_headline: Vec<usize> = ms
+        .iter()
+        .zip(&ents.of)
+        .filter(|(m, _)| m.sent == 0)
+        .filter_map(|(_, c)| *c)
+        .collect();
+    let headline = v
+        .sents
+        .first()
+        .is_some_and(|s| s.title || v.sents.get(1).is_some_and(|n| n.para != s.para));
+    for (i, m) in ms.iter().enumerate() {
+        if headline
+            && ents.of[i].is_none()
+            && m.kind == MentionKind::Nominal
+            && m.person
+            && m.sent == 0
+        {
+            ents.of[i] =
+                assign_nominal_among(v, m, &ents, true).filter(|c| !in_headline.contains(c));
+        }
+    }
     // "A Kremlin spokesman, Dmitry Peskov, said": a person's role set off before
     // their name is that person (the name comes later in text order, so afterwards).
     for (i, m) in ms.iter().enumerate() {
@@ -774,6 +799,24 @@ fn titled_gender(m: &Mention) -> bool {
 /// "the Hamas chief", "The Leader of the Islamic Revolution": the person whose
 /// description shares the most words, else (for definite role nouns) the most recent person.
 fn assign_nominal(v: &View, m: &Mention, ents: &Entities) -> Option<usize> {
+    assign_nominal_among(v, m, ents, false)
+}
+
+/// The words of a role that name an institution, with the words a person's
+/// description uses for it ("the Kremlin leader" is the "Russian President").
+fn institution_aliases(w: &str) -> &'static [&'static str] {
+    match w {
+        "kremlin" => &["russian", "russia"],
+        "un" | "u.n" => &["united", "nations", "u.n", "un"],
+        "us" | "u.s" => &["american", "u.s", "us", "united", "states"],
+        "american" => &["u.s", "us"],
+        _ => &[],
+    }
+}
+
+/// [`assign_nominal`], or with `ahead` among all persons by description only (a
+/// headline's "UN chief" before the text names Antonio Guterres).
+fn assign_nominal_among(v: &View, m: &Mention, ents: &Entities, ahead: bool) -> Option<usize> {
     let det = v.lower(m.toks.start);
     let definite = matches!(det, "the" | "this" | "that") || v.toks[m.toks.start].cap;
     if !definite {
@@ -793,17 +836,37 @@ fn assign_nominal(v: &View, m: &Mention, ents: &Entities) -> Option<usize> {
             }
         })
         .collect();
+    let aliases: Vec<&str> = words
+        .iter()
+        .flat_map(|w| institution_aliases(w).iter().copied())
+        .collect();
     let mut best: Option<(usize, usize)> = None;
     for (ci, c) in ents.clusters.iter().enumerate() {
-        if !c.person || c.last > m.toks.start {
+        if !c.person || (!ahead && c.last > m.toks.start) {
             continue;
         }
+        // An institution counts once, by its name or by a word for it.
+        let alias_hit = !words.iter().any(|w| c.desc.contains(*w))
+            && aliases.iter().any(|w| c.desc.contains(*w));
         let mut score = 0;
         if c.desc.contains(head) {
             score += 2;
         }
         score += words.iter().filter(|w| c.desc.contains(**w)).count();
-        if score == 0 {
+        score += usize::from(alias_hit);
+        // "chief" for a secretary-general, a director, a head (ahead only: there a
+        // lone descriptive word is too weak, so two must agree).
+        if ahead && head == "chief" && !c.desc.contains(head) {
+            let titles = [
+                "secretary-general",
+                "director",
+                "head",
+                "leader",
+                "president",
+            ];
+            score += usize::from(titles.iter().any(|t| c.desc.contains(*t)));
+        }
+        if score == 0 || (ahead && score < 2) {
             continue;
         }
         let better = match best {
@@ -816,6 +879,9 @@ fn assign_nominal(v: &View, m: &Mention, ents: &Entities) -> Option<usize> {
     }
     if let Some((_, c)) = best {
         return Some(c);
+    }
+    if ahead {
+        return None;
     }
     // "the next president", "the new speaker": someone other than those named so far.
     // "the prince", "the pope": only someone introduced with the title.

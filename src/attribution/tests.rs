@@ -2390,3 +2390,26 @@ fn a_place_before_that_is_no_part_of_the_content() {
         one("Trump said at a rally in Michigan that Clinton had once praised the deal.");
     assert_eq!(c, "that Clinton had once praised the deal");
 }
+
+#[test]
+fn a_headline_role_names_the_person_the_text_introduces() {
+    let q = triples("UN chief warns of catastrophe in Gaza\n\nUnited Nations Secretary-General Antonio Guterres warned on Monday of a humanitarian catastrophe in Gaza.");
+    assert_eq!(q[0].1.as_deref(), Some("UN chief"), "{q:?}");
+    assert_eq!(q[0].2.as_deref(), Some("Antonio Guterres"), "{q:?}");
+    // Not the other person the headline names.
+    let q = triples("Saudi prince mocks Trump on Twitter\n\nDonald Trump, the Republican candidate, spoke on Monday. Trump said he would win.");
+    assert!(
+        q.iter()
+            .all(|x| x.1.as_deref() != Some("Saudi prince")
+                || x.2.as_deref() != Some("Donald Trump")),
+        "{q:?}"
+    );
+}
+
+#[test]
+fn an_institution_in_a_role_matches_its_countrys_title() {
+    let q = triples("Russian President Vladimir Putin said Moscow was open to talks.\n\nThe Kremlin leader added that Western weapons would not change the outcome.");
+    let last = q.last().unwrap();
+    assert_eq!(last.1.as_deref(), Some("The Kremlin leader"));
+    assert_eq!(last.2.as_deref(), Some("Vladimir Putin"), "{q:?}");
+}
