@@ -2203,6 +2203,24 @@ fn is_title(v: &View, m: &Mark) -> bool {
         && !punct
         && words.iter().all(|t| t.cap || title_minor_word(&t.lower))
         && words.first().is_some_and(|t| t.cap)
+        && !own_sentence(v, m)
+}
+
+/// A quotation that is a sentence of its own after another of its paragraph,
+/// closed by its full stop ('"I don't know," she said. "Maybe."'): someone's
+/// words, however short, not a title.
+fn own_sentence(v: &View, m: &Mark) -> bool {
+    let open = v.tok_at(m.open.start);
+    let last = m.toks.end.checked_sub(1).filter(|&l| l >= m.toks.start);
+    let si = v.toks[open].sent();
+    let sent = &v.sents[si];
+    let follows = si > 0 && v.sents[si - 1].para == sent.para;
+    sent.toks.start == open
+        && follows
+        && last.is_some_and(|l| matches!(v.lower(l), "." | "!" | "?"))
+        && m.close
+            .as_ref()
+            .is_some_and(|c| v.tok_at(c.start) + 1 >= sent.toks.end)
 }
 
 /// Short words a title leaves lowercase ("Gone with the Wind"); a verb or "not"
@@ -2550,7 +2568,8 @@ fn direct_quote(
     }
     let is_quote = found.is_some() || continued || words >= 4 || {
         let last = v.toks.get(m.toks.end.saturating_sub(1));
-        last.is_some_and(|t| matches!(t.lower.as_str(), "." | "!" | "?")) && words >= 2
+        last.is_some_and(|t| matches!(t.lower.as_str(), "." | "!" | "?"))
+            && (words >= 2 || own_sentence(v, m))
     };
     if !is_quote {
         return None;

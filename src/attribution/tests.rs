@@ -2413,3 +2413,14 @@ fn an_institution_in_a_role_matches_its_countrys_title() {
     assert_eq!(last.1.as_deref(), Some("The Kremlin leader"));
     assert_eq!(last.2.as_deref(), Some("Vladimir Putin"), "{q:?}");
 }
+
+#[test]
+fn a_one_word_quotation_of_its_own_is_a_quote() {
+    let q = triples("\"I don't know,\" she said when asked about the election. \"Maybe.\"");
+    assert_eq!(q.len(), 2, "{q:?}");
+    assert_eq!(q[1].0, "Maybe.");
+    assert_eq!(q[1].1.as_deref(), Some("she"));
+    // A title standing alone as a headline is still no quote.
+    let q = triples("\"Jaws.\"\n\nThe film opened in 1975 and broke records.");
+    assert!(q.is_empty(), "{q:?}");
+}
