@@ -230,6 +230,22 @@ pub(crate) struct Entities {
     index: NameIndex,
 }
 
+impl Entities {
+    /// The cluster of mention `i`, if it has one.
+    fn cluster_of(&self, i: usize) -> Option<&Cluster> {
+        self.of
+            .get(i)
+            .copied()
+            .flatten()
+            .and_then(|c| self.clusters.get(c))
+    }
+
+    /// Whether mention `i` belongs to a cluster known to be a person.
+    fn is_person(&self, i: usize) -> bool {
+        self.cluster_of(i).is_some_and(|c| c.person)
+    }
+}
+
 /// One word of the [`NameIndex`]: its byte mask (ASCII only), length and clusters.
 #[derive(Debug, Clone)]
 struct IndexedWord {
@@ -467,14 +483,21 @@ fn context_desc(v: &View, m: &Mention) -> Vec<String> {
         }
     }
     out.retain(|w| !matches!(w.as_str(), "of" | "the" | "for" | "and" | "'s"));
-    // "U.N." before a name's capitalised words may have lost its final period to
-    // the tokenizer ("u.n" in "U.N. Secretary-General …", "u.n." in "the U.N. chief").
     for w in out.iter_mut() {
-        if w.len() > 2 && w.ends_with('.') {
-            w.pop();
-        }
+        let n = without_final_period(w).len();
+        w.truncate(n);
     }
     out
+}
+
+/// A description word without an abbreviation's final period, which the tokenizer
+/// keeps or not ("u.n" in "U.N. Secretary-General …", "u.n." in "the U.N. chief").
+fn without_final_period(w: &str) -> &str {
+    if w.len() > 2 {
+        w.strip_suffix('.').unwrap_or(w)
+    } else {
+        w
+    }
 }
 
 /// Clusters the mentions of one document.
@@ -520,43 +543,8 @@ pub(crate) fn resolve(v: &View, ms: &[Mention], speaks: &[bool]) -> Entities {
                 let mut j = ending
                     .get(&k)
                     .and_then(|js| js[..js.partition_point(|&j| j < i)].last().copied());
-                // "Allan Lichtman, a historian at American University who …", "Alan
-                // Berger, of New Jersey, who …": a place or institution after a
-                // preposition describes the person named before it.
-                if let Some(jj) = j {
-                    let a = &ms[jj];
-                    let prep = |k: usize| {
-                        k > 0 && matches!(v.lower(k - 1), "of" | "at" | "from" | "in" | "for")
-                    };
-                    // "from Englewood, New Jersey, who": the place's first part.
-                    let governed = prep(a.toks.start)
-                        || a.toks.start > 1
-                            && v.lower(a.toks.start - 1) == ","
-                            && ending.get(&(a.toks.start - 1)).is_some_and(|js| {
-                                js.iter().any(|&p| {
-                                    ms[p].kind == MentionKind::Name && prep(ms[p].toks.start)
-                                })
-                            });
-                    let personal = ents.of[jj]
-                        .and_then(|c| ents.clusters.get(c))
-                        .is_some_and(|c| c.person);
-                    if governed && a.kind == MentionKind::Name && !personal {
-                        // A person named before, set off from the phrase by a comma.
-                        let person = (jj.saturating_sub(6)..jj).rev().find(|&p| {
-                            let b = &ms[p];
-                            b.sent == a.sent
-                                && a.toks.start - b.toks.end <= 10
-                                && v.lower(b.toks.end) == ","
-                                && b.kind == MentionKind::Name
-                                && !b.possessive
-                                && ents.of[p]
-                                    .and_then(|c| ents.clusters.get(c))
-                                    .is_some_and(|c| c.person)
-                        });
-                        if person.is_some() {
-                            j = person;
-                        }
-                    }
+                if let Some(p) = j.and_then(|jj| person_before_place(v, ms, &ending, &ents, jj)) {
+                    j = Some(p);
                 }
                 ents.antecedent[i] = j;
                 j.and_then(|j| ents.of[j])
@@ -588,27 +576,24 @@ pub(crate) fn resolve(v: &View, ms: &[Mention], speaks: &[bool]) -> Entities {
     }
     // A headline's role ("UN chief warns …") names a person the text introduces
     // after it: matched by description only, once all clusters are known.
-    // Not a person the headline names besides ("Saudi prince mocks Trump": the
-    // words before a name may be taken for its description).
-    let in_headline: Vec<usize> = ms
-        .iter()
-        .zip(&ents.of)
-        .filter(|(m, _)| m.sent == 0)
-        .filter_map(|(_, c)| *c)
-        .collect();
     let headline = v
         .sents
         .first()
         .is_some_and(|s| s.title || v.sents.get(1).is_some_and(|n| n.para != s.para));
-    for (i, m) in ms.iter().enumerate() {
-        if headline
-            && ents.of[i].is_none()
-            && m.kind == MentionKind::Nominal
-            && m.person
-            && m.sent == 0
-        {
-            ents.of[i] =
-                assign_nominal_among(v, m, &ents, true).filter(|c| !in_headline.contains(c));
+    if headline {
+        // Not a person the headline names besides ("Saudi prince mocks Trump": the
+        // words before a name may be taken for its description).
+        let in_headline: Vec<usize> = ms
+            .iter()
+            .zip(&ents.of)
+            .filter(|(m, _)| m.sent == 0)
+            .filter_map(|(_, c)| *c)
+            .collect();
+        for (i, m) in ms.iter().enumerate() {
+            if m.sent == 0 && ents.of[i].is_none() && m.kind == MentionKind::Nominal && m.person {
+                ents.of[i] =
+                    assign_nominal_among(v, m, &ents, true).filter(|c| !in_headline.contains(c));
+            }
         }
     }
     // "A Kremlin spokesman, Dmitry Peskov, said": a person's role set off before
@@ -638,6 +623,45 @@ pub(crate) fn resolve(v: &View, ms: &[Mention], speaks: &[bool]) -> Entities {
         }
     }
     ents
+}
+
+/// "Allan Lichtman, a historian at American University who …", "Alan Berger, a
+/// gynecologist from Englewood, New Jersey, who …": when the mention `jj` before a
+/// relative pronoun is a place or institution after a preposition, the person
+/// named before it, set off by a comma, whom the phrase describes.
+/// `ending`: the non-possessive mentions by their end token.
+fn person_before_place(
+    v: &View,
+    ms: &[Mention],
+    ending: &super::FastMap<usize, Vec<usize>>,
+    ents: &Entities,
+    jj: usize,
+) -> Option<usize> {
+    let a = &ms[jj];
+    if a.kind != MentionKind::Name || ents.is_person(jj) {
+        return None;
+    }
+    let prep = |k: usize| k > 0 && matches!(v.lower(k - 1), "of" | "at" | "from" | "in" | "for");
+    // "from Englewood, New Jersey, who": the place's first part.
+    let governed = prep(a.toks.start)
+        || a.toks.start > 1
+            && v.lower(a.toks.start - 1) == ","
+            && ending.get(&(a.toks.start - 1)).is_some_and(|js| {
+                js.iter()
+                    .any(|&p| ms[p].kind == MentionKind::Name && prep(ms[p].toks.start))
+            });
+    if !governed {
+        return None;
+    }
+    (jj.saturating_sub(6)..jj).rev().find(|&p| {
+        let b = &ms[p];
+        b.sent == a.sent
+            && a.toks.start - b.toks.end <= 10
+            && v.lower(b.toks.end) == ","
+            && b.kind == MentionKind::Name
+            && !b.possessive
+            && ents.is_person(p)
+    })
 }
 
 /// The best of clusters `cands` (ascending) for the name `key`: the highest score,
@@ -828,13 +852,7 @@ fn assign_nominal_among(v: &View, m: &Mention, ents: &Entities, ahead: bool) -> 
         .iter()
         .map(|s| s.as_str())
         .filter(|w| *w != head && !matches!(*w, "the" | "of" | "a" | "an"))
-        .map(|w| {
-            if w.len() > 2 {
-                w.strip_suffix('.').unwrap_or(w)
-            } else {
-                w
-            }
-        })
+        .map(without_final_period)
         .collect();
     let aliases: Vec<&str> = words
         .iter()
@@ -1057,9 +1075,7 @@ fn org_antecedent(v: &View, ms: &[Mention], i: usize, ents: &Entities) -> Option
     (i.saturating_sub(ORG_LOOKBACK)..i).rev().find(|&j| {
         ms[j].kind == MentionKind::Name
             && !v.sents.get(ms[j].sent).is_some_and(|s| s.title)
-            && ents.of[j]
-                .and_then(|c| ents.clusters.get(c))
-                .is_some_and(fits)
+            && ents.cluster_of(j).is_some_and(fits)
     })
 }
 
@@ -1094,11 +1110,9 @@ fn group_antecedent(
             a.kind == MentionKind::Name
                 && speaks.get(j).copied().unwrap_or(false)
                 && !a.in_quote
-                && ents.of[j]
-                    .and_then(|c| ents.clusters.get(c))
-                    .is_some_and(|c| {
-                        !c.person && (c.forms.iter().all(|f| f.len() == 1) || !c.person_shaped())
-                    })
+                && ents.cluster_of(j).is_some_and(|c| {
+                    !c.person && (c.forms.iter().all(|f| f.len() == 1) || !c.person_shaped())
+                })
         })
 }
 
@@ -1153,7 +1167,7 @@ fn nonperson_antecedent(
     let plural = p == Pronoun::They;
     let fits = |j: usize| {
         let a = &ms[j];
-        let cluster = ents.of[j].and_then(|c| ents.clusters.get(c));
+        let cluster = ents.cluster_of(j);
         !a.possessive && fits_nonperson(v, a, cluster, plural)
     };
     let free = |j: usize| !ms[j].in_quote;
