@@ -144,6 +144,10 @@ struct TrainArgs {
     /// Hash space of 2^B feature buckets.
     #[arg(long, default_value_t = 18, value_name = "B", value_parser = clap::value_parser!(u32).range(8..=24))]
     hash_bits: u32,
+    /// Hashed features kept for the role model's fit, most frequent first (fit time
+    /// grows linearly with it).
+    #[arg(long, default_value_t = newsroles::model::RoleParams::default().max_columns, value_name = "N")]
+    max_columns: usize,
     /// Leave out neighbour-sentence features (for ablations).
     #[arg(long)]
     no_context: bool,
@@ -409,6 +413,10 @@ fn train_cmd(a: TrainArgs) -> Result<()> {
             embeddings: !a.no_embeddings,
             max_ngram: a.max_ngram,
             buckets_log2: a.hash_bits,
+            ..Default::default()
+        },
+        params: newsroles::model::RoleParams {
+            max_columns: a.max_columns,
             ..Default::default()
         },
         name: a.name,

@@ -479,6 +479,23 @@ fn train_refuses_an_unwritable_model_path_before_training() {
 }
 
 #[test]
+fn train_refuses_a_fit_with_no_columns() {
+    let dir = tempfile::tempdir().unwrap();
+    let (roles, _) = toy_corpus(40);
+    let r = dir.path().join("roles.jsonl");
+    std::fs::write(&r, roles).unwrap();
+    let m = dir.path().join("m.model");
+    let out = run(
+        &["train", "--roles", s(&r), "--max-columns", "0", "-o", s(&m)],
+        None,
+    );
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("max_columns"), "{err}");
+    assert!(!m.exists());
+}
+
+#[test]
 fn a_missing_input_is_named_once_with_its_cause() {
     let dir = tempfile::tempdir().unwrap();
     let missing = dir.path().join("no-such-archive.jsonl");
