@@ -455,12 +455,18 @@ fn train_on_own_labelled_data_then_classify_and_eval_with_the_model() {
     );
 }
 
-#[test]
-fn train_refuses_an_unwritable_model_path_before_training() {
+/// A temporary directory holding the toy corpus's sentence layer as `roles.jsonl`.
+fn toy_roles_file() -> (tempfile::TempDir, std::path::PathBuf) {
     let dir = tempfile::tempdir().unwrap();
     let (roles, _) = toy_corpus(40);
     let r = dir.path().join("roles.jsonl");
     std::fs::write(&r, roles).unwrap();
+    (dir, r)
+}
+
+#[test]
+fn train_refuses_an_unwritable_model_path_before_training() {
+    let (dir, r) = toy_roles_file();
     // The model's "directory" is a regular file: no model can be written there.
     let blocker = dir.path().join("taken");
     std::fs::write(&blocker, "a file").unwrap();
@@ -480,10 +486,7 @@ fn train_refuses_an_unwritable_model_path_before_training() {
 
 #[test]
 fn train_refuses_a_fit_with_no_columns() {
-    let dir = tempfile::tempdir().unwrap();
-    let (roles, _) = toy_corpus(40);
-    let r = dir.path().join("roles.jsonl");
-    std::fs::write(&r, roles).unwrap();
+    let (dir, r) = toy_roles_file();
     let m = dir.path().join("m.model");
     let out = run(
         &["train", "--roles", s(&r), "--max-columns", "0", "-o", s(&m)],
