@@ -380,6 +380,15 @@ pub fn train(opts: &TrainOptions) -> Result<TrainOutcome> {
     if opts.alphas.is_empty() {
         return Err(Error::Training("no alpha to try".into()));
     }
+    // Bad role parameters are refused now, not at the first fit after minutes of
+    // attribution training, word vectors and featurisation.
+    for &alpha in &opts.alphas {
+        RoleParams {
+            alpha,
+            ..opts.params.clone()
+        }
+        .check()?;
+    }
     let train_docs = read_all(&opts.roles)?;
     let dev_docs = read_all(&opts.dev)?;
     // Attribution first: the role features use what it finds.

@@ -496,6 +496,25 @@ fn train_refuses_a_fit_with_no_columns() {
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("max_columns"), "{err}");
     assert!(!m.exists());
+    // Refused before reading anything: a missing corpus is not even opened.
+    let missing = dir.path().join("missing.jsonl");
+    let out = run(
+        &[
+            "train",
+            "--roles",
+            s(&missing),
+            "--max-columns",
+            "0",
+            "-o",
+            s(&m),
+        ],
+        None,
+    );
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("max_columns") && !err.contains("missing.jsonl"),
+        "{err}"
+    );
 }
 
 #[test]
