@@ -139,6 +139,8 @@ pub struct Cue {
 pub struct Sentence {
     pub start: usize,
     pub end: usize,
+    /// Empty, and left out of JSON, when texts were not asked for (`--no-text`).
+    #[serde(default, skip_serializing_if = "String::is_empty")]
     pub text: String,
     pub role: Role,
     pub confidence: f32,
@@ -155,6 +157,8 @@ pub struct Sentence {
 pub struct Quote {
     pub start: usize,
     pub end: usize,
+    /// Empty, and left out of JSON, when texts were not asked for (`--no-text`).
+    #[serde(default, skip_serializing_if = "String::is_empty")]
     pub text: String,
     /// True for words in quotation marks, false for reported speech.
     pub direct: bool,

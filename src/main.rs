@@ -100,6 +100,11 @@ struct ClassifyArgs {
     /// No progress bar and no summary on stderr.
     #[arg(long, short = 'q')]
     quiet: bool,
+    /// Leave each sentence's and quote's text out of the output (their start/end
+    /// offsets index the input text; cue and speaker texts stay): smaller lines for
+    /// large archives (about 40% smaller on news, half once compressed).
+    #[arg(long)]
+    no_text: bool,
     /// Most records analysed per parallel chunk (tuning).
     #[arg(long, hide = true, default_value_t = BatchOptions::default().chunk)]
     chunk: usize,
@@ -303,6 +308,7 @@ fn classify(a: ClassifyArgs) -> Result<ExitCode> {
     let opts = BatchOptions {
         max_text_bytes: a.max_text_bytes,
         chunk: a.chunk.max(1),
+        include_text: !a.no_text,
         ..Default::default()
     };
     let (mut out, resume) = match output {

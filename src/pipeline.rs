@@ -26,9 +26,22 @@ struct Mapper<'a> {
     original: &'a str,
     norm: &'a Normalized,
     chars: CharIndex,
+    /// Copy sentence and quote texts into the answer.
+    include_text: bool,
 }
 
 impl Mapper<'_> {
+    /// A sentence's or quote's span, with its text only when asked for (the longest
+    /// strings of an answer; the caller has the text).
+    fn content(&self, r: &Range<usize>) -> (usize, usize, String) {
+        if self.include_text {
+            return self.span(r);
+        }
+        let o = self.norm.original_range(r.clone());
+        let span = self.chars.span(o.start, o.end);
+        (span.start, span.end, String::new())
+    }
+
     fn span(&self, r: &Range<usize>) -> (usize, usize, String) {
         let o = self.norm.original_range(r.clone());
         let span = self.chars.span(o.start, o.end);
@@ -86,6 +99,15 @@ impl Pipeline {
     /// None at present: every UTF-8 text can be analysed. Limits on size are the
     /// caller's (service and CLI), so the pipeline stays usable on any document.
     pub fn analyze(&self, doc: &Document) -> Result<Analysis> {
+        self.analyze_with(doc, true)
+    }
+
+    /// [`Pipeline::analyze`], with sentence and quote texts left empty unless
+    /// `include_text` (spans, cue and speaker texts are always filled in).
+    ///
+    /// # Errors
+    /// As [`Pipeline::analyze`].
+    pub fn analyze_with(&self, doc: &Document, include_text: bool) -> Result<Analysis> {
         let layout = TextLayout::new(&doc.text);
         let attribution = self.attributor.attribute(&layout);
         let (feats, vector_logits) = self.featurizer.featurize_for_scoring(&layout, &attribution);
@@ -93,6 +115,7 @@ impl Pipeline {
             original: &doc.text,
             norm: &layout.norm,
             chars: CharIndex::new(&doc.text),
+            include_text,
         };
         let logits: Vec<[f32; 4]> = feats
             .iter()
@@ -120,7 +143,7 @@ impl Pipeline {
             .quotes
             .iter()
             .map(|q| {
-                let (start, end, text) = map.span(&q.content);
+                let (start, end, text) = map.content(&q.content);
                 let cue = q.cue.as_ref().map(|c| {
                     let (start, end, text) = map.span(c);
                     Cue { start, end, text }
@@ -154,7 +177,7 @@ impl Pipeline {
             .map(|(s, (k, p))| {
                 let scores = crate::document::RoleScores::from_array(p);
                 let (role, confidence) = (crate::Role::ALL[k], p[k]);
-                let (start, end, text) = map.span(&s.range);
+                let (start, end, text) = map.content(&s.range);
                 // A quote sentence's speaker is that of the attributed quote covering most of it.
                 let speaker = if role == crate::Role::Quote {
                     covering_quote(&attr.quotes, &max_end, &s.range)

@@ -111,6 +111,39 @@ fn classify_fixture_keeps_order_and_offsets() {
 }
 
 #[test]
+fn no_text_leaves_out_sentence_and_quote_texts_only() {
+    let path = util::fixture("articles.jsonl");
+    let full = lines(&run_ok(&["classify", path.to_str().unwrap()], None, 0));
+    let out = run_ok(&["classify", "--no-text", path.to_str().unwrap()], None, 0);
+    let mut bare = lines(&out);
+    assert_eq!(bare.len(), full.len());
+    let quotes = bare[0]["quotes"].as_array().unwrap();
+    assert!(!quotes.is_empty());
+    assert!(quotes.iter().all(|q| q.get("text").is_none()), "{quotes:?}");
+    // Cue and speaker texts are short mentions and stay.
+    let cued = quotes.iter().find(|q| !q["cue"].is_null()).unwrap();
+    assert!(!cued["cue"]["text"].as_str().unwrap().is_empty());
+    // Put the texts back from the spans: the lines are then the full ones.
+    let inputs: Vec<Value> = std::fs::read_to_string(&path)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    for (b, i) in bare.iter_mut().zip(&inputs) {
+        let chars: Vec<char> = i["text"].as_str().unwrap().chars().collect();
+        for layer in ["sentences", "quotes"] {
+            for o in b[layer].as_array_mut().unwrap() {
+                assert!(o.get("text").is_none(), "{layer} keeps its text: {o}");
+                let (s, e) = (o["start"].as_u64().unwrap(), o["end"].as_u64().unwrap());
+                let text: String = chars[s as usize..e as usize].iter().collect();
+                o["text"] = Value::String(text);
+            }
+        }
+    }
+    assert_eq!(bare, full);
+}
+
+#[test]
 fn malformed_lines_get_error_lines_in_place() {
     let path = util::fixture("bad-lines.jsonl");
     let out = run(&["classify", path.to_str().unwrap()], None);

@@ -51,6 +51,9 @@ pub struct BatchOptions {
     pub chunk: usize,
     /// A chunk closes once its raw records reach this many bytes.
     pub chunk_bytes: usize,
+    /// Copy each sentence's and quote's text into its line (`--no-text` turns it off;
+    /// the spans are always there).
+    pub include_text: bool,
 }
 
 impl Default for BatchOptions {
@@ -59,6 +62,7 @@ impl Default for BatchOptions {
             max_text_bytes: 16 << 20,
             chunk: 256,
             chunk_bytes: 2 << 20,
+            include_text: true,
         }
     }
 }
@@ -321,8 +325,9 @@ fn process(pipeline: &Pipeline, r: RawRecord, opts: &BatchOptions) -> (Vec<u8>, 
     let out = match doc {
         Ok(doc) => {
             // A bug in one stage must cost one record, not the run.
-            let analysed =
-                std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| pipeline.analyze(&doc)));
+            let analysed = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                pipeline.analyze_with(&doc, opts.include_text)
+            }));
             match analysed {
                 Ok(Ok(a)) => {
                     s.sentences = a.sentences.len();

@@ -578,7 +578,9 @@ impl Drop for Call {
 /// document's `error` instead of failing its neighbours.
 fn analyze_one(pipeline: &Pipeline, doc: pb::Document, include_text: bool) -> pb::Analysis {
     let doc = dom::Document::from(doc);
-    match catch_unwind(AssertUnwindSafe(|| pipeline.analyze(&doc))) {
+    match catch_unwind(AssertUnwindSafe(|| {
+        pipeline.analyze_with(&doc, include_text)
+    })) {
         Ok(Ok(mut a)) => {
             a.id = doc.id; // the contract echoes the id whatever the pipeline did
             pb::analysis(a, include_text)
