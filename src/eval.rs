@@ -846,7 +846,7 @@ impl QuoteType {
 
 /// Outcome counts of the gold quotes of one [`QuoteType`], with score.py's matching:
 /// found = predicted spans cover at least half; the speaker is the one of the
-/// predicted quote overlapping most; right = [`speaker_matches`] (who-said-what).
+/// predicted quote overlapping most; right = `speaker_matches` (who-said-what).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct QuoteTypeRow {
     pub gold: usize,

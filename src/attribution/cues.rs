@@ -42,7 +42,7 @@ pub(crate) const FLOOR: f32 = 0.3;
 /// |---|---|
 /// | `words` | per word, smoothed log-odds that an occurrence is a gold cue (sorted) |
 /// | `pairs` | per "word next", the same for the word pair (sorted) |
-/// | `weights` | intercept, then one weight per feature ([`N_FEATURES`]) |
+/// | `weights` | intercept, then one weight per feature (`N_FEATURES`) |
 /// | `threshold` | a site opens a quote from this probability on (tuned on dev) |
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
 pub struct CueModel {

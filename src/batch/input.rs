@@ -1,9 +1,9 @@
 //! Record sources: every input format (JSON Lines, plain or compressed; one text
 //! file; a directory tree of `.txt` (and `.html`) files; a tar archive of `.txt`
-//! files; HTML pages; WARC web archives, in [`super::warc`]; standard input) read
+//! files; HTML pages; WARC web archives, in `super::warc`; standard input) read
 //! lazily as one stream of raw records, in input order. Parsing and checks that
 //! cost CPU happen later, in parallel; a record that cannot even be read (an
-//! unreadable file, an over-long line) becomes a [`Body::Failed`] in its place.
+//! unreadable file, an over-long line) becomes a `Body::Failed` in its place.
 
 use super::warc::WarcSource;
 use crate::error::{Error, Result};

@@ -3,9 +3,9 @@
 //! input), one output line per input record, in input order, errors in place
 //! (DESIGN.md §4).
 //!
-//! - [`input`]: the formats, read lazily as one stream of raw records ([`warc`]:
+//! - [`input`]: the formats, read lazily as one stream of raw records (`warc`:
 //!   web archives);
-//! - [`html`]: web pages to article text, run by the workers with the analysis;
+//! - `html`: web pages to article text, run by the workers with the analysis;
 //! - this module: the run loop. Records are gathered into chunks bounded in count
 //!   and bytes; each chunk is analysed in parallel on the rayon pool while the
 //!   calling thread reads the next one and writes finished ones in order. At most

@@ -1,5 +1,5 @@
 //! The role model: a linear classifier over hashed sentence features, fitted with
-//! linfa ([`fit`]) and scored sparsely at serving time; and the versioned model
+//! linfa (`fit`) and scored sparsely at serving time; and the versioned model
 //! file ([`persist`]) that bundles it with its feature settings, the attribution
 //! model and its card.
 
