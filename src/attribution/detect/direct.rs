@@ -228,18 +228,8 @@ pub(super) fn direct_quote(
     };
     let sents = sent_of(v, m.toks.start)..sent_of(v, m.toks.end.saturating_sub(1)) + 1;
     Some(Detected {
-        content,
-        direct: true,
-        cue,
-        structure,
-        rule,
-        sents,
-        gap: None,
-        opens_at: None,
-        speakerless: false,
-        learned: None,
         signed,
-        reopens: false,
+        ..Detected::new(content, true, cue, structure, rule, sents)
     })
 }
 

@@ -49,24 +49,7 @@ pub(super) fn headlines(v: &View, ms: &Ms, out: &mut Vec<Detected>) {
         {
             continue;
         }
-        out.push(Detected {
-            content,
-            direct: false,
-            cue: Some(Cue {
-                toks: colon..colon + 1,
-                class: CueClass::Colon,
-                form: CueForm::Past,
-            }),
-            structure: Structure::Headline,
-            rule: Some(sp),
-            sents: si..si + 1,
-            gap: None,
-            opens_at: None,
-            speakerless: false,
-            learned: None,
-            signed: false,
-            reopens: false,
-        });
+        out.push(colon_headline(content, colon, sp, si..si + 1));
     }
 }
 
@@ -230,24 +213,12 @@ pub(super) fn transcript_turns(v: &View, ms: &Ms, out: &mut Vec<Detected>) {
             if words_in(v, lo..e) < 3 || name_list(v, lo..e) || cue_clause {
                 continue;
             }
-            made.push(Detected {
-                content: v.toks[lo].range.start..v.toks[e - 1].range.end,
-                direct: false,
-                cue: Some(Cue {
-                    toks: colon..colon + 1,
-                    class: CueClass::Colon,
-                    form: CueForm::Past,
-                }),
-                structure: Structure::Headline,
-                rule: Some(sp.clone()),
-                sents: v.toks[lo].sent()..v.toks[e - 1].sent() + 1,
-                gap: None,
-                opens_at: None,
-                speakerless: false,
-                learned: None,
-                signed: false,
-                reopens: false,
-            });
+            made.push(colon_headline(
+                v.toks[lo].range.start..v.toks[e - 1].range.end,
+                colon,
+                sp.clone(),
+                v.toks[lo].sent()..v.toks[e - 1].sent() + 1,
+            ));
         }
         // A turn too short to stand keeps the quote it would replace.
         if !made.is_empty() {
@@ -352,4 +323,27 @@ pub(super) fn speaker_then_claim(
         return None;
     }
     Some((colon + 1..e, colon, m.clone()))
+}
+
+/// A headline-form quote ("claim: Speaker", "Speaker: claim") whose cue is the colon
+/// at token `colon`.
+fn colon_headline(
+    content: Range<usize>,
+    colon: usize,
+    sp: Mention,
+    sents: Range<usize>,
+) -> Detected {
+    let cue = Cue {
+        toks: colon..colon + 1,
+        class: CueClass::Colon,
+        form: CueForm::Past,
+    };
+    Detected::new(
+        content,
+        false,
+        Some(cue),
+        Structure::Headline,
+        Some(sp),
+        sents,
+    )
 }

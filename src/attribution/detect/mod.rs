@@ -109,6 +109,35 @@ pub(crate) struct Detected {
     pub reopens: bool,
 }
 
+impl Detected {
+    /// A quote of `content` (bytes of the normalised text) in sentences `sents`; the
+    /// later refinements (gap, relative opening, speakerless, learned, signed,
+    /// reopening) start off.
+    pub(crate) fn new(
+        content: Range<usize>,
+        direct: bool,
+        cue: Option<Cue>,
+        structure: Structure,
+        rule: Option<Mention>,
+        sents: Range<usize>,
+    ) -> Detected {
+        Detected {
+            content,
+            direct,
+            cue,
+            structure,
+            rule,
+            sents,
+            gap: None,
+            opens_at: None,
+            speakerless: false,
+            learned: None,
+            signed: false,
+            reopens: false,
+        }
+    }
+}
+
 fn is_punct(v: &View, i: usize, s: &str) -> bool {
     v.get(i)
         .is_some_and(|t| t.kind == Kind::Punct && t.lower == s)
@@ -702,20 +731,7 @@ pub(crate) fn make(
 ) -> Detected {
     let content = v.span(&toks);
     let sents = sent_of(v, toks.start)..sent_of(v, toks.end.saturating_sub(1)) + 1;
-    Detected {
-        content,
-        direct: false,
-        cue: Some(cue),
-        structure,
-        rule,
-        sents,
-        gap: None,
-        opens_at: None,
-        speakerless: false,
-        learned: None,
-        signed: false,
-        reopens: false,
-    }
+    Detected::new(content, false, Some(cue), structure, rule, sents)
 }
 
 /// Splits each quote with a cue clause inside its content into the part before and
