@@ -34,18 +34,22 @@ impl Mapper<'_> {
     /// A sentence's or quote's span, with its text only when asked for (the longest
     /// strings of an answer; the caller has the text).
     fn content(&self, r: &Range<usize>) -> (usize, usize, String) {
-        if self.include_text {
-            return self.span(r);
-        }
-        let o = self.norm.original_range(r.clone());
-        let span = self.chars.span(o.start, o.end);
-        (span.start, span.end, String::new())
+        self.span_with(r, self.include_text)
     }
 
+    /// A mention's or cue's span with its text (short; always given).
     fn span(&self, r: &Range<usize>) -> (usize, usize, String) {
+        self.span_with(r, true)
+    }
+
+    fn span_with(&self, r: &Range<usize>, text: bool) -> (usize, usize, String) {
         let o = self.norm.original_range(r.clone());
         let span = self.chars.span(o.start, o.end);
-        let text = self.original.get(o).unwrap_or_default().to_string();
+        let text = if text {
+            self.original.get(o).unwrap_or_default().to_string()
+        } else {
+            String::new()
+        };
         (span.start, span.end, text)
     }
 

@@ -159,7 +159,9 @@ impl From<dom::Analysis> for Analysis {
 
 /// Converts an analysis, dropping sentence and quote texts unless `include_text`
 /// (`ClassifyOptions.include_text`): spans are always given, and the client has the
-/// text. Speaker and cue texts are short mentions and always kept.
+/// text. Speaker and cue texts are short mentions and always kept. The server's
+/// analyses come from `Pipeline::analyze_with`, which already leaves those texts
+/// empty; clearing them here keeps the conversion right for any analysis.
 pub fn analysis(mut a: dom::Analysis, include_text: bool) -> Analysis {
     if !include_text {
         a.sentences.iter_mut().for_each(|s| s.text = String::new());
