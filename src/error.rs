@@ -27,6 +27,18 @@ pub enum Error {
     #[error("training failed: {0}")]
     Training(String),
 
+    /// The caller cancelled the analysis (see [`crate::budget::Budget`]).
+    #[error("analysis cancelled")]
+    Cancelled,
+
+    /// An analysis ran past its per-document budget (see [`crate::budget::Budget`]).
+    #[error("analysis stopped in the {stage} stage: over its {budget}; split the document or raise the limit")]
+    OverBudget {
+        /// Which budget, with its limit ("per-document time budget of 60 s").
+        budget: String,
+        stage: &'static str,
+    },
+
     /// Reading or writing a file or stream failed.
     #[error("{path}: {source}")]
     Io {

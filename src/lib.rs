@@ -14,7 +14,7 @@
 //! 5. [`pipeline`]: stages 1–4 glued into one `Send + Sync` [`Pipeline`].
 //!
 //! Around it: [`document`] (the domain types and JSONL shapes), [`batch`] (ordered
-//! parallel JSONL classification), [`corpus`] (labelled
+//! parallel JSONL classification), [`budget`] (bounded work per document), [`corpus`] (labelled
 //! data), [`eval`] (the figures of `score.py`), [`train`] (fitting a model from
 //! corpora), [`service`] (the gRPC server) and [`error`].
 //!
@@ -36,6 +36,7 @@
 
 pub mod attribution;
 pub mod batch;
+pub mod budget;
 pub mod corpus;
 pub mod document;
 pub mod error;

@@ -2,6 +2,7 @@
 //! value shared by the CLI, the batch runner and the gRPC server.
 
 use crate::attribution::{Attributor, DocAttribution, FoundQuote, FoundSpeaker};
+use crate::budget::Budget;
 use crate::document::{
     Analysis, CharIndex, Cue, Document, Quote, Sentence, Speaker, SpeakerEntity,
 };
@@ -112,9 +113,28 @@ impl Pipeline {
     /// # Errors
     /// As [`Pipeline::analyze`].
     pub fn analyze_with(&self, doc: &Document, include_text: bool) -> Result<Analysis> {
+        self.analyze_within(doc, include_text, &Budget::unlimited())
+    }
+
+    /// [`Pipeline::analyze_with`] within `budget`, checked between the stages and in
+    /// the long loops of attribution.
+    ///
+    /// # Errors
+    /// [`crate::Error::Cancelled`] or [`crate::Error::OverBudget`] when the budget
+    /// stops the work.
+    pub fn analyze_within(
+        &self,
+        doc: &Document,
+        include_text: bool,
+        budget: &Budget,
+    ) -> Result<Analysis> {
+        budget.check("text")?;
         let layout = TextLayout::new(&doc.text);
-        let attribution = self.attributor.attribute(&layout);
+        budget.check("text")?;
+        let attribution = self.attributor.attribute_within(&layout, budget)?;
+        budget.check("attribution")?;
         let (feats, vector_logits) = self.featurizer.featurize_for_scoring(&layout, &attribution);
+        budget.check("features")?;
         let map = Mapper {
             original: &doc.text,
             norm: &layout.norm,

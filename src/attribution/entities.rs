@@ -8,6 +8,8 @@ use super::lexicon::{self, Pronoun};
 use super::mentions::{gender_of_words, is_name_particle, is_role, Gender, Mention, MentionKind};
 use super::view::{Kind, View};
 use super::FastSet as HashSet;
+use crate::budget::Budget;
+use crate::error::Result;
 
 /// Levenshtein distance over chars.
 pub(crate) fn edit_distance(a: &str, b: &str) -> usize {
@@ -359,7 +361,9 @@ impl NameIndex {
             let Some(ws) = self.long_by_len.get(l) else {
                 continue;
             };
-            for &wi in ws {
+            // The latest words of each length only (a bound: a text of thousands of
+            // distinct surnames stays linear; news has tens).
+            for &wi in &ws[ws.len().saturating_sub(NAME_WINDOW)..] {
                 let w = &self.words[wi];
                 if w.ascii
                     && sur_ascii
@@ -502,7 +506,15 @@ fn without_final_period(w: &str) -> &str {
 
 /// Clusters the mentions of one document.
 /// `speaks[i]`: mention `i` is the subject the rules give a quote's cue.
-pub(crate) fn resolve(v: &View, ms: &[Mention], speaks: &[bool]) -> Entities {
+///
+/// # Errors
+/// When `budget` stops the work (checked every few hundred mentions).
+pub(crate) fn resolve(
+    v: &View,
+    ms: &[Mention],
+    speaks: &[bool],
+    budget: &Budget,
+) -> Result<Entities> {
     let mut ents = Entities {
         clusters: Vec::new(),
         of: vec![None; ms.len()],
@@ -519,9 +531,10 @@ pub(crate) fn resolve(v: &View, ms: &[Mention], speaks: &[bool]) -> Entities {
     let by_sent = SentIndex::new(ms);
     // Mentions in text order (the caller keeps them sorted).
     for (i, m) in ms.iter().enumerate() {
+        budget.tick("entities")?;
         let assigned = match m.kind {
-            MentionKind::Name => assign_name(v, m, &mut ents),
-            MentionKind::Nominal if m.person => assign_nominal(v, m, &ents),
+            MentionKind::Name => assign_name(v, m, &mut ents, budget),
+            MentionKind::Nominal if m.person => assign_nominal(v, m, &ents, budget),
             MentionKind::Nominal if !m.in_quote => {
                 // "the ministry", "the company": named after the organisation; the
                 // clusters (and the ranker's features) stay as they are.
@@ -530,8 +543,8 @@ pub(crate) fn resolve(v: &View, ms: &[Mention], speaks: &[bool]) -> Entities {
                 None
             }
             MentionKind::Pronoun(p @ (Pronoun::He | Pronoun::She)) => {
-                assign_pronoun(v, ms, &by_sent, i, p, &ents, None)
-                    .or_else(|| assign_pronoun(v, ms, &by_sent, i, p, &ents, Some(speaks)))
+                assign_pronoun(v, ms, &by_sent, i, p, &ents, None, budget)
+                    .or_else(|| assign_pronoun(v, ms, &by_sent, i, p, &ents, Some(speaks), budget))
             }
             MentionKind::Relative => {
                 // The noun phrase before ", who said" (or "— who", "officials who").
@@ -552,7 +565,7 @@ pub(crate) fn resolve(v: &View, ms: &[Mention], speaks: &[bool]) -> Entities {
             MentionKind::Pronoun(p @ (Pronoun::They | Pronoun::It)) if !m.in_quote => {
                 // Named after what it stands for; the clusters (and so the ranker's
                 // same-entity features) are left as they are.
-                ents.antecedent[i] = nonperson_antecedent(v, ms, &by_sent, i, p, &ents);
+                ents.antecedent[i] = nonperson_antecedent(v, ms, &by_sent, i, p, &ents, budget);
                 None
             }
             _ => None,
@@ -622,7 +635,7 @@ pub(crate) fn resolve(v: &View, ms: &[Mention], speaks: &[bool]) -> Entities {
             ents.of[i] = ents.of[j];
         }
     }
-    ents
+    Ok(ents)
 }
 
 /// "Allan Lichtman, a historian at American University who …", "Alan Berger, a
@@ -750,7 +763,7 @@ fn is_phrase_name(key: &[String]) -> bool {
         .any(|w| matches!(w.as_str(), "of" | "for"))
 }
 
-fn assign_name(v: &View, m: &Mention, ents: &mut Entities) -> Option<usize> {
+fn assign_name(v: &View, m: &Mention, ents: &mut Entities, budget: &Budget) -> Option<usize> {
     let words = name_words(v, m);
     if words.is_empty() {
         return None;
@@ -772,6 +785,12 @@ fn assign_name(v: &View, m: &Mention, ents: &mut Entities) -> Option<usize> {
     // best cluster, ties included, is the same. (`index_picks_as_scan` tests this.)
     let mut cands = Vec::new();
     ents.index.candidates(sur, key.len() == 1, &mut cands);
+    // The latest clusters only: a text of thousands of "X Inc" would otherwise
+    // compare each name with all before it.
+    if cands.len() > NAME_WINDOW {
+        cands.drain(..cands.len() - NAME_WINDOW);
+    }
+    budget.spend(cands.len() as u64);
     let best = best_cluster(&ents.clusters, cands.iter().copied(), &key, m.gender);
     let display = v
         .text
@@ -822,7 +841,8 @@ fn titled_gender(m: &Mention) -> bool {
 
 /// "the Hamas chief", "The Leader of the Islamic Revolution": the person whose
 /// description shares the most words, else (for definite role nouns) the most recent person.
-fn assign_nominal(v: &View, m: &Mention, ents: &Entities) -> Option<usize> {
+fn assign_nominal(v: &View, m: &Mention, ents: &Entities, budget: &Budget) -> Option<usize> {
+    budget.spend(CLUSTER_WINDOW.min(ents.clusters.len()) as u64);
     assign_nominal_among(v, m, ents, false)
 }
 
@@ -836,6 +856,17 @@ fn institution_aliases(w: &str) -> &'static [&'static str] {
         "american" => &["u.s", "us"],
         _ => &[],
     }
+}
+
+/// The person clusters among the last [`CLUSTER_WINDOW`] made, with their indices,
+/// in the order they were made.
+fn latest_persons(ents: &Entities) -> impl Iterator<Item = (usize, &Cluster)> {
+    let from = ents.clusters.len().saturating_sub(CLUSTER_WINDOW);
+    ents.clusters
+        .iter()
+        .enumerate()
+        .skip(from)
+        .filter(|(_, c)| c.person)
 }
 
 /// [`assign_nominal`], or with `ahead` among all persons by description only (a
@@ -859,8 +890,10 @@ fn assign_nominal_among(v: &View, m: &Mention, ents: &Entities, ahead: bool) -> 
         .flat_map(|w| institution_aliases(w).iter().copied())
         .collect();
     let mut best: Option<(usize, usize)> = None;
-    for (ci, c) in ents.clusters.iter().enumerate() {
-        if !c.person || (!ahead && c.last > m.toks.start) {
+    // The latest clusters only (a bound: a long text full of names and "the
+    // minister" stays linear).
+    for (ci, c) in latest_persons(ents) {
+        if !ahead && c.last > m.toks.start {
             continue;
         }
         // An institution counts once, by its name or by a word for it.
@@ -913,14 +946,26 @@ fn assign_nominal_among(v: &View, m: &Mention, ents: &Entities, ahead: bool) -> 
     }
     // The most recent person, unless their description gives them another role
     // ("the judge" is not the "Republican nominee" named last).
-    ents.clusters
-        .iter()
-        .enumerate()
-        .filter(|(_, c)| c.person && c.last <= m.toks.start)
+    latest_persons(ents)
+        .filter(|(_, c)| c.last <= m.toks.start)
         .max_by_key(|(_, c)| c.last)
         .filter(|(_, c)| !c.desc.iter().any(|w| is_role(w)))
         .map(|(i, _)| i)
 }
+
+/// How many mentions back a pronoun looks for what it stands for, whatever its
+/// sentence rules say (news sentences hold a few; a sentence of thousands of "he"
+/// must not make the pass quadratic).
+const MENTION_WINDOW: usize = 256;
+
+/// How many candidate clusters a name is compared with, and how many indexed words
+/// of each length a new surname is compared with: the latest (news articles name a
+/// few tens of people and organisations).
+const NAME_WINDOW: usize = 64;
+
+/// How many clusters, the latest made, a description ("the minister") is compared
+/// with (news articles have tens).
+const CLUSTER_WINDOW: usize = 256;
 
 /// Finds mentions by sentence with binary searches when the mentions' sentences
 /// never decrease (they are in text order), else by scans.
@@ -966,6 +1011,7 @@ impl<'m> SentIndex<'m> {
 /// `speakers` (the fallback when no person fits), a name with no evidence of a
 /// person counts as one when it is shaped like a person's name and the rules made
 /// it the subject of a cue ("Takeshi Minami … Minami said." … "he said").
+#[allow(clippy::too_many_arguments)]
 fn assign_pronoun(
     v: &View,
     ms: &[Mention],
@@ -974,6 +1020,7 @@ fn assign_pronoun(
     p: Pronoun,
     ents: &Entities,
     speakers: Option<&[bool]>,
+    budget: &Budget,
 ) -> Option<usize> {
     let m = &ms[i];
     let want = if p == Pronoun::She {
@@ -1011,11 +1058,14 @@ fn assign_pronoun(
     let mut j_end = i;
     // The fallback looks less far back: the evidence is weaker.
     let reach = if speakers.is_some() { 2 } else { 8 };
+    // Never further back than the window, however many mentions a sentence holds.
+    let lo = i.saturating_sub(MENTION_WINDOW);
     for _ in 0..reach {
         // Mentions of sentence `sent` before j_end.
         let first = by_sent.first_in(j_end, sent);
         if let Some(f) = first {
-            for j in f..j_end {
+            for j in f.max(lo)..j_end {
+                budget.spend(1);
                 if let Some(c) = ok(j) {
                     return Some(c);
                 }
@@ -1026,7 +1076,7 @@ fn assign_pronoun(
         }
         sent -= 1;
         j_end = by_sent.end_by(j_end, sent);
-        if j_end == 0 {
+        if j_end <= lo {
             break;
         }
     }
@@ -1162,17 +1212,23 @@ fn nonperson_antecedent(
     i: usize,
     p: Pronoun,
     ents: &Entities,
+    budget: &Budget,
 ) -> Option<usize> {
     let m = &ms[i];
     let plural = p == Pronoun::They;
     let fits = |j: usize| {
+        budget.spend(1);
         let a = &ms[j];
         let cluster = ents.cluster_of(j);
         !a.possessive && fits_nonperson(v, a, cluster, plural)
     };
-    let free = |j: usize| !ms[j].in_quote;
+    let free = |j: usize| {
+        budget.spend(1);
+        !ms[j].in_quote
+    };
     let f = by_sent.first_in(i, m.sent).unwrap_or(i);
-    if let Some(j) = (f..i).rev().filter(|&j| free(j)).find(|&j| fits(j)) {
+    let lo = i.saturating_sub(MENTION_WINDOW);
+    if let Some(j) = (f.max(lo)..i).rev().filter(|&j| free(j)).find(|&j| fits(j)) {
         return Some(j);
     }
     let mut j_end = f;
@@ -1186,7 +1242,10 @@ fn nonperson_antecedent(
         let Some(first) = by_sent.first_in(j_end, sent) else {
             continue;
         };
-        let Some(subj) = (first..j_end).find(|&j| free(j)) else {
+        if j_end <= lo {
+            break;
+        }
+        let Some(subj) = (first.max(lo)..j_end).find(|&j| free(j)) else {
             continue;
         };
         return match ms[subj].kind {

@@ -21,6 +21,8 @@ mod ranker;
 mod train;
 mod view;
 
+use crate::budget::Budget;
+use crate::error::Result;
 use crate::text::TextLayout;
 pub use cues::CueModel;
 use detect::{Detected, Structure};
@@ -151,8 +153,22 @@ fn view_of(layout: &TextLayout) -> View<'_> {
 /// Runs stages 2–4 on a view; with `cues`, the trained cue detector adds its quotes
 /// at that probability and above.
 pub(crate) fn analyse<'a>(v: View<'a>, cues: Option<(&CueModel, f32)>) -> Analysed<'a> {
+    match analyse_within(v, cues, &Budget::unlimited()) {
+        Ok(a) => a,
+        Err(_) => unreachable!("an unlimited budget never stops the work"),
+    }
+}
+
+/// [`analyse`] within `budget`, checked between its steps and while resolving.
+pub(crate) fn analyse_within<'a>(
+    v: View<'a>,
+    cues: Option<(&CueModel, f32)>,
+    budget: &Budget,
+) -> Result<Analysed<'a>> {
     let mut ms = mentions::extract(&v);
+    budget.check("mentions")?;
     let quotes = detect::detect(&v, &ms, cues);
+    budget.check("quote detection")?;
     // Subjects the detector built from tokens join the candidates.
     let mut heads: FastSet<usize> = ms.iter().map(|m| m.head).collect();
     for q in &quotes {
@@ -177,15 +193,15 @@ pub(crate) fn analyse<'a>(v: View<'a>, cues: Option<(&CueModel, f32)>) -> Analys
     inherit_rules(&v, &quotes, &mut rule_idx);
     // Mentions the rules make the subject of a cue: evidence of a speaker.
     let subjects = cue_subjects(&quotes, &rule_idx, ms.len());
-    let ents = entities::resolve(&v, &ms, &subjects);
-    Analysed {
+    let ents = entities::resolve(&v, &ms, &subjects, budget)?;
+    Ok(Analysed {
         v,
         ms,
         quotes,
         rule_idx,
         subjects,
         ents,
-    }
+    })
 }
 
 /// For each of `n` mentions: is it the rule pick of some quote that has a cue.
@@ -305,12 +321,28 @@ impl Attributor {
         self.attribute_view(view_of(layout))
     }
 
+    /// [`Attributor::attribute`] within `budget` (see [`crate::budget`]).
+    ///
+    /// # Errors
+    /// [`crate::Error::Cancelled`] or [`crate::Error::OverBudget`].
+    pub fn attribute_within(&self, layout: &TextLayout, budget: &Budget) -> Result<DocAttribution> {
+        self.attribute_view_within(view_of(layout), budget)
+    }
+
     pub(crate) fn attribute_view(&self, v: View<'_>) -> DocAttribution {
-        let a = analyse(v, self.cues.as_ref().map(|c| (c, c.threshold)));
+        match self.attribute_view_within(v, &Budget::unlimited()) {
+            Ok(a) => a,
+            Err(_) => unreachable!("an unlimited budget never stops the work"),
+        }
+    }
+
+    fn attribute_view_within(&self, v: View<'_>, budget: &Budget) -> Result<DocAttribution> {
+        let a = analyse_within(v, self.cues.as_ref().map(|c| (c, c.threshold)), budget)?;
+        budget.check("entities")?;
         let picks = self.choose(&a);
         let out = build_output(&a, &picks);
         view::recycle(a.v.toks);
-        out
+        Ok(out)
     }
 
     /// The chosen speaker mention and its probability, per quote.

@@ -244,7 +244,13 @@ pub(crate) fn candidates_into(cx: &DocContext, qi: usize, out: &mut Candidates) 
     // The window's mentions and the rule pick, in document order.
     let idx = &mut out.mentions;
     idx.clear();
-    idx.extend_from_slice(cx.in_sentences(first_sent, last_sent));
+    // Only the mentions near the anchor: the nearest MAX_CANDIDATES are among them,
+    // and a sentence of thousands of mentions costs each of its quotes no more than
+    // a news sentence does (the window's mentions are in text order).
+    let window = cx.in_sentences(first_sent, last_sent);
+    let at = window.partition_point(|&i| cx.ms[i].toks.start < anchor);
+    let reach = 4 * MAX_CANDIDATES;
+    idx.extend_from_slice(&window[at.saturating_sub(reach)..(at + reach).min(window.len())]);
     if let Some(r) = rule.filter(|&r| r < cx.ms.len() && !cx.is_time[r] && !idx.contains(&r)) {
         idx.push(r);
     }

@@ -149,6 +149,9 @@ pub(crate) struct View<'a> {
     pub sents: Vec<Sent>,
     pub paras: Vec<Range<usize>>,
     pub marks: Vec<Mark>,
+    /// `words_before[k]`: word and number tokens among `toks[..k]` (one more entry
+    /// than tokens), so counting the words of any range is O(1).
+    pub words_before: Vec<u32>,
 }
 
 /// `(content, open, close)` of a quotation-mark span.
@@ -298,13 +301,31 @@ impl<'a> View<'a> {
         for s in sents.iter_mut() {
             s.title = toks.get(s.toks.clone()).is_some_and(is_title_case);
         }
+        let mut words_before = Vec::with_capacity(toks.len() + 1);
+        let mut w = 0u32;
+        words_before.push(0);
+        for t in &toks {
+            w += u32::from(t.is_word() || t.kind == Kind::Number);
+            words_before.push(w);
+        }
         View {
             text,
             toks,
             sents,
             paras,
             marks,
+            words_before,
         }
+    }
+
+    /// Word and number tokens in `r` (clamped to the tokens).
+    pub fn words_in(&self, r: Range<usize>) -> usize {
+        let last = self.words_before.len().saturating_sub(1);
+        let (a, b) = (r.start.min(last), r.end.min(last));
+        if b <= a {
+            return 0;
+        }
+        (self.words_before[b] - self.words_before[a]) as usize
     }
 
     pub fn tok_text(&self, i: usize) -> &str {

@@ -10,6 +10,10 @@ impl From<Error> for Status {
         match e {
             Error::InvalidInput(_) => Status::invalid_argument(e.to_string()),
             Error::LimitExceeded { .. } => Status::resource_exhausted(e.to_string()),
+            Error::Cancelled => Status::cancelled(e.to_string()),
+            // The server's own limit, not the client's deadline: retrying the same
+            // document cannot help, so not DEADLINE_EXCEEDED.
+            Error::OverBudget { .. } => Status::resource_exhausted(e.to_string()),
             // A model file that is missing, corrupt or of the wrong version stays so
             // until an operator fixes it: FAILED_PRECONDITION, not UNAVAILABLE, which
             // clients' retry policies would retry in a loop.

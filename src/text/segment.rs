@@ -61,20 +61,50 @@ pub(crate) fn segment_paragraphs(norm: &str, paras: &[Range<usize>]) -> Vec<Sent
             }
             let piece = &p[start..cut];
             let lead = piece.len() - piece.trim_start().len();
-            let body = piece.trim();
-            if !body.is_empty() {
-                let s = para.start + start + lead;
+            let mut body = piece.trim();
+            let mut s = para.start + start + lead;
+            while !body.is_empty() {
+                let len = capped_len(body);
                 out.push(SentenceSpan {
-                    range: s..s + body.len(),
+                    range: s..s + len,
                     paragraph: pi,
                     index_in_paragraph: index,
                 });
                 index += 1;
+                let rest = &body[len..];
+                s += len + (rest.len() - rest.trim_start().len());
+                body = rest.trim_start();
             }
             start = cut;
         }
     }
     out
+}
+
+/// Longest sentence, in bytes. Longer runs without a sentence end (word lists, text
+/// without punctuation, hostile input) are cut at the last space before it, so the
+/// later stages, whose rules look across a sentence, stay linear in the text. Gold
+/// sentences of the news corpora are under 1,100 bytes.
+pub const MAX_SENTENCE_BYTES: usize = 2000;
+
+/// The length of the first sentence of `body` (trimmed, not empty) under the cap: all
+/// of it, or up to the last whitespace before [`MAX_SENTENCE_BYTES`] (else the last
+/// character boundary), trimmed.
+fn capped_len(body: &str) -> usize {
+    if body.len() <= MAX_SENTENCE_BYTES {
+        return body.len();
+    }
+    let mut cap = MAX_SENTENCE_BYTES;
+    while !body.is_char_boundary(cap) {
+        cap -= 1;
+    }
+    let head = &body[..cap];
+    let cut = head
+        .rfind(char::is_whitespace)
+        .map(|w| head[..w].trim_end().len())
+        .filter(|&l| l > 0)
+        .unwrap_or(cap);
+    cut
 }
 
 /// Byte offsets in paragraph `p` where a sentence ends, ascending.
@@ -678,6 +708,26 @@ mod tests {
                 "2. Second item"
             ]
         );
+    }
+
+    #[test]
+    fn sentences_are_capped_at_a_space() {
+        let long = "word ".repeat(1000); // 5,000 bytes, no sentence end
+        let got = segment(long.trim_end());
+        assert_eq!(got.len(), 3, "{got:?}");
+        for s in &got {
+            let t = &long[s.range.clone()];
+            assert!(t.len() <= MAX_SENTENCE_BYTES && !t.is_empty());
+            assert!(t.starts_with("word") && t.ends_with("word"), "{t:?}");
+        }
+        let idx: Vec<usize> = got.iter().map(|s| s.index_in_paragraph).collect();
+        assert_eq!(idx, [0, 1, 2]);
+        // No space at all: cut at a character boundary.
+        let solid = "é".repeat(1500);
+        let got = segment(&solid);
+        assert_eq!(got.len(), 2);
+        assert_eq!(got[0].range, 0..2000);
+        assert_eq!(got[1].range, 2000..3000);
     }
 
     #[test]

@@ -470,11 +470,7 @@ pub(crate) fn sentence_content_end(v: &View, sent: usize) -> usize {
 }
 
 fn words_in(v: &View, r: Range<usize>) -> usize {
-    r.filter(|&k| {
-        v.get(k)
-            .is_some_and(|t| t.is_word() || t.kind == Kind::Number)
-    })
-    .count()
+    v.words_in(r)
 }
 
 /// Detects all quotes of a document, in text order, non-overlapping.
