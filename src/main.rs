@@ -94,8 +94,8 @@ struct ClassifyArgs {
     /// Refuse (with an error line) documents larger than this many bytes.
     #[arg(long, default_value_t = 16 << 20, value_name = "BYTES")]
     max_text_bytes: usize,
-    /// Worker threads [default: all cores]
-    #[arg(long, short = 'j')]
+    /// Worker threads, 1 to 256 [default: all cores]
+    #[arg(long, short = 'j', value_parser = parse_jobs)]
     jobs: Option<usize>,
     /// No progress bar and no summary on stderr.
     #[arg(long, short = 'q')]
@@ -105,6 +105,10 @@ struct ClassifyArgs {
     /// large archives (about 40% smaller on news, half once compressed).
     #[arg(long)]
     no_text: bool,
+    /// Longest analysis of one document, in seconds; a document that takes longer gets
+    /// an error line naming the limit, and the run goes on (0: no limit).
+    #[arg(long, default_value_t = newsroles::budget::DEFAULT_LIMIT.as_secs_f64(), value_name = "SECONDS")]
+    max_analysis_seconds: f64,
     /// Most records analysed per parallel chunk (tuning).
     #[arg(long, hide = true, default_value_t = BatchOptions::default().chunk)]
     chunk: usize,
@@ -239,6 +243,21 @@ struct ServeArgs {
     model: ModelArg,
 }
 
+/// Exit status when the reader of the output went away before the end (`| head`).
+const OUTPUT_CLOSED: u8 = 3;
+
+/// Most worker threads `--jobs` accepts: far above any core count this runs on, and
+/// low enough that a typo cannot ask the OS for a hundred thousand threads.
+const MAX_JOBS: usize = 256;
+
+fn parse_jobs(s: &str) -> std::result::Result<usize, String> {
+    match s.parse::<usize>() {
+        Ok(n) if (1..=MAX_JOBS).contains(&n) => Ok(n),
+        Ok(n) => Err(format!("{n} is not in 1..={MAX_JOBS}")),
+        Err(e) => Err(e.to_string()),
+    }
+}
+
 fn main() -> ExitCode {
     tracing_subscriber::fmt()
         .with_env_filter(
@@ -260,12 +279,18 @@ fn main() -> ExitCode {
     match result {
         Ok(code) => code,
         Err(e) => {
-            // A closed pipe (`| head`) is not an error worth a message.
+            // A closed pipe (`| head`): not every record reached the reader. Batch
+            // runs promise that nothing is lost, so a script must be able to tell this
+            // from a complete run: a status of its own, and one line saying why.
             if e.chain().any(|c| {
                 c.downcast_ref::<std::io::Error>()
                     .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
             }) {
-                return ExitCode::SUCCESS;
+                eprintln!(
+                    "newsroles: the output was closed before every line was written \
+                     (broken pipe); exit status {OUTPUT_CLOSED}"
+                );
+                return ExitCode::from(OUTPUT_CLOSED);
             }
             eprintln!("newsroles: {}", report(&e));
             ExitCode::from(2)
@@ -291,12 +316,7 @@ fn classify(a: ClassifyArgs) -> Result<ExitCode> {
         anyhow::bail!("--resume needs an output file to continue (not standard output)");
     }
     if let Some(out) = output {
-        // Writing over an input would destroy it before it is read.
-        if let Ok(o) = out.canonicalize() {
-            if paths.iter().any(|p| p.canonicalize().is_ok_and(|p| p == o)) {
-                anyhow::bail!("the output {} is also an input", out.display());
-            }
-        }
+        batch::output::check_not_an_input(out, &paths)?;
     }
     let format = if a.text {
         Some(batch::Format::Text)
@@ -309,6 +329,7 @@ fn classify(a: ClassifyArgs) -> Result<ExitCode> {
         max_text_bytes: a.max_text_bytes,
         chunk: a.chunk.max(1),
         include_text: !a.no_text,
+        max_analysis_time: analysis_limit(a.max_analysis_seconds)?,
         ..Default::default()
     };
     let (mut out, resume) = match output {
@@ -374,6 +395,20 @@ fn classify(a: ClassifyArgs) -> Result<ExitCode> {
     } else {
         ExitCode::SUCCESS
     })
+}
+
+/// `--max-analysis-seconds`: 0 is no limit; negative or not finite is refused.
+fn analysis_limit(secs: f64) -> Result<Option<std::time::Duration>> {
+    if secs == 0.0 {
+        return Ok(None);
+    }
+    std::time::Duration::try_from_secs_f64(secs)
+        .map(Some)
+        .map_err(|_| {
+            anyhow::anyhow!(
+                "--max-analysis-seconds must be a positive number of seconds or 0, not {secs}"
+            )
+        })
 }
 
 /// A progress bar on a terminal (bytes of a known total, with an ETA; a spinner

@@ -3,6 +3,7 @@
 //! - `util`: shared helpers (paths to ../shared, the built binary, the default model)
 //! - `cli`: runs the built `newsroles` binary: classify, malformed lines, exit codes
 //! - `batch`: `classify` as a batch tool: formats, compression, resume after a kill
+//! - `hardening`: issue 33's faults (links, resume checks, truncated archives, budgets)
 //! - `grpc`: the real server on a loopback port, called by a real tonic client
 //! - `python_client`: the Python grpcio client tests, against the built binary
 //! - `eval`: `newsroles eval` figures agree with ../shared/tools/score.py
@@ -12,6 +13,7 @@ mod batch;
 mod cli;
 mod eval;
 mod grpc;
+mod hardening;
 mod python_client;
 mod util;
 mod web;

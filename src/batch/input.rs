@@ -251,11 +251,20 @@ fn line_limit(max_text_bytes: usize) -> usize {
 }
 
 /// Reads JSON Lines; blank lines are skipped (they are not records).
+///
+/// A stream that fails part way (a truncated or corrupt `.gz`/`.zst`, a read error)
+/// keeps every line read before the failure, then gives one `Failed` record naming
+/// the input and the decompressed offset, and ends: the run goes on with the next
+/// input.
 pub(crate) struct JsonlSource<R> {
     reader: R,
     name: Arc<str>,
     line: usize,
     limit: usize,
+    /// Decompressed bytes consumed, for the message of a failing stream.
+    offset: u64,
+    /// The stream failed and its error record was given.
+    failed: bool,
 }
 
 impl<R: BufRead> JsonlSource<R> {
@@ -265,6 +274,8 @@ impl<R: BufRead> JsonlSource<R> {
             name: name.into(),
             line: 0,
             limit: line_limit(max_text_bytes),
+            offset: 0,
+            failed: false,
         }
     }
 
@@ -309,13 +320,37 @@ pub(crate) fn read_bounded_line(
 impl<R: BufRead> RecordSource for JsonlSource<R> {
     fn next_record(&mut self) -> Result<Option<RawRecord>> {
         loop {
+            if self.failed {
+                return Ok(None);
+            }
             let mut buf = Vec::new();
-            let (n, eof) = self
-                .read_line(&mut buf)
-                .map_err(|e| Error::io(&*self.name, e))?;
+            let (n, eof) = match self.read_line(&mut buf) {
+                Ok(x) => x,
+                Err(e) => {
+                    // What was read before stays; this record says where it stopped.
+                    self.failed = true;
+                    self.line += 1;
+                    return Ok(Some(RawRecord {
+                        body: Body::Failed {
+                            id: format!("line {}", self.line),
+                            error: format!(
+                                "{}: unreadable from line {} (decompressed byte {}) on: {e}; \
+                                 the records before it were classified, the rest of this \
+                                 input is lost",
+                                self.name, self.line, self.offset
+                            ),
+                        },
+                        place: Place {
+                            source: self.name.clone(),
+                            line: self.line,
+                        },
+                    }));
+                }
+            };
             if eof && n == 0 {
                 return Ok(None);
             }
+            self.offset += n as u64 + u64::from(!eof);
             self.line += 1;
             let place = Place {
                 source: self.name.clone(),
@@ -577,7 +612,21 @@ impl TarSource {
         std::thread::spawn(move || {
             let name: Arc<str> = name.into();
             if let Err(e) = tar_entries(stream, &name, max, &tx) {
-                let _ = tx.send(Err(e));
+                // The entries sent so far stay; one error record ends this archive and
+                // the run goes on with the next input.
+                let _ = tx.send(Ok(RawRecord {
+                    body: Body::Failed {
+                        id: name.to_string(),
+                        error: format!(
+                            "{e}; the entries before it were classified, the rest of this \
+                             archive is lost"
+                        ),
+                    },
+                    place: Place {
+                        source: name,
+                        line: 0,
+                    },
+                }));
             }
         });
         TarSource { rx }

@@ -26,6 +26,7 @@ pub use output::{Compression, Output};
 pub use progress::{Progress, Report};
 pub use resume::{open_resume, ResumePoint};
 
+use crate::budget::Budget;
 use crate::document::Document;
 use crate::error::{Error, Result};
 use crate::pipeline::Pipeline;
@@ -54,6 +55,9 @@ pub struct BatchOptions {
     /// Copy each sentence's and quote's text into its line (`--no-text` turns it off;
     /// the spans are always there).
     pub include_text: bool,
+    /// Longest analysis of one document; a document that takes longer gets an error
+    /// line naming the limit (see [`crate::budget`]). `None`: no limit.
+    pub max_analysis_time: Option<std::time::Duration>,
 }
 
 impl Default for BatchOptions {
@@ -63,6 +67,7 @@ impl Default for BatchOptions {
             chunk: 256,
             chunk_bytes: 2 << 20,
             include_text: true,
+            max_analysis_time: Some(crate::budget::DEFAULT_LIMIT),
         }
     }
 }
@@ -191,8 +196,18 @@ fn parse_json(
             format!("{place}: invalid UTF-8 at byte {}", e.valid_up_to()),
         )
     })?;
-    let v: serde_json::Value =
-        serde_json::from_str(text).map_err(|e| (fallback(), format!("{place}: not JSON: {e}")))?;
+    let v: serde_json::Value = match serde_json::from_str(text) {
+        Ok(v) => v,
+        // A lone surrogate escape (`"\ud800"`, which Python's json.dumps writes for
+        // text decoded with surrogateescape) is no character: it is read as U+FFFD, one
+        // code point for one, so the document is kept and every offset stays right.
+        Err(_) if text.contains("\\ud") || text.contains("\\uD") => {
+            let fixed = replace_lone_surrogates(text);
+            serde_json::from_str(&fixed)
+                .map_err(|e| (fallback(), format!("{place}: not JSON: {e}")))?
+        }
+        Err(e) => return Err((fallback(), format!("{place}: not JSON: {e}"))),
+    };
     let id = json_id(Some(&v), place.line);
     let serde_json::Value::Object(mut obj) = v else {
         return Err((
@@ -215,6 +230,49 @@ fn parse_json(
         None => return Err((id, format!("{place}: missing `text`"))),
     };
     check_size(Document { id, text }, place, opts)
+}
+
+/// `json` with every `\uXXXX` escape of a surrogate that is not half of a valid pair
+/// replaced by `\ufffd` (the same length, so byte places in the line stay).
+fn replace_lone_surrogates(json: &str) -> String {
+    let b = json.as_bytes();
+    let hex = |at: usize| -> Option<u32> {
+        let h = b.get(at..at + 4)?;
+        u32::from_str_radix(std::str::from_utf8(h).ok()?, 16).ok()
+    };
+    // A `\uXXXX` escape at `at` (pointing at the backslash), and its value.
+    let escape_at = |at: usize| -> Option<u32> {
+        (b.get(at) == Some(&b'\\') && b.get(at + 1) == Some(&b'u'))
+            .then(|| hex(at + 2))
+            .flatten()
+    };
+    let mut out = String::with_capacity(json.len());
+    let mut last = 0;
+    let mut i = 0;
+    while i < b.len() {
+        if b[i] != b'\\' {
+            i += 1;
+            continue;
+        }
+        match escape_at(i) {
+            Some(0xD800..=0xDBFF)
+                if escape_at(i + 6).is_some_and(|lo| (0xDC00..=0xDFFF).contains(&lo)) =>
+            {
+                i += 12; // a valid pair
+            }
+            Some(0xD800..=0xDFFF) => {
+                out.push_str(&json[last..i]);
+                out.push_str("\\ufffd");
+                i += 6;
+                last = i;
+            }
+            // Any other escape, `\\` included: its second byte is not a backslash
+            // that starts an escape.
+            _ => i += 2,
+        }
+    }
+    out.push_str(&json[last..]);
+    out
 }
 
 fn check_size(
@@ -325,8 +383,11 @@ fn process(pipeline: &Pipeline, r: RawRecord, opts: &BatchOptions) -> (Vec<u8>, 
     let out = match doc {
         Ok(doc) => {
             // A bug in one stage must cost one record, not the run.
+            let budget = opts
+                .max_analysis_time
+                .map_or_else(Budget::unlimited, Budget::limited);
             let analysed = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-                pipeline.analyze_with(&doc, opts.include_text)
+                pipeline.analyze_within(&doc, opts.include_text, &budget)
             }));
             match analysed {
                 Ok(Ok(a)) => {
@@ -406,9 +467,17 @@ fn read_chunk(src: &mut dyn RecordSource, opts: &BatchOptions) -> Result<(Vec<Ra
     Ok((v, false))
 }
 
-/// Skips the records an earlier run already wrote, checking that the last of them
-/// has the id on the last kept output line (a different input is refused).
-fn skip_done(src: &mut dyn RecordSource, resume: &ResumePoint) -> Result<()> {
+/// Skips the records an earlier run already wrote, checking every kept line against
+/// its record: the same id, and for an analysis a record that is a document whose
+/// text reaches as far as the line's spans. A different input is refused.
+fn skip_done(src: &mut dyn RecordSource, resume: &ResumePoint, opts: &BatchOptions) -> Result<()> {
+    let refuse = |i: usize, r: &RawRecord, why: String| {
+        Error::invalid(format!(
+            "cannot resume: output line {i} does not fit input record {i} ({}): {why}; \
+             is it the output of this input?",
+            r.place
+        ))
+    };
     for i in 1..=resume.done {
         let Some(r) = src.next_record()? else {
             return Err(Error::invalid(format!(
@@ -418,14 +487,52 @@ fn skip_done(src: &mut dyn RecordSource, resume: &ResumePoint) -> Result<()> {
                 i - 1
             )));
         };
-        if i == resume.done {
-            let got = record_id(&r);
-            if let Some(want) = resume.last_id.as_ref().filter(|w| **w != got) {
-                return Err(Error::invalid(format!(
-                    "cannot resume: output line {i} has id {want:?} but input record {i} \
-                     ({}) has id {got:?}; is it the output of this input?",
-                    r.place
-                )));
+        // A ResumePoint built by hand (tests, library callers) may carry no lines.
+        let Some(line) = resume.kept.get(i - 1) else {
+            continue;
+        };
+        let got = record_id(&r);
+        if resume::id_hash(&got) != line.id_hash {
+            let said = if i == resume.done {
+                format!("{:?}", resume.last_id.as_deref().unwrap_or_default())
+            } else {
+                "another id".to_string()
+            };
+            return Err(refuse(
+                i,
+                &r,
+                format!("the line has {said}, the record {got:?}"),
+            ));
+        }
+        let Some(end) = line.analysis_end else {
+            continue;
+        };
+        let chars = match &r.body {
+            Body::Json(bytes) => parse_json(bytes, &r.place, opts).map(|d| d.text.chars().count()),
+            Body::Text { bytes, .. } => std::str::from_utf8(bytes)
+                .map(|t| t.chars().count())
+                .map_err(|_| (got.clone(), "invalid UTF-8".into())),
+            // The page's text is known only after extraction: the id must do.
+            Body::Web { .. } => continue,
+            Body::Skipped { .. } | Body::Failed { .. } => {
+                Err((got.clone(), "the record is no document".into()))
+            }
+        };
+        match chars {
+            Ok(n) if end <= n as u64 => {}
+            Ok(n) => {
+                return Err(refuse(
+                    i,
+                    &r,
+                    format!("its spans reach code point {end} of a text of {n}"),
+                ))
+            }
+            Err((_, why)) => {
+                return Err(refuse(
+                    i,
+                    &r,
+                    format!("the line is an analysis but the record cannot be one ({why})"),
+                ))
             }
         }
     }
@@ -461,7 +568,7 @@ fn run_source(
     resume: &ResumePoint,
     on_chunk: &mut dyn FnMut(&Summary, u64),
 ) -> Result<Summary> {
-    skip_done(src, resume)?;
+    skip_done(src, resume, opts)?;
     let mut total = Summary::default();
     if rayon::current_thread_index().is_some() {
         // Called from inside the pool: waiting on a channel could starve it, so

@@ -32,6 +32,65 @@ impl Compression {
     }
 }
 
+/// Refuses an output that is one of the inputs (`-` is standard input): writing it
+/// would truncate the input before it is read. Files are compared by device and inode,
+/// so a hard link, a symlink or another path to the same file is caught, and standard
+/// input redirected from the output file too (`classify - -o f < f`).
+///
+/// # Errors
+/// [`Error::InvalidInput`] naming both paths.
+pub fn check_not_an_input(output: &Path, inputs: &[PathBuf]) -> Result<()> {
+    let Some(out) = file_identity(output) else {
+        return Ok(()); // not there yet: cannot be an input
+    };
+    for input in inputs {
+        let same = if input == Path::new("-") {
+            stdin_identity() == Some(out)
+        } else {
+            file_identity(input) == Some(out)
+        };
+        if same {
+            let name = super::display_name(input);
+            return Err(Error::invalid(format!(
+                "the output {} is the same file as the input {name}: writing it would destroy \
+                 the input; choose another output file",
+                output.display()
+            )));
+        }
+    }
+    Ok(())
+}
+
+/// (device, inode) of the file at `path`, following links.
+#[cfg(unix)]
+fn file_identity(path: &Path) -> Option<(u64, u64)> {
+    use std::os::unix::fs::MetadataExt;
+    std::fs::metadata(path).ok().map(|m| (m.dev(), m.ino()))
+}
+
+/// (device, inode) of what standard input reads (a pipe or terminal never matches a file).
+#[cfg(unix)]
+fn stdin_identity() -> Option<(u64, u64)> {
+    use std::os::fd::AsFd;
+    use std::os::unix::fs::MetadataExt;
+    let fd = std::io::stdin().as_fd().try_clone_to_owned().ok()?;
+    File::from(fd).metadata().ok().map(|m| (m.dev(), m.ino()))
+}
+
+#[cfg(not(unix))]
+fn file_identity(path: &Path) -> Option<(u64, u64)> {
+    use std::hash::{Hash, Hasher};
+    let p = path.canonicalize().ok()?;
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    p.hash(&mut h);
+    Some((0, h.finish()))
+}
+
+#[cfg(not(unix))]
+fn stdin_identity() -> Option<(u64, u64)> {
+    None
+}
+
 /// zstd's default level: fast enough to keep up with all cores analysing.
 const ZSTD_LEVEL: i32 = 3;
 

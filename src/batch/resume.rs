@@ -14,7 +14,7 @@ use serde::de::{Deserializer, IgnoredAny, SeqAccess, Visitor};
 use serde::Deserialize;
 use std::fs::{File, OpenOptions};
 use std::io::{BufRead, BufReader, ErrorKind, Seek, SeekFrom, Write};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 /// What an earlier run already wrote.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -27,54 +27,93 @@ pub struct ResumePoint {
     pub prior: Summary,
     /// Bytes of a cut-off last line that were dropped (to be redone).
     pub dropped_bytes: u64,
+    /// One fingerprint per kept line, checked against its input record.
+    pub(crate) kept: Vec<KeptLine>,
 }
 
-/// Counts the elements of a JSON array without building them.
-#[derive(Default)]
-struct Count(usize);
+/// What a kept output line says of its input record: its id and, for an analysis,
+/// how far into the text its spans reach. A line that does not fit its record (another
+/// id, spans past the end of its text, an analysis of a record that is no document)
+/// means the output is not this input's, and the resume is refused.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct KeptLine {
+    /// FNV-1a of the id as the line writes it (8 bytes a line, not the id itself: an
+    /// archive of millions of records is resumed in bounded memory).
+    pub id_hash: u64,
+    /// For an analysis line, the largest `end` of its sentences and quotes (code
+    /// points); `None` for error and skipped lines.
+    pub analysis_end: Option<u64>,
+}
 
-impl<'de> Deserialize<'de> for Count {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> std::result::Result<Count, D::Error> {
+/// FNV-1a, 64 bits: stable across runs and platforms (std's hasher is neither).
+pub(crate) fn id_hash(id: &str) -> u64 {
+    id.bytes().fold(0xcbf2_9ce4_8422_2325, |h, b| {
+        (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
+    })
+}
+
+/// Counts the elements of a JSON array of spans and their largest `end`, without
+/// building them.
+#[derive(Default)]
+struct Spans {
+    count: usize,
+    max_end: u64,
+}
+
+/// The one field of a span that resuming checks.
+#[derive(Deserialize)]
+struct End {
+    #[serde(default)]
+    end: u64,
+}
+
+impl<'de> Deserialize<'de> for Spans {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> std::result::Result<Spans, D::Error> {
         struct V;
         impl<'de> Visitor<'de> for V {
-            type Value = Count;
+            type Value = Spans;
             fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
-                f.write_str("an array")
+                f.write_str("an array of spans")
             }
             fn visit_seq<A: SeqAccess<'de>>(
                 self,
                 mut a: A,
-            ) -> std::result::Result<Count, A::Error> {
-                let mut n = 0;
-                while a.next_element::<IgnoredAny>()?.is_some() {
-                    n += 1;
+            ) -> std::result::Result<Spans, A::Error> {
+                let mut s = Spans::default();
+                while let Some(x) = a.next_element::<End>()? {
+                    s.count += 1;
+                    s.max_end = s.max_end.max(x.end);
                 }
-                Ok(Count(n))
+                Ok(s)
             }
         }
         d.deserialize_seq(V)
     }
 }
 
-/// The parts of an output line that the summary needs.
+/// The parts of an output line that the summary and the checks need.
 #[derive(Deserialize)]
 struct Prior {
     #[serde(default)]
     id: Option<serde_json::Value>,
     #[serde(default)]
-    error: Option<IgnoredAny>,
+    error: Option<String>,
     /// A web record that is not an article, and why.
     #[serde(default)]
     skipped: Option<String>,
     #[serde(default)]
-    sentences: Count,
+    sentences: Option<Spans>,
     #[serde(default)]
-    quotes: Count,
+    quotes: Option<Spans>,
+    #[serde(default)]
+    speakers: Option<IgnoredAny>,
 }
 
 /// Scans output lines: counts complete ones (passing each to `keep`), stops at a cut-off
-/// last line or where a compressed stream ends early. Returns the point and the byte
-/// length of the kept lines.
+/// last line or where a compressed stream ends early. Only lines newsroles writes are
+/// accepted: an analysis (`id`, `sentences`, `quotes`, `speakers`), an error line (`id`,
+/// `error`) or a skipped line (`id`, `skipped`). Returns the point and the byte length
+/// of the kept lines.
 fn scan(
     r: &mut dyn BufRead,
     name: &Path,
@@ -104,13 +143,32 @@ fn scan(
             p.dropped_bytes = buf.len() as u64;
             break;
         }
-        let line: Prior = serde_json::from_slice(&buf).map_err(|e| {
+        let not_ours = |why: &str| {
             Error::invalid(format!(
-                "{}:{}: not a newsroles output line ({e}); cannot resume from this file",
+                "{}:{}: not a newsroles output line ({why}); cannot resume from this file",
                 name.display(),
                 p.done + 1
             ))
-        })?;
+        };
+        let line: Prior = serde_json::from_slice(&buf).map_err(|e| not_ours(&e.to_string()))?;
+        let id = match line.id {
+            Some(serde_json::Value::String(s)) => s,
+            Some(v @ serde_json::Value::Number(_)) => v.to_string(),
+            _ => return Err(not_ours("no id")),
+        };
+        let analysis_end = match (&line.error, &line.skipped) {
+            (Some(_), None) | (None, Some(_)) => None,
+            (None, None) => match (&line.sentences, &line.quotes, &line.speakers) {
+                (Some(s), Some(q), Some(_)) => Some(s.max_end.max(q.max_end)),
+                _ => {
+                    return Err(not_ours(
+                        "neither an analysis with sentences, quotes and speakers, \
+                         nor an error or skipped line",
+                    ))
+                }
+            },
+            (Some(_), Some(_)) => return Err(not_ours("both an error and skipped")),
+        };
         keep(&buf).map_err(|e| Error::io(name, e))?;
         p.done += 1;
         kept += buf.len() as u64;
@@ -119,12 +177,13 @@ fn scan(
         if let Some(reason) = &line.skipped {
             p.prior.skip(reason);
         }
-        p.prior.sentences += line.sentences.0;
-        p.prior.quotes += line.quotes.0;
-        p.last_id = line.id.map(|v| match v {
-            serde_json::Value::String(s) => s,
-            other => other.to_string(),
+        p.prior.sentences += line.sentences.as_ref().map_or(0, |s| s.count);
+        p.prior.quotes += line.quotes.as_ref().map_or(0, |s| s.count);
+        p.kept.push(KeptLine {
+            id_hash: id_hash(&id),
+            analysis_end,
         });
+        p.last_id = Some(id);
     }
     Ok((p, kept))
 }
@@ -168,22 +227,26 @@ pub fn open_resume(path: &Path) -> Result<(Output, ResumePoint)> {
         Compression::Gzip => Box::new(BufReader::new(flate2::bufread::MultiGzDecoder::new(old))),
         _ => Box::new(BufReader::new(zstd::Decoder::with_buffer(old).map_err(io)?)),
     };
-    let mut tmp_name = path.as_os_str().to_owned();
-    tmp_name.push(".resume-tmp");
-    let tmp = PathBuf::from(tmp_name);
-    let mut out = Output::wrap(File::create(&tmp).map_err(|e| Error::io(&tmp, e))?, path)?;
-    let scanned = scan(&mut *decoded, path, &mut |line| out.write_all(line));
-    let (point, _) = match scanned {
-        Ok(s) => s,
-        Err(e) => {
-            drop(out);
-            let _ = std::fs::remove_file(&tmp);
-            return Err(e);
-        }
+    // A new file of a random name beside the output, created exclusively (O_EXCL): a
+    // link planted under a predictable name cannot redirect the write.
+    let dir = match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d,
+        _ => Path::new("."),
     };
+    let file_name = path.file_name().unwrap_or_default().to_string_lossy();
+    let tmp = tempfile::Builder::new()
+        .prefix(&format!(".{file_name}."))
+        .suffix(".resume-tmp")
+        .tempfile_in(dir)
+        .map_err(|e| Error::io(dir, e))?;
+    let (file, tmp) = tmp.into_parts();
+    let mut out = Output::wrap(file, path)?;
+    let scanned = scan(&mut *decoded, path, &mut |line| out.write_all(line));
+    // On any failure `tmp` (a TempPath) removes the file when dropped.
+    let (point, _) = scanned?;
     out.flush().map_err(|e| Error::io(&tmp, e))?;
     // The file being written replaces the old one; writing continues into it.
-    std::fs::rename(&tmp, path).map_err(io)?;
+    tmp.persist(path).map_err(|e| Error::io(path, e.error))?;
     Ok((out, point))
 }
 
@@ -196,7 +259,7 @@ mod tests {
         let data = concat!(
             "{\"id\":\"a\",\"sentences\":[{},{}],\"quotes\":[{}],\"speakers\":[]}\n",
             "{\"id\":\"line 2\",\"error\":\"x: not JSON\"}\n",
-            "{\"id\":7,\"sentences\":[],\"quotes\":[]}\n",
+            "{\"id\":7,\"sentences\":[],\"quotes\":[],\"speakers\":[]}\n",
             "{\"id\":\"https://x/\",\"url\":\"https://x/\",\"skipped\":\"HTTP 404\"}\n",
             "{\"id\":\"d\",\"sente"
         );
