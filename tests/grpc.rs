@@ -481,32 +481,71 @@ async fn health_is_serving() -> TestResult {
     server.stop().await
 }
 
+/// Asks one version of server reflection (`v1` or `v1alpha`) for its service list and
+/// for the files of both reflection services; gives the names listed and how many
+/// files came back.
+macro_rules! reflect {
+    ($version:ident, $channel:expr) => {{
+        use tonic_reflection::pb::$version::{
+            server_reflection_client::ServerReflectionClient,
+            server_reflection_request::MessageRequest, server_reflection_response::MessageResponse,
+            ServerReflectionRequest,
+        };
+        let ask = |m| ServerReflectionRequest {
+            host: String::new(),
+            message_request: Some(m),
+        };
+        let requests = [
+            ask(MessageRequest::ListServices(String::new())),
+            ask(MessageRequest::FileContainingSymbol(
+                "grpc.reflection.v1.ServerReflection".into(),
+            )),
+            ask(MessageRequest::FileContainingSymbol(
+                "grpc.reflection.v1alpha.ServerReflection".into(),
+            )),
+        ];
+        let mut answers = ServerReflectionClient::new($channel)
+            .server_reflection_info(tokio_stream::iter(requests))
+            .await?
+            .into_inner();
+        let (mut services, mut files) = (Vec::new(), 0);
+        while let Some(answer) = answers.message().await? {
+            match answer.message_response {
+                Some(MessageResponse::ListServicesResponse(list)) => {
+                    services.extend(list.service.into_iter().map(|s| s.name))
+                }
+                Some(MessageResponse::FileDescriptorResponse(f))
+                    if !f.file_descriptor_proto.is_empty() =>
+                {
+                    files += 1
+                }
+                other => return Err(format!("{} answered {other:?}", stringify!($version)).into()),
+            }
+        }
+        services.sort();
+        (services, files)
+    }};
+}
+
 #[tokio::test]
-async fn reflection_lists_the_services() -> TestResult {
-    use tonic_reflection::pb::v1::{
-        server_reflection_client::ServerReflectionClient,
-        server_reflection_request::MessageRequest, server_reflection_response::MessageResponse,
-        ServerReflectionRequest,
-    };
+async fn reflection_v1_and_v1alpha_both_list_every_service() -> TestResult {
     let server = Server::start(ServiceConfig::default()).await?;
-    let mut client = ServerReflectionClient::new(server.channel.clone());
-    let req = ServerReflectionRequest {
-        host: String::new(),
-        message_request: Some(MessageRequest::ListServices(String::new())),
-    };
-    let mut answers = client
-        .server_reflection_info(tokio_stream::iter([req]))
-        .await?
-        .into_inner();
-    let Some(answer) = answers.message().await? else {
-        return Err("no reflection answer".into());
-    };
-    let Some(MessageResponse::ListServicesResponse(list)) = answer.message_response else {
-        return Err(format!("unexpected answer {answer:?}").into());
-    };
-    let names: Vec<_> = list.service.iter().map(|s| s.name.as_str()).collect();
-    assert!(names.contains(&"newsroles.v1.NewsRoles"), "{names:?}");
-    assert!(names.contains(&"grpc.health.v1.Health"), "{names:?}");
+    let expected = [
+        "grpc.health.v1.Health",
+        "grpc.reflection.v1.ServerReflection",
+        "grpc.reflection.v1alpha.ServerReflection",
+        "newsroles.v1.NewsRoles",
+    ];
+    // grpcurl 1.9+ asks v1, older grpcurl and grpcio-reflection ask v1alpha: both
+    // must see the same services and describe either reflection service.
+    assert_eq!(
+        reflect!(v1, server.channel.clone()),
+        (expected.map(String::from).to_vec(), 2)
+    );
+    assert_eq!(
+        reflect!(v1alpha, server.channel.clone()),
+        (expected.map(String::from).to_vec(), 2)
+    );
     server.stop().await
 }
 

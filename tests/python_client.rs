@@ -1,8 +1,10 @@
 //! Runs the Python grpcio client tests (tests/python) against the built binary, so
-//! `cargo test` proves the contract works from another language.
+//! `cargo test` proves the contract works from another language; among them the
+//! tests of the pip-installed client package, clients/python (test_package.py).
 //!
 //! Skips with a printed reason where python3 or the grpc packages are missing,
-//! unless NEWSROLES_REQUIRE_PYTHON is set (CI sets it after installing them).
+//! unless NEWSROLES_REQUIRE_PYTHON is set (CI sets it after installing them); the
+//! package's tests skip without it the same way (and fail in CI).
 
 use crate::util;
 use std::process::Command;

@@ -318,10 +318,16 @@ async fn serve_inner(
         .await;
     let health = compressed!(health);
 
+    // Each version registers both reflection protos, so `grpcurl list` names both
+    // reflection services (each build adds only its own) and `describe` finds either.
     let reflection = || {
         tonic_reflection::server::Builder::configure()
             .register_encoded_file_descriptor_set(pb::FILE_DESCRIPTOR_SET)
             .register_encoded_file_descriptor_set(tonic_health::pb::FILE_DESCRIPTOR_SET)
+            .register_encoded_file_descriptor_set(tonic_reflection::pb::v1::FILE_DESCRIPTOR_SET)
+            .register_encoded_file_descriptor_set(
+                tonic_reflection::pb::v1alpha::FILE_DESCRIPTOR_SET,
+            )
     };
     let reflection_v1 = compressed!(reflection()
         .build_v1()

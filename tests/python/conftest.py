@@ -2,11 +2,13 @@
 
 - `server`: the built binary, `newsroles serve --addr 127.0.0.1:0`, started once per
   session; its address is read from the `newsroles: listening on ADDR` line on stdout.
+  `serving(tmp_path_factory, *args)` starts another one with more flags.
   Binary from $NEWSROLES_BIN (default <repo>/target/debug/newsroles), model from
   $NEWSROLES_MODEL (default <repo>/models/default/newsroles.model).
 - `pb`: Python stubs generated from proto/ at test time into a temp dir (never committed).
 """
 
+import contextlib
 import importlib
 import os
 import selectors
@@ -68,10 +70,10 @@ def _read_address(proc, log):
     pytest.fail(f"no '{LISTENING}ADDR' line within {STARTUP_TIMEOUT_S}s:\n{log.read_text()}")
 
 
-@pytest.fixture(scope="session")
-def server(tmp_path_factory):
-    """The address (host:port) of a running server; stopped with SIGTERM at the end,
-    which must be a clean, graceful exit."""
+@contextlib.contextmanager
+def serving(tmp_path_factory, *args):
+    """Runs `newsroles serve --addr 127.0.0.1:0 *args` and gives its address
+    (host:port); stopped with SIGTERM at the end, which must be a clean, graceful exit."""
     binary = Path(os.environ.get("NEWSROLES_BIN", REPO / "target" / "debug" / "newsroles"))
     model = Path(os.environ.get("NEWSROLES_MODEL", REPO / "models" / "default" / "newsroles.model"))
     if not binary.is_file():
@@ -79,7 +81,7 @@ def server(tmp_path_factory):
     log = tmp_path_factory.mktemp("server") / "stderr.log"
     with open(log, "wb") as err:
         proc = subprocess.Popen(
-            [str(binary), "serve", "--addr", "127.0.0.1:0", "--model", str(model)],
+            [str(binary), "serve", "--addr", "127.0.0.1:0", "--model", str(model), *args],
             stdout=subprocess.PIPE, stderr=err, stdin=subprocess.DEVNULL, cwd=REPO,
         )
     try:
@@ -95,6 +97,13 @@ def server(tmp_path_factory):
                 pytest.fail(f"server ignored SIGTERM:\n{log.read_text()}")
         proc.stdout.close()
         assert proc.returncode == 0, f"server exited with {proc.returncode}:\n{log.read_text()}"
+
+
+@pytest.fixture(scope="session")
+def server(tmp_path_factory):
+    """The address (host:port) of a running server with default settings."""
+    with serving(tmp_path_factory) as addr:
+        yield addr
 
 
 @pytest.fixture
