@@ -254,6 +254,12 @@ struct ServeArgs {
     /// Serve Prometheus metrics at http://ADDR/metrics (e.g. 127.0.0.1:9090).
     #[arg(long, value_name = "ADDR")]
     metrics_addr: Option<SocketAddr>,
+    /// Serve the HTML view at http://ADDR/ (e.g. 127.0.0.1:8080): a form to paste an
+    /// article into, answered with the page `classify --output-format html` writes.
+    /// Texts are held to --max-text-bytes and analysed on the same threads as gRPC
+    /// calls; with --auth-token-file, a POST needs `Authorization: Bearer <token>`.
+    #[arg(long, value_name = "ADDR")]
+    http_addr: Option<SocketAddr>,
     #[command(flatten)]
     model: ModelArg,
 }
@@ -631,5 +637,6 @@ fn serve(a: ServeArgs) -> Result<()> {
         model,
         config,
         metrics_addr: a.metrics_addr,
+        http_addr: a.http_addr,
     }))
 }

@@ -7,6 +7,7 @@
 //! - `python_client`: the Python grpcio client tests, against the built binary
 //! - `eval`: `newsroles eval` figures agree with ../shared/tools/score.py
 //! - `web`: `classify` on WARC archives (one written by warcio) and HTML pages
+//! - `view`: the HTML view in headless Chromium, and `serve --http-addr`
 
 mod batch;
 mod cli;
@@ -14,4 +15,5 @@ mod eval;
 mod grpc;
 mod python_client;
 mod util;
+mod view;
 mod web;
