@@ -13,8 +13,8 @@ use std::time::Duration;
 
 const CHROMIUM: &str = "/usr/bin/chromium";
 
-/// Debian's Chromium, or `None` with a printed reason (a failure instead when
-/// NEWSROLES_REQUIRE_CHROMIUM is set, as in CI).
+/// Debian's Chromium (or the browser at $NEWSROLES_CHROMIUM), or `None` with a
+/// printed reason (a failure instead when NEWSROLES_REQUIRE_CHROMIUM is set, as in CI).
 fn chromium() -> Option<PathBuf> {
     let p = std::env::var_os("NEWSROLES_CHROMIUM")
         .map_or_else(|| PathBuf::from(CHROMIUM), PathBuf::from);
