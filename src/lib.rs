@@ -16,7 +16,8 @@
 //! Around it: [`document`] (the domain types and JSONL shapes), [`batch`] (ordered
 //! parallel JSONL classification), [`budget`] (bounded work per document), [`corpus`] (labelled
 //! data), [`eval`] (the figures of `score.py`), [`train`] (fitting a model from
-//! corpora), [`service`] (the gRPC server) and [`error`].
+//! corpora), [`render`] (the table and HTML views), [`service`] (the gRPC server and
+//! its HTML view) and [`error`].
 //!
 //! ```
 //! use newsroles::{Document, Pipeline, Role};
@@ -44,6 +45,7 @@ pub mod eval;
 pub mod features;
 pub mod model;
 pub mod pipeline;
+pub mod render;
 pub mod service;
 pub mod text;
 pub mod train;

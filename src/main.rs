@@ -6,6 +6,7 @@ use anyhow::{Context, Result};
 use clap::{Args, Parser, Subcommand};
 use newsroles::batch::{self, BatchOptions};
 use newsroles::model::default_model_path;
+use newsroles::render::{self, OutputFormat};
 use newsroles::service::{ServeOptions, ServiceConfig};
 use newsroles::train::{self, TrainOptions};
 use newsroles::{eval, Pipeline};
@@ -32,7 +33,7 @@ struct Cli {
 #[derive(Subcommand)]
 enum Command {
     /// Classify documents: JSON Lines, text files, directories or tar archives in,
-    /// JSON Lines out.
+    /// JSON Lines out (or a table, or an HTML page: --output-format).
     ///
     /// One output line per input record, in order; a record that cannot be processed
     /// gets {"id", "error"} in its place and the rest go on. --resume continues an
@@ -73,16 +74,27 @@ struct ClassifyArgs {
     inputs: Vec<PathBuf>,
     /// Output file, compressed by its extension (.gz, .zst); `-` is standard output
     /// [default: standard output]
-    #[arg(short, long, value_name = "OUT.jsonl")]
+    #[arg(short, long, value_name = "FILE")]
     output: Option<PathBuf>,
+    /// What to write: jsonl (one JSON object per record: the format for programs),
+    /// table (per document, a row per sentence with role, confidence, speaker and
+    /// text, then its quotes: for a terminal) or html (ONE self-contained page for
+    /// the whole run: sentences coloured by role, quotes marked and linked to their
+    /// speaker, confidence on hover; no network needed to view it). The page is
+    /// written as documents finish, so memory stays flat, but a browser gets slow
+    /// past a few thousand documents: a warning says so above 2000; split such runs.
+    #[arg(long, value_name = "FORMAT", default_value = "jsonl", value_parser = parse_output_format)]
+    output_format: OutputFormat,
     /// Input format for every input: jsonl, text, dir, tar, warc or html [default: from
     /// each path: a directory is dir, .tar[.gz|.zst] is tar, .warc[.gz|.zst] is warc,
     /// .html/.htm is html, .txt is text, anything else jsonl (or warc if it starts
-    /// with `WARC/1.`)]; html on a directory reads only its .html/.htm pages
-    #[arg(long, value_name = "FORMAT", value_parser = parse_format)]
-    format: Option<batch::Format>,
-    /// Same as --format text: each input is one plain-text document (id = file name).
-    #[arg(long, conflicts_with = "format")]
+    /// with `WARC/1.`)]; html on a directory reads only its .html/.htm pages. The old
+    /// name --format still works.
+    #[arg(long, alias = "format", value_name = "FORMAT", value_parser = parse_format)]
+    input_format: Option<batch::Format>,
+    /// Same as --input-format text: each input is one plain-text document (id = file
+    /// name).
+    #[arg(long, conflicts_with = "input_format")]
     text: bool,
     /// Continue an interrupted run: keep the complete lines already in --output, redo
     /// a cut-off last line, and classify only the records after them.
@@ -119,6 +131,13 @@ struct ClassifyArgs {
 fn parse_format(s: &str) -> std::result::Result<batch::Format, String> {
     s.parse()
 }
+
+fn parse_output_format(s: &str) -> std::result::Result<OutputFormat, String> {
+    s.parse()
+}
+
+/// Above this many documents an HTML page gets a warning: browsers slow down.
+const HTML_DOCUMENTS_WARNING: usize = 2000;
 
 #[derive(Args)]
 struct TrainArgs {
@@ -239,6 +258,12 @@ struct ServeArgs {
     /// Serve Prometheus metrics at http://ADDR/metrics (e.g. 127.0.0.1:9090).
     #[arg(long, value_name = "ADDR")]
     metrics_addr: Option<SocketAddr>,
+    /// Serve the HTML view at http://ADDR/ (e.g. 127.0.0.1:8080): a form to paste an
+    /// article into, answered with the page `classify --output-format html` writes.
+    /// Texts are held to --max-text-bytes and analysed on the same threads as gRPC
+    /// calls; with --auth-token-file, a POST needs `Authorization: Bearer <token>`.
+    #[arg(long, value_name = "ADDR")]
+    http_addr: Option<SocketAddr>,
     #[command(flatten)]
     model: ModelArg,
 }
@@ -315,13 +340,19 @@ fn classify(a: ClassifyArgs) -> Result<ExitCode> {
     if a.resume && output.is_none() {
         anyhow::bail!("--resume needs an output file to continue (not standard output)");
     }
+    if a.resume && a.output_format != OutputFormat::Jsonl {
+        anyhow::bail!(
+            "--resume continues JSON Lines only, not --output-format {}",
+            a.output_format.as_str()
+        );
+    }
     if let Some(out) = output {
         batch::output::check_not_an_input(out, &paths)?;
     }
     let format = if a.text {
         Some(batch::Format::Text)
     } else {
-        a.format
+        a.input_format
     };
     let mut inputs = batch::Inputs::new(&paths, format, a.max_text_bytes)?;
     let pipeline = a.model.load()?;
@@ -330,6 +361,7 @@ fn classify(a: ClassifyArgs) -> Result<ExitCode> {
         chunk: a.chunk.max(1),
         include_text: !a.no_text,
         max_analysis_time: analysis_limit(a.max_analysis_seconds)?,
+        output_format: a.output_format,
         ..Default::default()
     };
     let (mut out, resume) = match output {
@@ -357,6 +389,11 @@ fn classify(a: ClassifyArgs) -> Result<ExitCode> {
     } else {
         progress_bar(inputs.total_bytes())
     };
+    let html = a.output_format == OutputFormat::Html;
+    if html {
+        out.write_all(render::html_head("newsroles").as_bytes())
+            .with_context(|| format!("writing {}", out.name()))?;
+    }
     let started = std::time::Instant::now();
     let summary = batch::run(&pipeline, &mut inputs, &mut out, &opts, &resume, &mut |p| {
         if let Some(pb) = &progress {
@@ -375,6 +412,17 @@ fn classify(a: ClassifyArgs) -> Result<ExitCode> {
     }
     let summary = summary?;
     let output_name = out.name().to_string();
+    if html {
+        out.write_all(render::html_tail(summary.records).as_bytes())
+            .with_context(|| format!("writing {output_name}"))?;
+        if summary.records > HTML_DOCUMENTS_WARNING && !a.quiet {
+            eprintln!(
+                "newsroles: warning: the page holds {} documents; browsers get slow past \
+                 a few thousand (split the input for smaller pages)",
+                summary.records
+            );
+        }
+    }
     out.finish()?;
     let report = batch::Report::new(
         inputs.names().to_vec(),
@@ -624,5 +672,6 @@ fn serve(a: ServeArgs) -> Result<()> {
         model,
         config,
         metrics_addr: a.metrics_addr,
+        http_addr: a.http_addr,
     }))
 }

@@ -560,3 +560,148 @@ fn a_missing_input_is_named_once_with_its_cause() {
     assert!(err.contains("no-such-archive.jsonl"), "{err}");
     assert_eq!(err.matches("No such file or directory").count(), 1, "{err}");
 }
+
+#[test]
+fn output_format_table_has_a_row_per_sentence() {
+    let path = util::fixture("articles.jsonl");
+    let json = lines(&run_ok(&["classify", "-q", s(&path)], None, 0));
+    let out = run_ok(
+        &["classify", "-q", s(&path), "--output-format", "table"],
+        None,
+        0,
+    );
+    let table = String::from_utf8_lossy(&out.stdout);
+    // One block per document, each headed `== id: N sentences, M quotes`.
+    let blocks: Vec<&str> = table.split("\n== ").collect();
+    assert_eq!(blocks.len(), json.len(), "{table}");
+    for (block, j) in blocks.iter().zip(&json) {
+        let sentences = j["sentences"].as_array().unwrap();
+        let quotes = j["quotes"].as_array().unwrap();
+        let head = format!(
+            "{}: {} sentences, {} quotes",
+            j["id"].as_str().unwrap(),
+            sentences.len(),
+            quotes.len()
+        );
+        assert!(
+            block.trim_start_matches("== ").starts_with(&head),
+            "{block}"
+        );
+        let rows: Vec<&str> = block
+            .lines()
+            .filter(|l| l.trim_start().starts_with(|c: char| c.is_ascii_digit()))
+            .collect();
+        assert_eq!(rows.len(), sentences.len(), "{block}");
+        for (row, s) in rows.iter().zip(sentences) {
+            assert!(row.contains(s["role"].as_str().unwrap()), "{row}");
+            assert!(
+                row.contains(&format!("{:.2}", s["confidence"].as_f64().unwrap())),
+                "{row}"
+            );
+        }
+        if !quotes.is_empty() {
+            let listed = block.split("quotes:\n").nth(1).unwrap();
+            assert_eq!(
+                listed.trim_end().lines().count(),
+                1 + quotes.len(),
+                "{block}"
+            );
+        }
+    }
+    // The headline sentence of a1 and its quote's speaker are in the table.
+    assert!(table.contains("Storm closes ports along the coast"));
+    assert!(table.contains("Ana Costa"));
+}
+
+#[test]
+fn output_format_html_is_one_escaped_self_contained_page() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("in.jsonl");
+    std::fs::write(
+        &input,
+        concat!(
+            r#"{"id":"x<b>","text":"Hackers said \"<script>alert('x')</script> is fun,\" police said."}"#,
+            "\n",
+            r#"{"id":"y","text":"It rained on Monday."}"#,
+            "\n",
+            r#"{"id":"z"}"#,
+            "\n"
+        ),
+    )
+    .unwrap();
+    let out = run_ok(
+        &["classify", "-q", s(&input), "--output-format", "html"],
+        None,
+        1,
+    );
+    let page = String::from_utf8(out.stdout).unwrap();
+    assert!(page.starts_with("<!DOCTYPE html>"), "{page}");
+    assert!(page.trim_end().ends_with("</html>"));
+    assert_eq!(page.matches("<html").count(), 1);
+    // Every record has its section; the failed one says why.
+    assert_eq!(page.matches("<section class=\"doc").count(), 3);
+    assert!(page.contains("<section class=\"doc failed\" id=\"d2\"><h2>z</h2>"));
+    assert!(page.contains("missing `text`"));
+    // The article's markup is text, not markup.
+    assert_eq!(
+        page.matches("<script").count(),
+        1,
+        "only the page's own script"
+    );
+    assert!(page.contains("&lt;script&gt;alert(&#x27;x&#x27;)&lt;/script&gt;"));
+    assert!(page.contains("<h2>x&lt;b&gt;</h2>"));
+    // Nothing from the network.
+    for remote in ["http://", "https://", "src=", "@import", "url("] {
+        assert!(!page.contains(remote), "{remote} in the page");
+    }
+    assert!(page.contains("Content-Security-Policy"));
+}
+
+#[test]
+fn format_is_an_alias_of_input_format_and_jsonl_is_the_default() {
+    let dir = tempfile::tempdir().unwrap();
+    let doc = dir.path().join("story.txt");
+    std::fs::write(&doc, "\"It is safe,\" the mayor said. It rained.").unwrap();
+    let new = run_ok(
+        &["classify", "-q", "--input-format", "text", s(&doc)],
+        None,
+        0,
+    );
+    let old = run_ok(&["classify", "-q", "--format", "text", s(&doc)], None, 0);
+    let explicit = run_ok(
+        &[
+            "classify",
+            "-q",
+            "--format",
+            "text",
+            "--output-format",
+            "jsonl",
+            s(&doc),
+        ],
+        None,
+        0,
+    );
+    assert!(!new.stdout.is_empty());
+    assert_eq!(new.stdout, old.stdout);
+    assert_eq!(new.stdout, explicit.stdout);
+    assert_eq!(lines(&new)[0]["id"], "story.txt");
+    // A bad name is a usage error naming the choices.
+    let bad = run_ok(&["classify", "--output-format", "xml", s(&doc)], None, 2);
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("jsonl, table or html"));
+    // --resume continues JSON Lines only.
+    let out = dir.path().join("out.html");
+    let resume = run_ok(
+        &[
+            "classify",
+            "--resume",
+            "-o",
+            s(&out),
+            "--output-format",
+            "html",
+            s(&doc),
+        ],
+        None,
+        2,
+    );
+    assert!(String::from_utf8_lossy(&resume.stderr).contains("--resume continues JSON Lines only"));
+}

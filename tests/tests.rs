@@ -8,6 +8,7 @@
 //! - `python_client`: the Python grpcio client tests, against the built binary
 //! - `eval`: `newsroles eval` figures agree with ../shared/tools/score.py
 //! - `web`: `classify` on WARC archives (one written by warcio) and HTML pages
+//! - `view`: the HTML view in headless Chromium, and `serve --http-addr`
 
 mod batch;
 mod cli;
@@ -16,4 +17,5 @@ mod grpc;
 mod hardening;
 mod python_client;
 mod util;
+mod view;
 mod web;

@@ -30,6 +30,7 @@ use crate::budget::Budget;
 use crate::document::Document;
 use crate::error::{Error, Result};
 use crate::pipeline::Pipeline;
+use crate::render::{self, OutputFormat};
 use input::{Body, JsonlSource, Place, RawRecord, RecordSource};
 use rayon::prelude::*;
 use serde::Serialize;
@@ -58,6 +59,9 @@ pub struct BatchOptions {
     /// Longest analysis of one document; a document that takes longer gets an error
     /// line naming the limit (see [`crate::budget`]). `None`: no limit.
     pub max_analysis_time: Option<std::time::Duration>,
+    /// What each record becomes: a JSON line, or a table or HTML section
+    /// ([`crate::render`]); the caller writes an HTML page's head and tail.
+    pub output_format: OutputFormat,
 }
 
 impl Default for BatchOptions {
@@ -68,6 +72,7 @@ impl Default for BatchOptions {
             chunk_bytes: 2 << 20,
             include_text: true,
             max_analysis_time: Some(crate::budget::DEFAULT_LIMIT),
+            output_format: OutputFormat::Jsonl,
         }
     }
 }
@@ -323,8 +328,14 @@ fn panic_message(p: &(dyn std::any::Any + Send)) -> &str {
         .unwrap_or("unknown panic")
 }
 
-/// Analyses one record into its output line (without the newline).
-fn process(pipeline: &Pipeline, r: RawRecord, opts: &BatchOptions) -> (Vec<u8>, Summary) {
+/// Analyses record number `index` (0-based over the whole output) into its output
+/// line, or its table or HTML section (without the final newline).
+fn process(
+    pipeline: &Pipeline,
+    r: RawRecord,
+    opts: &BatchOptions,
+    index: usize,
+) -> (Vec<u8>, Summary) {
     let mut s = Summary {
         records: 1,
         ..Default::default()
@@ -360,7 +371,9 @@ fn process(pipeline: &Pipeline, r: RawRecord, opts: &BatchOptions) -> (Vec<u8>, 
                         opts,
                     )
                 }
-                Ok(Err(html::Skip(reason))) => return skipped(&id, url.as_deref(), &reason, s),
+                Ok(Err(html::Skip(reason))) => {
+                    return skipped(&id, url.as_deref(), &reason, s, opts, index)
+                }
                 Err(p) => Err((
                     id,
                     format!(
@@ -370,7 +383,9 @@ fn process(pipeline: &Pipeline, r: RawRecord, opts: &BatchOptions) -> (Vec<u8>, 
                 )),
             }
         }
-        Body::Skipped { id, url, reason } => return skipped(&id, url.as_deref(), &reason, s),
+        Body::Skipped { id, url, reason } => {
+            return skipped(&id, url.as_deref(), &reason, s, opts, index)
+        }
         Body::Text { id, bytes } => match String::from_utf8(bytes) {
             Ok(text) => check_size(Document { id, text }, &place, opts),
             Err(e) => {
@@ -393,36 +408,37 @@ fn process(pipeline: &Pipeline, r: RawRecord, opts: &BatchOptions) -> (Vec<u8>, 
                 Ok(Ok(a)) => {
                     s.sentences = a.sentences.len();
                     s.quotes = a.quotes.len();
-                    match &web {
-                        None => serde_json::to_vec(&a),
-                        Some(meta) => serde_json::to_vec(&WebLine::new(&a, meta, &doc.text)),
+                    let view = render::Item::Analysed(render::Doc {
+                        analysis: &a,
+                        text: &doc.text,
+                        title: web.as_ref().and_then(|m| m.title.as_deref()),
+                        url: web.as_ref().and_then(|m| m.url.as_deref()),
+                    });
+                    match (opts.output_format.render(&view, index), &web) {
+                        (Some(shown), _) => Ok(shown.into_bytes()),
+                        (None, None) => serde_json::to_vec(&a),
+                        (None, Some(meta)) => {
+                            serde_json::to_vec(&WebLine::new(&a, meta, &doc.text))
+                        }
                     }
                 }
                 Ok(Err(e)) => {
                     s.errors = 1;
-                    serde_json::to_vec(&ErrorLine {
-                        id: &doc.id,
-                        error: &format!("{place}: {e}"),
-                    })
+                    error_line(&doc.id, &format!("{place}: {e}"), opts, index)
                 }
                 Err(p) => {
                     s.errors = 1;
-                    serde_json::to_vec(&ErrorLine {
-                        id: &doc.id,
-                        error: &format!(
-                            "{place}: internal error: the analysis panicked: {}",
-                            panic_message(&*p)
-                        ),
-                    })
+                    let msg = format!(
+                        "{place}: internal error: the analysis panicked: {}",
+                        panic_message(&*p)
+                    );
+                    error_line(&doc.id, &msg, opts, index)
                 }
             }
         }
         Err((id, msg)) => {
             s.errors = 1;
-            serde_json::to_vec(&ErrorLine {
-                id: &id,
-                error: &msg,
-            })
+            error_line(&id, &msg, opts, index)
         }
     };
     // Serialising our own types cannot fail; keep the line count right regardless.
@@ -432,14 +448,43 @@ fn process(pipeline: &Pipeline, r: RawRecord, opts: &BatchOptions) -> (Vec<u8>, 
     )
 }
 
+/// The error line of a record, in the output format.
+fn error_line(
+    id: &str,
+    error: &str,
+    opts: &BatchOptions,
+    index: usize,
+) -> serde_json::Result<Vec<u8>> {
+    match opts
+        .output_format
+        .render(&render::Item::Failed { id, error }, index)
+    {
+        Some(shown) => Ok(shown.into_bytes()),
+        None => serde_json::to_vec(&ErrorLine { id, error }),
+    }
+}
+
 /// The line of a record that is not an article, counted under its reason.
-fn skipped(id: &str, url: Option<&str>, reason: &str, mut s: Summary) -> (Vec<u8>, Summary) {
+fn skipped(
+    id: &str,
+    url: Option<&str>,
+    reason: &str,
+    mut s: Summary,
+    opts: &BatchOptions,
+    index: usize,
+) -> (Vec<u8>, Summary) {
     s.skip(reason);
-    let line = serde_json::to_vec(&SkipLine {
-        id,
-        url,
-        skipped: reason,
-    });
+    let shown = opts
+        .output_format
+        .render(&render::Item::Skipped { id, url, reason }, index);
+    let line = match shown {
+        Some(shown) => Ok(shown.into_bytes()),
+        None => serde_json::to_vec(&SkipLine {
+            id,
+            url,
+            skipped: reason,
+        }),
+    };
     (
         line.unwrap_or_else(|e| format!("{{\"error\":\"internal: {e}\"}}").into_bytes()),
         s,
@@ -570,15 +615,21 @@ fn run_source(
 ) -> Result<Summary> {
     skip_done(src, resume, opts)?;
     let mut total = Summary::default();
+    // The index of the next record read, over the whole output (resumed lines
+    // included): what makes the ids of an HTML page's sections unique.
+    let mut next_index = resume.done;
     if rayon::current_thread_index().is_some() {
         // Called from inside the pool: waiting on a channel could starve it, so
         // analyse each chunk in place instead of overlapping reading and analysis.
         loop {
             let (chunk, eof) = read_chunk(src, opts)?;
             let position = src.position();
+            let base = next_index;
+            next_index += chunk.len();
             let lines: Lines = chunk
                 .into_par_iter()
-                .map(|r| process(pipeline, r, opts))
+                .enumerate()
+                .map(|(i, r)| process(pipeline, r, opts, base + i))
                 .collect();
             write_lines(out, out_name, lines, &mut total)?;
             flush(out, out_name)?;
@@ -610,10 +661,13 @@ fn run_source(
                     eof = end;
                     if !chunk.is_empty() {
                         let (tx, rx) = mpsc::channel();
+                        let base = next_index;
+                        next_index += chunk.len();
                         scope.spawn(move |_| {
                             let lines: Lines = chunk
                                 .into_par_iter()
-                                .map(|r| process(pipeline, r, opts))
+                                .enumerate()
+                                .map(|(i, r)| process(pipeline, r, opts, base + i))
                                 .collect();
                             // The receiver is gone only when the run already failed.
                             let _ = tx.send(lines);
@@ -728,7 +782,7 @@ pub fn classify_text(
             bytes: bytes.to_vec(),
         },
     };
-    let (line, s) = process(pipeline, record, opts);
+    let (line, s) = process(pipeline, record, opts, 0);
     out.write_all(&line)
         .and_then(|_| out.write_all(b"\n"))
         .and_then(|_| out.flush())

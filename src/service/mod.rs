@@ -8,6 +8,7 @@
 //! - `pool`: the analysis threads and their bounded wait line (push-back)
 //! - `auth`: the client bearer token and the admin token
 //! - [`metrics`]: Prometheus counters and the `GET /metrics` listener
+//! - `view`: the HTML view (`serve --http-addr`): paste a text, see it rendered
 //! - `status`: [`crate::Error`] → `tonic::Status`, in one exhaustive match
 
 mod auth;
@@ -17,6 +18,7 @@ pub mod pb;
 mod pool;
 mod server;
 mod status;
+mod view;
 
 pub use server::{
     run, serve, serve_with_metrics, NewsRolesService, ServeOptions, ServiceConfig, TlsIdentity,

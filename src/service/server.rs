@@ -13,6 +13,7 @@ use super::metrics::{self, Metrics};
 use super::pb::{self, news_roles_server::NewsRoles, news_roles_server::NewsRolesServer};
 use super::pool::{AnalysisPool, Failed};
 use super::status::code_name;
+use super::view;
 use crate::document as dom;
 use crate::{Error, Pipeline};
 use futures::stream::BoxStream;
@@ -126,10 +127,13 @@ pub struct ServeOptions {
     pub config: ServiceConfig,
     /// Where to serve Prometheus metrics (`GET /metrics`), if anywhere.
     pub metrics_addr: Option<SocketAddr>,
+    /// Where to serve the HTML view (`GET /`, `POST /`), if anywhere.
+    pub http_addr: Option<SocketAddr>,
 }
 
-/// Loads the model, binds `opts.addr` (and `opts.metrics_addr`), prints
-/// `newsroles: metrics on http://ADDR/metrics` (when enabled) and then
+/// Loads the model, binds `opts.addr` (and `opts.metrics_addr`, `opts.http_addr`),
+/// prints `newsroles: metrics on http://ADDR/metrics` and
+/// `newsroles: view on http://ADDR/` (when enabled) and then
 /// `newsroles: listening on ADDR` (actual addresses, so port 0 works) on stdout, and
 /// serves until Ctrl-C or SIGTERM, then finishes in-flight requests and returns.
 /// SIGHUP reloads the model file (see [`ServiceConfig::model_path`]).
@@ -145,6 +149,7 @@ pub async fn run(opts: ServeOptions) -> anyhow::Result<()> {
         model,
         mut config,
         metrics_addr,
+        http_addr,
     } = opts;
     // Install the signal handlers before announcing the port: a SIGTERM or SIGHUP sent
     // right after the announcement must be handled, not kill the process.
@@ -169,10 +174,22 @@ pub async fn run(opts: ServeOptions) -> anyhow::Result<()> {
         ),
         None => None,
     };
+    let view_listener = match http_addr {
+        Some(a) => Some(
+            TcpListener::bind(a)
+                .await
+                .with_context(|| format!("cannot listen on {a} for the HTML view"))?,
+        ),
+        None => None,
+    };
     let mut out = std::io::stdout().lock();
     if let Some(m) = &metrics_listener {
         let m = m.local_addr().context("metrics listener has no address")?;
         writeln!(out, "newsroles: metrics on http://{m}/metrics").context("stdout")?;
+    }
+    if let Some(v) = &view_listener {
+        let v = v.local_addr().context("view listener has no address")?;
+        writeln!(out, "newsroles: view on http://{v}/").context("stdout")?;
     }
     writeln!(out, "newsroles: listening on {local}")
         .and_then(|()| out.flush())
@@ -188,6 +205,7 @@ pub async fn run(opts: ServeOptions) -> anyhow::Result<()> {
     serve_inner(
         listener,
         metrics_listener,
+        view_listener,
         Arc::new(pipeline),
         config,
         shutdown,
@@ -262,7 +280,7 @@ pub async fn serve(
     config: ServiceConfig,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> crate::Result<()> {
-    serve_inner(listener, None, pipeline, config, shutdown, None).await
+    serve_inner(listener, None, None, pipeline, config, shutdown, None).await
 }
 
 /// [`serve`], plus Prometheus metrics (`GET /metrics`) on `metrics_listener` until
@@ -280,6 +298,7 @@ pub async fn serve_with_metrics(
     serve_inner(
         listener,
         Some(metrics_listener),
+        None,
         pipeline,
         config,
         shutdown,
@@ -288,9 +307,11 @@ pub async fn serve_with_metrics(
     .await
 }
 
+#[allow(clippy::too_many_arguments)] // private; each caller passes its own listeners
 async fn serve_inner(
     listener: TcpListener,
     metrics_listener: Option<TcpListener>,
+    view_listener: Option<TcpListener>,
     pipeline: Arc<Pipeline>,
     config: ServiceConfig,
     shutdown: impl Future<Output = ()> + Send + 'static,
@@ -357,6 +378,13 @@ async fn serve_inner(
             let _ = metrics_stopped.await;
         }))
     });
+    // The view stops with the metrics, after the gRPC drain.
+    let (view_stop, view_stopped) = oneshot::channel::<()>();
+    let view_task = view_listener.map(|l| {
+        tokio::spawn(view::serve_view(l, service.clone(), async {
+            let _ = view_stopped.await;
+        }))
+    });
     let reload_task = reloads.map(|mut hups| {
         let service = service.clone();
         tokio::spawn(async move {
@@ -413,7 +441,8 @@ async fn serve_inner(
         task.abort();
     }
     let _ = metrics_stop.send(());
-    if let Some(task) = metrics_task {
+    let _ = view_stop.send(());
+    for task in [metrics_task, view_task].into_iter().flatten() {
         let _ = task.await;
     }
     result
@@ -755,6 +784,58 @@ impl NewsRoles for NewsRolesService {
 }
 
 impl NewsRolesService {
+    /// The largest document text the server takes, in bytes.
+    pub(super) fn max_text_bytes(&self) -> usize {
+        self.shared.config.max_text_bytes
+    }
+
+    /// One pasted text for the HTML view: the client token (from the request's
+    /// `authorization` header) and the text limit checked as for `Classify`, then
+    /// analysed on the pool (push-back when its line is full). Logged and counted as
+    /// method `View`. Returns the analysis with the text it indexes.
+    pub(super) async fn analyze_for_view(
+        &self,
+        metadata: &MetadataMap,
+        text: String,
+    ) -> Result<(dom::Analysis, String), Status> {
+        let call = self.call("View", metadata);
+        let result = async {
+            self.shared.tokens.check_client(metadata)?;
+            let max = self.shared.config.max_text_bytes;
+            if text.len() > max {
+                return Err(Status::resource_exhausted(format!(
+                    "text is {} bytes, over the limit of {max}",
+                    text.len()
+                )));
+            }
+            let pipeline = self.pipeline();
+            let doc = dom::Document {
+                id: "pasted text".into(),
+                text,
+            };
+            let work = self.shared.pool.run(true, move || {
+                let a = pipeline.analyze_with(&doc, false);
+                (a, doc.text)
+            });
+            match work.await? {
+                Ok((Ok(a), text)) => Ok((a, text)),
+                Ok((Err(e), _)) => Err(Status::from(e)),
+                Err(Failed::Stopped) => Err(Status::unavailable("server is shutting down")),
+                Err(Failed::Panicked) => {
+                    tracing::error!("analysis task panicked");
+                    Err(Status::internal("internal error; see the server log"))
+                }
+            }
+        }
+        .instrument(call.span.clone())
+        .await;
+        match &result {
+            Ok((a, _)) => call.finish(1, a.sentences.len(), Code::Ok),
+            Err(s) => call.finish(1, 0, s.code()),
+        }
+        result
+    }
+
     async fn classify_documents(
         &self,
         documents: Vec<pb::Document>,
