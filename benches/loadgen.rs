@@ -193,7 +193,7 @@ async fn drive(
                 let req = pb::ClassifyRequest {
                     documents: vec![pb::Document {
                         id: format!("c{c}"),
-                        text: text.to_string(),
+                        text: text.as_bytes().to_vec(),
                         options: None,
                     }],
                     options: None,

@@ -255,6 +255,21 @@ struct ServeArgs {
     /// (`dns:///`, round_robin) spread onto replicas added since they connected.
     #[arg(long, value_name = "SECS")]
     max_connection_age: Option<f64>,
+    /// Longest analysis of one document, in seconds: longer is that document's
+    /// RESOURCE_EXHAUSTED error (a cancelled call or a passed deadline stops it too).
+    #[arg(long, value_name = "SECS", default_value_t = ServiceConfig::default().max_analysis_time.as_secs_f64())]
+    max_analysis_seconds: f64,
+    /// Most client connections open at once; more are closed as they arrive.
+    #[arg(long, value_name = "N", default_value_t = ServiceConfig::default().max_connections)]
+    max_connections: usize,
+    /// Seconds a new connection has to send its first bytes (the HTTP/2 preface, or
+    /// the TLS handshake) before it is closed.
+    #[arg(long, value_name = "SECS", default_value_t = ServiceConfig::default().handshake_timeout.as_secs_f64())]
+    handshake_timeout: f64,
+    /// Most bytes of document text held by requests waiting for or in analysis; a
+    /// request that would exceed it is refused (UNAVAILABLE, retry later).
+    #[arg(long, value_name = "BYTES", default_value_t = ServiceConfig::default().max_queued_bytes)]
+    max_queued_bytes: usize,
     /// Serve Prometheus metrics at http://ADDR/metrics (e.g. 127.0.0.1:9090).
     #[arg(long, value_name = "ADDR")]
     metrics_addr: Option<SocketAddr>,
@@ -459,6 +474,14 @@ fn analysis_limit(secs: f64) -> Result<Option<std::time::Duration>> {
         })
 }
 
+/// A positive number of seconds for `flag`.
+fn positive_secs(secs: f64, flag: &str) -> Result<std::time::Duration> {
+    std::time::Duration::try_from_secs_f64(secs)
+        .ok()
+        .filter(|d| !d.is_zero())
+        .with_context(|| format!("{flag} must be a positive number of seconds, not {secs}"))
+}
+
 /// A progress bar on a terminal (bytes of a known total, with an ETA; a spinner
 /// otherwise); none in pipes and CI.
 fn progress_bar(total_bytes: Option<u64>) -> Option<indicatif::ProgressBar> {
@@ -660,6 +683,10 @@ fn serve(a: ServeArgs) -> Result<()> {
                     .context("--max-connection-age must be a positive number of seconds")
             })
             .transpose()?,
+        max_analysis_time: positive_secs(a.max_analysis_seconds, "--max-analysis-seconds")?,
+        max_connections: a.max_connections.max(1),
+        handshake_timeout: positive_secs(a.handshake_timeout, "--handshake-timeout")?,
+        max_queued_bytes: a.max_queued_bytes,
     };
     // Analyses run on the server's own analysis threads; the blocking pool is only for
     // model loads and file reads.
@@ -667,11 +694,14 @@ fn serve(a: ServeArgs) -> Result<()> {
         .enable_all()
         .max_blocking_threads(4)
         .build()?;
-    rt.block_on(newsroles::service::run(ServeOptions {
+    let served = rt.block_on(newsroles::service::run(ServeOptions {
         addr: a.addr,
         model,
         config,
         metrics_addr: a.metrics_addr,
         http_addr: a.http_addr,
-    }))
+    }));
+    // A blocking task still running (a model load) must not hold the exit.
+    rt.shutdown_timeout(std::time::Duration::from_secs(1));
+    served
 }

@@ -253,7 +253,10 @@ async fn classify_three_documents() -> TestResult {
         doc("empty", ""),
         doc("typeset", TYPESET),
     ];
-    let texts: Vec<String> = docs.iter().map(|d| d.text.clone()).collect();
+    let texts: Vec<String> = docs
+        .iter()
+        .map(|d| String::from_utf8_lossy(&d.text).into_owned())
+        .collect();
     let res = server.client().classify(request(docs)).await?.into_inner();
 
     let ids: Vec<_> = res.analyses.iter().map(|a| a.id.as_str()).collect();
@@ -1306,4 +1309,202 @@ async fn sighup_reloads_the_model_file() -> TestResult {
         "escape codes in a log file:\n{log}"
     );
     Ok(())
+}
+
+/// Issue 33 item 6: a FIFO or a device as the model to reload is refused at once
+/// (FAILED_PRECONDITION), the old model keeps serving, and shutdown is not held up.
+#[tokio::test]
+async fn reload_refuses_a_fifo_and_a_device_at_once() -> TestResult {
+    let dir = tempfile::tempdir()?;
+    let fifo = dir.path().join("model.fifo");
+    let c = std::ffi::CString::new(fifo.to_string_lossy().as_bytes())?;
+    // SAFETY: a valid NUL-terminated path.
+    assert_eq!(unsafe { libc::mkfifo(c.as_ptr(), 0o600) }, 0);
+    let config = ServiceConfig {
+        admin_token: Some("s3cret".into()),
+        model_path: Some(util::default_model()),
+        ..Default::default()
+    };
+    let server = Server::start(config).await?;
+    let mut client = server.client();
+    for path in [fifo.to_string_lossy().into_owned(), "/dev/zero".into()] {
+        let call = client.reload_model(reload(&path, Some("s3cret"))?);
+        let err = tokio::time::timeout(Duration::from_secs(10), call)
+            .await
+            .map_err(|_| format!("reloading {path} hangs"))?
+            .err();
+        let err = err.ok_or(format!("{path} was loaded"))?;
+        assert_eq!(err.code(), Code::FailedPrecondition, "{path}: {err:?}");
+        assert!(err.message().contains("not a regular file"), "{err:?}");
+    }
+    let res = client
+        .classify(request(vec![doc("still", ARTICLE)]))
+        .await?
+        .into_inner();
+    check_analysis(ARTICLE, &res.analyses[0]);
+    tokio::time::timeout(Duration::from_secs(20), server.stop())
+        .await
+        .map_err(|_| "shutdown hangs")??;
+    Ok(())
+}
+
+/// Issue 33 item 7: a document whose text is not UTF-8 gets its own INVALID_ARGUMENT
+/// error and the stream goes on; the same in a unary call.
+#[tokio::test]
+async fn invalid_utf8_is_one_documents_error_and_the_stream_goes_on() -> TestResult {
+    let server = Server::start(ServiceConfig::default()).await?;
+    let bad = pb::Document {
+        id: "bad".into(),
+        text: b"Caf\xe9 owners said prices rose.".to_vec(),
+        options: None,
+    };
+    let docs = vec![doc("a", ARTICLE), bad.clone(), doc("c", ARTICLE)];
+    let answers: Vec<pb::Analysis> = {
+        use futures::StreamExt;
+        let stream = server
+            .client()
+            .classify_stream(futures::stream::iter(docs))
+            .await?
+            .into_inner();
+        stream
+            .map(|r| r.map_err(|s| format!("{s:?}")))
+            .collect::<Vec<_>>()
+            .await
+            .into_iter()
+            .collect::<Result<_, _>>()?
+    };
+    assert_eq!(answers.len(), 3);
+    let err = answers[1]
+        .error
+        .as_ref()
+        .ok_or("no error for the bad document")?;
+    assert_eq!(answers[1].id, "bad");
+    assert_eq!(err.code, "INVALID_ARGUMENT", "{err:?}");
+    assert!(
+        err.message.contains("not valid UTF-8 (at byte 3)"),
+        "{err:?}"
+    );
+    assert!(answers[2].error.is_none() && !answers[2].sentences.is_empty());
+    let res = server
+        .client()
+        .classify(request(vec![bad, doc("b", ARTICLE)]))
+        .await?
+        .into_inner();
+    assert_eq!(
+        res.analyses[0].error.as_ref().map(|e| e.code.as_str()),
+        Some("INVALID_ARGUMENT")
+    );
+    check_analysis(ARTICLE, &res.analyses[1]);
+    server.stop().await
+}
+
+/// Issue 33 item 1: the per-document analysis budget answers a clear
+/// RESOURCE_EXHAUSTED for that document.
+#[tokio::test]
+async fn the_analysis_budget_is_resource_exhausted() -> TestResult {
+    let server = Server::start(ServiceConfig {
+        max_analysis_time: Duration::from_nanos(1),
+        ..Default::default()
+    })
+    .await?;
+    let res = server
+        .client()
+        .classify(request(vec![doc("a", ARTICLE)]))
+        .await?
+        .into_inner();
+    let err = res.analyses[0].error.as_ref().ok_or("no budget error")?;
+    assert_eq!(err.code, "RESOURCE_EXHAUSTED");
+    assert!(err.message.contains("per-document time budget"), "{err:?}");
+    server.stop().await
+}
+
+/// Issue 33 item 8: text held by calls waiting for or in analysis is bounded in
+/// bytes: while one call is analysed, another whose text would pass the bound is
+/// refused at once (UNAVAILABLE) instead of waiting in memory.
+#[tokio::test]
+async fn queued_text_is_bounded_in_bytes() -> TestResult {
+    let server = Server::start(ServiceConfig {
+        max_concurrent_analyses: 1,
+        max_queued_bytes: 100_000,
+        ..Default::default()
+    })
+    .await?;
+    let big: String = ARTICLE.repeat(50_000 / ARTICLE.len() + 1);
+    // About 75 kB of text, analysed one document after another on the one thread.
+    let docs: Vec<_> = (0..250).map(|i| doc(&i.to_string(), ARTICLE)).collect();
+    assert!(docs.iter().map(|d| d.text.len()).sum::<usize>() + big.len() > 100_000);
+    let mut first = server.client();
+    let held = tokio::spawn(async move { first.classify(request(docs)).await });
+    server.wait_for("newsroles_analyses_running", 1.0).await?;
+    let s = server
+        .client()
+        .classify(request(vec![doc("big", &big)]))
+        .await
+        .err()
+        .ok_or("the byte bound did not refuse the call")?;
+    assert_eq!(s.code(), Code::Unavailable, "{s:?}");
+    assert!(s.message().contains("max_queued_bytes"), "{s:?}");
+    let first = held.await??.into_inner();
+    assert_eq!(first.analyses.len(), 250);
+    // Once the first call is done, the same call fits.
+    let res = server
+        .client()
+        .classify(request(vec![doc("big", &big)]))
+        .await?
+        .into_inner();
+    assert!(res.analyses[0].error.is_none());
+    server.stop().await
+}
+
+/// Issue 33 item 9: a connection that sends part of the HTTP/2 preface and goes
+/// silent is closed after the handshake timeout; connections over the limit are
+/// closed at once, and a slot comes back when one closes.
+#[tokio::test]
+async fn half_open_connections_are_closed_and_bounded() -> TestResult {
+    let server = Server::start(ServiceConfig {
+        handshake_timeout: Duration::from_millis(300),
+        max_connections: 3,
+        ..Default::default()
+    })
+    .await?;
+    // The test's own channel holds one slot.
+    let mut half = tokio::net::TcpStream::connect(server.addr).await?;
+    half.write_all(b"PRI * HT").await?;
+    let mut buf = [0u8; 256];
+    let closed = tokio::time::timeout(Duration::from_secs(10), async {
+        loop {
+            match half.read(&mut buf).await {
+                Ok(0) | Err(_) => return,
+                Ok(_) => {} // the server's SETTINGS frame
+            }
+        }
+    })
+    .await;
+    assert!(closed.is_ok(), "a half-open connection stayed open");
+    // Fill the slots: the test channel, plus two silent connections (before their
+    // timeout); a fourth is closed at once.
+    let server2 = Server::start(ServiceConfig {
+        handshake_timeout: Duration::from_secs(30),
+        max_connections: 3,
+        ..Default::default()
+    })
+    .await?;
+    let _a = tokio::net::TcpStream::connect(server2.addr).await?;
+    let _b = tokio::net::TcpStream::connect(server2.addr).await?;
+    tokio::time::sleep(Duration::from_millis(100)).await;
+    let mut over = tokio::net::TcpStream::connect(server2.addr).await?;
+    let n = tokio::time::timeout(Duration::from_secs(5), over.read(&mut buf)).await;
+    assert!(
+        matches!(n, Ok(Ok(0)) | Ok(Err(_))),
+        "a connection over the limit was kept: {n:?}"
+    );
+    // The test channel's own slot still serves.
+    let res = server2
+        .client()
+        .classify(request(vec![doc("a", ARTICLE)]))
+        .await?
+        .into_inner();
+    check_analysis(ARTICLE, &res.analyses[0]);
+    server2.stop().await?;
+    server.stop().await
 }

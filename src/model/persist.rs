@@ -145,8 +145,7 @@ impl ModelFile {
     /// # Errors
     /// [`Error::Model`] naming the file (see [`ModelFile::from_bytes`]).
     pub fn load(path: &Path) -> Result<ModelFile> {
-        let bytes =
-            std::fs::read(path).map_err(|e| Error::model(path, format!("cannot read: {e}")))?;
+        let bytes = read_model_bytes(path)?;
         ModelFile::from_bytes(&bytes, path)
     }
 
@@ -167,10 +166,78 @@ impl ModelFile {
     }
 }
 
+/// Largest model file read (the shipped one is under 2 MB).
+pub const MAX_MODEL_BYTES: u64 = 512 << 20;
+
+/// Reads a model file: a regular file only (a FIFO, a device such as `/dev/zero` or a
+/// directory is refused without blocking on it), of at most [`MAX_MODEL_BYTES`].
+fn read_model_bytes(path: &Path) -> Result<Vec<u8>> {
+    use std::io::Read;
+    let cannot = |e: std::io::Error| Error::model(path, format!("cannot read: {e}"));
+    let mut opts = std::fs::OpenOptions::new();
+    opts.read(true);
+    // Opening a FIFO for reading blocks until a writer comes; non-blocking, it does
+    // not, and a regular file reads the same either way.
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        opts.custom_flags(libc::O_NONBLOCK);
+    }
+    let file = opts.open(path).map_err(cannot)?;
+    let meta = file.metadata().map_err(cannot)?;
+    if !meta.is_file() {
+        return Err(Error::model(
+            path,
+            "not a regular file (a model is read from a file, not a pipe, device or directory)",
+        ));
+    }
+    if meta.len() > MAX_MODEL_BYTES {
+        return Err(Error::model(
+            path,
+            format!(
+                "{} bytes, over the limit of {MAX_MODEL_BYTES} for a model file",
+                meta.len()
+            ),
+        ));
+    }
+    let mut bytes = Vec::with_capacity(meta.len() as usize);
+    // Bounded even if the file grows while it is read.
+    file.take(MAX_MODEL_BYTES + 1)
+        .read_to_end(&mut bytes)
+        .map_err(cannot)?;
+    if bytes.len() as u64 > MAX_MODEL_BYTES {
+        return Err(Error::model(
+            path,
+            "grew over the size limit while being read",
+        ));
+    }
+    Ok(bytes)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::model::{fit_roles, RoleParams};
+
+    #[test]
+    fn only_regular_files_are_read() {
+        let dir = tempfile::tempdir().unwrap();
+        let e = ModelFile::load(dir.path()).map(|_| ()).unwrap_err();
+        assert!(e.to_string().contains("not a regular file"), "{e}");
+        #[cfg(unix)]
+        {
+            let e = ModelFile::load(Path::new("/dev/zero"))
+                .map(|_| ())
+                .unwrap_err();
+            assert!(e.to_string().contains("not a regular file"), "{e}");
+            let fifo = dir.path().join("fifo");
+            let c = std::ffi::CString::new(fifo.to_str().unwrap()).unwrap();
+            // SAFETY: a valid NUL-terminated path.
+            assert_eq!(unsafe { libc::mkfifo(c.as_ptr(), 0o600) }, 0);
+            let e = ModelFile::load(&fifo).map(|_| ()).unwrap_err();
+            assert!(e.to_string().contains("not a regular file"), "{e}");
+        }
+    }
 
     fn tiny() -> ModelFile {
         let mut samples = Vec::new();

@@ -45,6 +45,9 @@ pub(crate) fn text_too_long(index: usize, doc: &pb::Document, max: usize) -> Opt
 /// RESOURCE_EXHAUSTED naming the limit. Other statuses pass through unchanged.
 pub(crate) fn message_too_large(status: Status, max: usize) -> Status {
     const TONIC: &str = "decoded message length too large: found ";
+    if let Some(bad) = undecodable(&status) {
+        return bad;
+    }
     if status.code() != Code::OutOfRange {
         return status;
     }
@@ -56,6 +59,17 @@ pub(crate) fn message_too_large(status: Status, max: usize) -> Status {
     Status::resource_exhausted(format!(
         "request message has {found} bytes, over the limit of {max} (max_message_bytes)"
     ))
+}
+
+/// A request message that is not valid protobuf is the caller's error
+/// (INVALID_ARGUMENT), not the server's (tonic says INTERNAL).
+fn undecodable(status: &Status) -> Option<Status> {
+    (status.code() == Code::Internal && status.message().contains("failed to decode")).then(|| {
+        Status::invalid_argument(format!(
+            "the request message is not a valid protobuf message of this service: {}",
+            status.message()
+        ))
+    })
 }
 
 /// A tower layer applying [`message_too_large`] to unary calls, whose decoding tonic
@@ -106,16 +120,19 @@ where
             let mut res = future.await?;
             let headers = res.headers_mut();
             if let Some(status) = Status::from_header_map(headers) {
-                if status.code() == Code::OutOfRange {
+                if matches!(status.code(), Code::OutOfRange | Code::Internal) {
                     let rewritten = message_too_large(status, layer.max);
-                    if rewritten.code() == Code::ResourceExhausted {
+                    let code = rewritten.code();
+                    if matches!(code, Code::ResourceExhausted | Code::InvalidArgument) {
                         headers.remove("grpc-message");
                         headers.remove("grpc-status-details-bin");
                         if rewritten.add_header(headers).is_ok() {
                             // The handler never ran, so the call is counted here.
-                            layer
-                                .metrics
-                                .record_call(method, "RESOURCE_EXHAUSTED", Duration::ZERO);
+                            layer.metrics.record_call(
+                                method,
+                                super::status::code_name(code),
+                                Duration::ZERO,
+                            );
                         }
                     }
                 }

@@ -5,6 +5,7 @@
 //! - `server`: handlers, per-call logs, model reload (RPC and SIGHUP), TLS, [`serve`],
 //!   [`serve_with_metrics`] and [`run`]
 //! - `limits`: document, text and message limits
+//! - `conn`: connection slots and the handshake timeout
 //! - `pool`: the analysis threads and their bounded wait line (push-back)
 //! - `auth`: the client bearer token and the admin token
 //! - [`metrics`]: Prometheus counters and the `GET /metrics` listener
@@ -12,6 +13,7 @@
 //! - `status`: [`crate::Error`] → `tonic::Status`, in one exhaustive match
 
 mod auth;
+mod conn;
 mod limits;
 pub mod metrics;
 pub mod pb;

@@ -27,11 +27,21 @@ fn span(start: usize, end: usize) -> Option<Span> {
     })
 }
 
-impl From<Document> for dom::Document {
-    fn from(d: Document) -> Self {
-        dom::Document {
-            id: d.id,
-            text: d.text,
+/// A document whose `text` is not UTF-8 (the Rust types read it as bytes, so this is
+/// one document's error, not the call's): `(id, message)`.
+impl TryFrom<Document> for dom::Document {
+    type Error = (String, String);
+
+    fn try_from(d: Document) -> Result<Self, (String, String)> {
+        match String::from_utf8(d.text) {
+            Ok(text) => Ok(dom::Document { id: d.id, text }),
+            Err(e) => {
+                let at = e.utf8_error().valid_up_to();
+                Err((
+                    d.id,
+                    format!("text is not valid UTF-8 (at byte {at}); send UTF-8 text"),
+                ))
+            }
         }
     }
 }
@@ -40,7 +50,7 @@ impl From<dom::Document> for Document {
     fn from(d: dom::Document) -> Self {
         Document {
             id: d.id,
-            text: d.text,
+            text: d.text.into_bytes(),
             options: None,
         }
     }

@@ -8,12 +8,14 @@
 //! once instead of queueing without bound.
 
 use super::auth::Tokens;
+use super::conn;
 use super::limits::{self, MessageLimitLayer};
 use super::metrics::{self, Metrics};
 use super::pb::{self, news_roles_server::NewsRoles, news_roles_server::NewsRolesServer};
 use super::pool::{AnalysisPool, Failed};
 use super::status::code_name;
 use super::view;
+use crate::budget::Budget;
 use crate::document as dom;
 use crate::{Error, Pipeline};
 use futures::stream::BoxStream;
@@ -22,7 +24,7 @@ use std::future::Future;
 use std::net::SocketAddr;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::path::PathBuf;
-use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, RwLock};
 use std::time::{Duration, Instant};
 use tokio::net::TcpListener;
@@ -49,6 +51,10 @@ use tracing::Instrument;
 /// | `model_path` | none | the file `ReloadModel` and SIGHUP read when the request names none |
 /// | `tls` | none | certificate and key (PEM): serve TLS only |
 /// | `shutdown_grace` | 30 s | after a shutdown signal, how long in-flight calls may take before the server stops anyway |
+/// | `max_analysis_time` | 60 s | longest analysis of one document (its error: RESOURCE_EXHAUSTED); a cancelled call or passed deadline stops its analysis too |
+/// | `max_connections` | 1024 | client connections open at once; more are closed on arrival |
+/// | `handshake_timeout` | 10 s | a new connection must send its first 24 bytes (the HTTP/2 preface; TLS: its handshake) by then, or it is closed |
+/// | `max_queued_bytes` | 256 MiB | bytes of document text held by calls waiting for or in analysis; a call over it is refused (UNAVAILABLE) |
 /// | `max_connection_age` | none | a client connection older than this is asked to reconnect (HTTP/2 GOAWAY; calls in flight finish), so `dns:///` clients find new replicas |
 #[derive(Clone)]
 pub struct ServiceConfig {
@@ -63,6 +69,14 @@ pub struct ServiceConfig {
     pub tls: Option<TlsIdentity>,
     pub shutdown_grace: Duration,
     pub max_connection_age: Option<Duration>,
+    /// Longest analysis of one document; longer is that document's RESOURCE_EXHAUSTED.
+    pub max_analysis_time: Duration,
+    /// Most client connections open at once; more are closed on arrival.
+    pub max_connections: usize,
+    /// How long a new connection may take to send its first bytes.
+    pub handshake_timeout: Duration,
+    /// Most bytes of document text in requests waiting for or in analysis.
+    pub max_queued_bytes: usize,
 }
 
 impl Default for ServiceConfig {
@@ -79,6 +93,10 @@ impl Default for ServiceConfig {
             tls: None,
             shutdown_grace: Duration::from_secs(30),
             max_connection_age: None,
+            max_analysis_time: crate::budget::DEFAULT_LIMIT,
+            max_connections: 1024,
+            handshake_timeout: Duration::from_secs(10),
+            max_queued_bytes: 256 << 20,
         }
     }
 }
@@ -99,6 +117,10 @@ impl std::fmt::Debug for ServiceConfig {
             .field("tls", &self.tls)
             .field("shutdown_grace", &self.shutdown_grace)
             .field("max_connection_age", &self.max_connection_age)
+            .field("max_analysis_time", &self.max_analysis_time)
+            .field("max_connections", &self.max_connections)
+            .field("handshake_timeout", &self.handshake_timeout)
+            .field("max_queued_bytes", &self.max_queued_bytes)
             .finish()
     }
 }
@@ -328,6 +350,7 @@ async fn serve_inner(
     let tls = config.tls.clone();
     let grace = config.shutdown_grace;
     let max_connection_age = config.max_connection_age;
+    let config_connections = (config.max_connections, config.handshake_timeout);
     let service = NewsRolesService::new(pipeline, config, Arc::clone(&metrics))
         .map_err(|e| Error::io("analysis threads", e))?;
     let news =
@@ -417,9 +440,15 @@ async fn serve_inner(
         tracing::info!("stopped accepting; finishing in-flight calls");
     };
     // Without TCP_NODELAY, small answers wait for the client's delayed ACK (~40 ms).
+    let slots = conn::Slots::new(config_connections.0, config_connections.1);
     let incoming = TcpIncoming::from(listener)
         .with_nodelay(Some(true))
-        .with_keepalive(Some(Duration::from_secs(60)));
+        .with_keepalive(Some(Duration::from_secs(60)))
+        .filter_map(move |accepted| {
+            // Over the connection limit: the stream is dropped (closed) right away.
+            let admitted = accepted.map(|s| slots.admit(s)).transpose();
+            futures::future::ready(admitted)
+        });
     let server = builder
         .layer(MessageLimitLayer {
             max: max_message,
@@ -448,6 +477,9 @@ async fn serve_inner(
     result
 }
 
+/// Longest a model reload may take.
+const RELOAD_TIMEOUT: Duration = Duration::from_secs(60);
+
 /// The `NewsRoles` handlers; cheap to clone.
 #[derive(Clone)]
 pub struct NewsRolesService {
@@ -464,6 +496,37 @@ struct Shared {
     tokens: Tokens,
     metrics: Arc<Metrics>,
     config: ServiceConfig,
+    /// Bytes of document text held by calls waiting for or in analysis.
+    queued_bytes: Arc<AtomicUsize>,
+}
+
+/// Bytes of text counted in [`Shared::queued_bytes`] until dropped.
+struct QueuedBytes {
+    counter: Arc<AtomicUsize>,
+    n: usize,
+}
+
+impl Drop for QueuedBytes {
+    fn drop(&mut self) {
+        self.counter.fetch_sub(self.n, Ordering::Relaxed);
+    }
+}
+
+/// Counts `n` bytes of text in; refused (UNAVAILABLE, which clients retry) when that
+/// would pass `max`, unless nothing else is held (one call alone always fits).
+fn hold_bytes(counter: &Arc<AtomicUsize>, n: usize, max: usize) -> Result<QueuedBytes, Status> {
+    let before = counter.fetch_add(n, Ordering::Relaxed);
+    let held = QueuedBytes {
+        counter: Arc::clone(counter),
+        n,
+    };
+    if before > 0 && before + n > max {
+        return Err(Status::unavailable(format!(
+            "server busy: {before} bytes of text already waiting or in analysis, at the limit \
+             of {max} (max_queued_bytes); retry shortly"
+        )));
+    }
+    Ok(held)
 }
 
 impl NewsRolesService {
@@ -485,6 +548,7 @@ impl NewsRolesService {
             tokens: Tokens::new(config.auth_token.clone(), config.admin_token.clone()),
             metrics,
             config,
+            queued_bytes: Arc::new(AtomicUsize::new(0)),
         };
         Ok(NewsRolesService {
             shared: Arc::new(shared),
@@ -611,10 +675,19 @@ impl Drop for Call {
 
 /// Analyses one document; a failure, even a panic in the pipeline, becomes that
 /// document's `error` instead of failing its neighbours.
-fn analyze_one(pipeline: &Pipeline, doc: pb::Document, include_text: bool) -> pb::Analysis {
-    let doc = dom::Document::from(doc);
+/// `budget` bounds the analysis (the server's time limit, and the call's cancellation).
+fn analyze_one(
+    pipeline: &Pipeline,
+    doc: pb::Document,
+    include_text: bool,
+    budget: &Budget,
+) -> pb::Analysis {
+    let doc = match dom::Document::try_from(doc) {
+        Ok(doc) => doc,
+        Err((id, message)) => return pb::failed(id, Code::InvalidArgument, &message),
+    };
     match catch_unwind(AssertUnwindSafe(|| {
-        pipeline.analyze_with(&doc, include_text)
+        pipeline.analyze_within(&doc, include_text, budget)
     })) {
         Ok(Ok(mut a)) => {
             a.id = doc.id; // the contract echoes the id whatever the pipeline did
@@ -813,8 +886,9 @@ impl NewsRolesService {
                 id: "pasted text".into(),
                 text,
             };
+            let limit = self.shared.config.max_analysis_time;
             let work = self.shared.pool.run(true, move || {
-                let a = pipeline.analyze_with(&doc, false);
+                let a = pipeline.analyze_within(&doc, false, &Budget::limited(limit));
                 (a, doc.text)
             });
             match work.await? {
@@ -848,13 +922,17 @@ impl NewsRolesService {
                 return Err(Status::resource_exhausted(msg));
             }
         }
+        let bytes = documents.iter().map(|d| d.text.len()).sum();
+        let _held = hold_bytes(&self.shared.queued_bytes, bytes, config.max_queued_bytes)?;
         let pipeline = self.pipeline();
         let cancelled = Arc::new(AtomicBool::new(false));
         let _guard = CancelOnDrop(Arc::clone(&cancelled));
+        let limit = config.max_analysis_time;
         let work = self.shared.pool.run(true, move || {
             analyze_all(documents, &cancelled, |doc| {
                 let include_text = include_text || wants_text(&doc);
-                analyze_one(&pipeline, doc, include_text)
+                let budget = Budget::limited(limit).cancelled_by(Arc::clone(&cancelled));
+                analyze_one(&pipeline, doc, include_text, &budget)
             })
         });
         match work.await? {
@@ -878,6 +956,8 @@ impl NewsRolesService {
         let pipeline = self.pipeline();
         let max_text = self.shared.config.max_text_bytes;
         let max_message = self.shared.config.max_message_bytes;
+        let limit = self.shared.config.max_analysis_time;
+        let max_queued = self.shared.config.max_queued_bytes;
         let cancelled = Arc::new(AtomicBool::new(false));
         let _guard = CancelOnDrop(Arc::clone(&cancelled));
         // A few documents in flight per analysis thread keep the CPUs busy while the
@@ -887,10 +967,11 @@ impl NewsRolesService {
         let answers = input
             .enumerate()
             .map(|(index, item)| {
-                let (pool, pipeline, cancelled) = (
+                let (pool, pipeline, cancelled, queued) = (
                     Arc::clone(&self.shared.pool),
                     Arc::clone(&pipeline),
                     Arc::clone(&cancelled),
+                    Arc::clone(&self.shared.queued_bytes),
                 );
                 async move {
                     let doc = item.map_err(|s| limits::message_too_large(s, max_message))?;
@@ -898,10 +979,15 @@ impl NewsRolesService {
                         return Ok(pb::failed(doc.id, Code::ResourceExhausted, msg));
                     }
                     let id = doc.id.clone();
+                    let _held = match hold_bytes(&queued, doc.text.len(), max_queued) {
+                        Ok(h) => h,
+                        Err(s) => return Ok(pb::failed(doc.id, s.code(), s.message())),
+                    };
                     let work = pool.run(false, move || {
                         let include_text = wants_text(&doc);
+                        let budget = Budget::limited(limit).cancelled_by(Arc::clone(&cancelled));
                         (!cancelled.load(Ordering::Relaxed))
-                            .then(|| analyze_one(&pipeline, doc, include_text))
+                            .then(|| analyze_one(&pipeline, doc, include_text, &budget))
                     });
                     match work.await? {
                         Ok(Some(analysis)) => Ok(analysis),
@@ -960,8 +1046,17 @@ impl NewsRolesService {
         };
         let _one_at_a_time = self.shared.reload.lock().await;
         tracing::info!(path = %path.display(), "loading model");
-        let loaded = tokio::task::spawn_blocking(move || Pipeline::load(&path))
+        // Time-boxed: a slow disk must not hold the reload lock (and SIGHUP) forever.
+        // (The file itself cannot block: only regular files of bounded size are read.)
+        let load = tokio::task::spawn_blocking(move || Pipeline::load(&path));
+        let loaded = tokio::time::timeout(RELOAD_TIMEOUT, load)
             .await
+            .map_err(|_| {
+                Status::deadline_exceeded(format!(
+                    "loading the model took over {} s; the old model keeps serving",
+                    RELOAD_TIMEOUT.as_secs()
+                ))
+            })?
             .map_err(|e| {
                 tracing::error!(error = %e, "model loading task failed");
                 Status::internal("internal error; see the server log")
@@ -1061,6 +1156,27 @@ mod tests {
         });
         let ids: Vec<_> = all.unwrap_or_default().into_iter().map(|a| a.id).collect();
         assert_eq!(ids, ["1", "2", "3"]);
+    }
+
+    #[test]
+    fn queued_bytes_are_bounded_and_given_back() {
+        let counter = Arc::new(AtomicUsize::new(0));
+        // One call alone always fits, however large.
+        let a = hold_bytes(&counter, 700, 500).expect("alone");
+        let s = hold_bytes(&counter, 10, 500).err().expect("over the bound");
+        assert_eq!(s.code(), Code::Unavailable);
+        assert!(s.message().contains("max_queued_bytes"), "{}", s.message());
+        assert_eq!(
+            counter.load(Ordering::Relaxed),
+            700,
+            "a refusal holds nothing"
+        );
+        drop(a);
+        let b = hold_bytes(&counter, 300, 500).expect("room again");
+        let c = hold_bytes(&counter, 200, 500).expect("up to the bound");
+        assert!(hold_bytes(&counter, 1, 500).is_err());
+        drop((b, c));
+        assert_eq!(counter.load(Ordering::Relaxed), 0);
     }
 
     #[test]
