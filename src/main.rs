@@ -50,7 +50,9 @@ enum Command {
 
 #[derive(Args)]
 struct ModelArg {
-    /// Model file [default: the shipped models/default/newsroles.model, or $NEWSROLES_MODEL]
+    /// Model file [default: $NEWSROLES_MODEL, else models/default/newsroles.model in the
+    /// current directory or beside the executable, else the default model built into
+    /// this binary]
     #[arg(long, short = 'm', value_name = "MODEL")]
     model: Option<PathBuf>,
 }
@@ -153,7 +155,8 @@ struct TrainArgs {
     /// Output model file; MODEL_CARD.md and metrics.json are written beside it.
     #[arg(short, long, value_name = "MODEL")]
     output: PathBuf,
-    /// L2 penalty of the role model; with --search, the comma-separated values to try.
+    /// L2 penalty of the role model; with --search, the comma-separated values to try
+    /// (1, else the first listed, is kept unless another is clearly better on the folds).
     #[arg(long, value_delimiter = ',', default_value = "1")]
     alpha: Vec<f64>,
     /// Choose alpha, n-gram range and hash size by cross-validation on the training
@@ -196,19 +199,32 @@ struct TrainArgs {
     /// Model name recorded in the card.
     #[arg(long, default_value = "newsroles-default")]
     name: String,
+    /// Replace an existing model file (or the card and metrics of another model in
+    /// its directory); without it, train refuses before it starts.
+    #[arg(long)]
+    force: bool,
 }
 
 #[derive(Args)]
 struct EvalArgs {
-    /// Labelled JSONL (sentence and/or quote layer).
-    #[arg(value_name = "GOLD.jsonl")]
-    gold: PathBuf,
-    /// Print the figures as JSON (the shape of score.py --json).
+    /// Labelled JSONL files (sentence and/or quote layer); with several, each is
+    /// reported and then all of them together.
+    #[arg(value_name = "GOLD.jsonl", required = true, num_args = 1..)]
+    gold: Vec<PathBuf>,
+    /// Print the figures as JSON (the shape of score.py --json; with several files,
+    /// {"files": [{"file", "scores"}…], "combined": scores}).
     #[arg(long)]
     json: bool,
-    /// Also write the predictions to this JSONL file.
+    /// Also write the predictions to this JSONL file (all files', in order).
     #[arg(long, value_name = "PRED.jsonl")]
     predictions: Option<PathBuf>,
+    /// Recompute the figures of the model DIR/newsroles.model (or of the model file
+    /// given) with this build and write them into it (the metrics GetModelInfo reports and its card's dev
+    /// sections) and beside it (MODEL_CARD.md, metrics.json, confusion.svg,
+    /// reliability.svg), from all GOLD files together: e.g. `eval --update-card
+    /// models/default` with the two dev files.
+    #[arg(long, value_name = "DIR|MODEL", conflicts_with_all = ["model", "predictions"])]
+    update_card: Option<PathBuf>,
     #[command(flatten)]
     model: ModelArg,
 }
@@ -508,7 +524,7 @@ fn progress_bar(total_bytes: Option<u64>) -> Option<indicatif::ProgressBar> {
 
 fn train_cmd(a: TrainArgs) -> Result<()> {
     let command = std::env::args().collect::<Vec<_>>().join(" ");
-    prepare_model_output(&a.output)?;
+    prepare_model_output(&a.output, a.force)?;
     let opts = TrainOptions {
         roles: a.roles,
         quotes: a.quotes,
@@ -535,21 +551,76 @@ fn train_cmd(a: TrainArgs) -> Result<()> {
         command,
         ..Default::default()
     };
-    let outcome = train::train(&opts)?;
+    let mut stages = Stages::new();
+    let outcome = train::train_reporting(&opts, &mut |s| stages.start(s));
+    stages.finish();
+    let outcome = outcome?;
     eprint!("{}", outcome.report);
     outcome.model.save(&a.output)?;
-    let dir = model_dir(&a.output);
-    std::fs::write(dir.join("MODEL_CARD.md"), &outcome.model.meta.card)
-        .with_context(|| format!("writing {}", dir.join("MODEL_CARD.md").display()))?;
-    if let Some(s) = &outcome.dev_scores {
-        std::fs::write(
-            dir.join("metrics.json"),
-            serde_json::to_string_pretty(s)? + "\n",
-        )
-        .with_context(|| format!("writing {}", dir.join("metrics.json").display()))?;
-    }
+    newsroles::model::card::write_files(
+        model_dir(&a.output),
+        &outcome.model,
+        outcome.dev_scores.as_ref(),
+        outcome.dev_calibration.as_ref(),
+    )?;
     eprintln!("wrote {} and its card", a.output.display());
     Ok(())
+}
+
+/// Training progress on stderr: a line per finished stage with its time and the
+/// total so far, and on a terminal a spinner with the running stage's elapsed time
+/// (a full training run takes many minutes).
+struct Stages {
+    started: std::time::Instant,
+    current: Option<(String, std::time::Instant)>,
+    spinner: Option<indicatif::ProgressBar>,
+}
+
+impl Stages {
+    fn new() -> Stages {
+        let spinner = progress_bar(None);
+        if let Some(pb) = &spinner {
+            pb.set_style(
+                indicatif::ProgressStyle::with_template("{spinner} {msg} [{elapsed}]")
+                    .unwrap_or_else(|_| indicatif::ProgressStyle::default_spinner()),
+            );
+        }
+        Stages {
+            started: std::time::Instant::now(),
+            current: None,
+            spinner,
+        }
+    }
+
+    fn done_line(&mut self) {
+        if let Some((name, t)) = self.current.take() {
+            let line = format!(
+                "train: {name}: {:.1}s (total {:.0}s)",
+                t.elapsed().as_secs_f64(),
+                self.started.elapsed().as_secs_f64()
+            );
+            match &self.spinner {
+                Some(pb) => pb.println(line),
+                None => eprintln!("{line}"),
+            }
+        }
+    }
+
+    fn start(&mut self, name: &str) {
+        self.done_line();
+        if let Some(pb) = &self.spinner {
+            pb.reset_elapsed();
+            pb.set_message(name.to_string());
+        }
+        self.current = Some((name.to_string(), std::time::Instant::now()));
+    }
+
+    fn finish(&mut self) {
+        self.done_line();
+        if let Some(pb) = &self.spinner {
+            pb.finish_and_clear();
+        }
+    }
 }
 
 /// The error and its causes, each cause left out when the message before it already
@@ -575,8 +646,9 @@ fn model_dir(model: &Path) -> &Path {
 }
 
 /// Checks that the model can be written before training starts (a full training run
-/// takes minutes): creates its directory and writes a probe file beside it.
-fn prepare_model_output(model: &Path) -> Result<()> {
+/// takes minutes): refuses to replace an existing model or another model's card
+/// without `force`, creates its directory and writes a probe file beside it.
+fn prepare_model_output(model: &Path, force: bool) -> Result<()> {
     let dir = model_dir(model);
     if model.is_dir() {
         anyhow::bail!(
@@ -584,6 +656,20 @@ fn prepare_model_output(model: &Path) -> Result<()> {
             model.display(),
             model.join("newsroles.model").display()
         );
+    }
+    if !force {
+        // The shipped model (models/default/) is the usual victim: train into a new
+        // directory, and compare with `newsroles eval`.
+        let existing = std::iter::once(model.to_path_buf())
+            .chain(["MODEL_CARD.md", "metrics.json"].map(|f| dir.join(f)))
+            .find(|p| p.exists());
+        if let Some(p) = existing {
+            anyhow::bail!(
+                "{} exists and training would replace it; write the model to a new \
+                 directory (e.g. -o models/retrained/newsroles.model), or pass --force",
+                p.display()
+            );
+        }
     }
     std::fs::create_dir_all(dir)
         .with_context(|| format!("creating the model's directory {}", dir.display()))?;
@@ -596,15 +682,29 @@ fn prepare_model_output(model: &Path) -> Result<()> {
 }
 
 fn eval_cmd(a: EvalArgs) -> Result<()> {
-    let pipeline = a.model.load()?;
-    let gold = newsroles::corpus::read_labelled(&a.gold)?;
+    // --update-card names the model's directory (its newsroles.model) or the model file.
+    let model_path = match &a.update_card {
+        Some(p) if p.is_dir() => p.join("newsroles.model"),
+        Some(p) => p.clone(),
+        None => a.model.path(),
+    };
+    let mut files = Vec::new();
+    for p in &a.gold {
+        files.push((p, newsroles::corpus::read_labelled(p)?));
+    }
+    let all: Vec<newsroles::corpus::LabelledDocument> =
+        files.iter().flat_map(|(_, g)| g.iter().cloned()).collect();
+    if a.update_card.is_some() {
+        return update_card(model_dir(&model_path), &model_path, &a.gold, &all, a.json);
+    }
+    let pipeline = Pipeline::load(&model_path)?;
     // One run of the pipeline serves the written predictions and the scores.
-    let results = eval::analyze_all(&pipeline, &gold);
+    let results = eval::analyze_all(&pipeline, &all);
     if let Some(p) = &a.predictions {
         let mut w = std::io::BufWriter::new(
             std::fs::File::create(p).with_context(|| format!("creating {}", p.display()))?,
         );
-        for (d, r) in gold.iter().zip(&results) {
+        for (d, r) in all.iter().zip(&results) {
             match r {
                 Ok(an) => serde_json::to_writer(&mut w, an)?,
                 // An error line in its place, as `classify` writes it: nothing dropped.
@@ -621,19 +721,89 @@ fn eval_cmd(a: EvalArgs) -> Result<()> {
         w.flush()
             .with_context(|| format!("writing {}", p.display()))?;
     }
-    let d = eval::detailed(&gold, &eval::predictions_of(&gold, &results));
-    if a.json {
-        println!("{}", serde_json::to_string_pretty(&d.scores)?);
-    } else {
-        print!("{}", eval::render_text(&d.scores));
+    let preds = eval::predictions_of(&all, &results);
+    // Written, not print!ed: a closed pipe (`| head`) is an error to return, not a panic.
+    let mut out = std::io::stdout().lock();
+    let text = |d: &eval::Detailed| {
+        let mut t = eval::render_text(&d.scores);
         // After score.py's lines, so its report stays a prefix of ours.
         if d.scores.quotes.is_some() {
-            print!("{}", eval::render_quote_types(&d.quote_types));
+            t += &eval::render_quote_types(&d.quote_types);
         }
         if let Some(c) = &d.calibration {
-            print!("{}", eval::render_calibration(c));
+            t += &eval::render_calibration(c);
         }
+        t
+    };
+    if files.len() == 1 {
+        let d = eval::detailed(&all, &preds);
+        if a.json {
+            writeln!(out, "{}", serde_json::to_string_pretty(&d.scores)?)?;
+        } else {
+            write!(out, "{}", text(&d))?;
+        }
+        return Ok(out.flush()?);
     }
+    // Each file on its own, then all together (documents pooled, as train's dev figures).
+    let mut per_file = Vec::new();
+    let mut at = 0;
+    for (p, g) in &files {
+        let d = eval::detailed(g, &preds[at..at + g.len()]);
+        at += g.len();
+        if !a.json {
+            writeln!(out, "== {}\n{}", p.display(), text(&d))?;
+        }
+        per_file.push(serde_json::json!({"file": p, "scores": d.scores}));
+    }
+    let d = eval::detailed(&all, &preds);
+    if a.json {
+        let v = serde_json::json!({"files": per_file, "combined": d.scores});
+        writeln!(out, "{}", serde_json::to_string_pretty(&v)?)?;
+    } else {
+        let n = files.len();
+        write!(
+            out,
+            "== combined: {n} files, {} documents\n{}",
+            all.len(),
+            text(&d)
+        )?;
+    }
+    Ok(out.flush()?)
+}
+
+/// `eval --update-card DIR`: the model's figures recomputed on `gold` and written
+/// into the model file and beside it.
+fn update_card(
+    dir: &Path,
+    model_path: &Path,
+    gold: &[PathBuf],
+    docs: &[newsroles::corpus::LabelledDocument],
+    json: bool,
+) -> Result<()> {
+    let mut model = newsroles::model::ModelFile::load(model_path)?;
+    let names = gold
+        .iter()
+        .map(|p| {
+            p.file_name().map_or_else(
+                || p.display().to_string(),
+                |f| f.to_string_lossy().into_owned(),
+            )
+        })
+        .collect::<Vec<_>>()
+        .join(" + ");
+    let r = newsroles::model::card::refresh(&mut model, model_path, docs, &names)?;
+    model.save(model_path)?;
+    newsroles::model::card::write_files(dir, &model, Some(&r.scores), r.calibration.as_ref())?;
+    if json {
+        println!("{}", serde_json::to_string_pretty(&r.scores)?);
+    } else {
+        print!("{}", eval::render_text(&r.scores));
+    }
+    eprintln!(
+        "newsroles: updated {} (metrics and card), and MODEL_CARD.md, metrics.json and the plots in {}",
+        model_path.display(),
+        dir.display()
+    );
     Ok(())
 }
 

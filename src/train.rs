@@ -75,6 +75,8 @@ pub struct TrainOutcome {
     pub dev_scores: Option<eval::Scores>,
     /// Calibration on dev: ECE before (plain softmax) and after the decoder.
     pub dev_ece: Option<(f64, f64)>,
+    /// The reliability table of the reported confidences on dev (the card's plot).
+    pub dev_calibration: Option<eval::Calibration>,
     /// Human-readable log of the search and the dev figures.
     pub report: String,
 }
@@ -271,13 +273,15 @@ fn clearly_better(challenger: &CvResult, incumbent: &CvResult) -> bool {
     challenger.pooled - incumbent.pooled > sd / k.sqrt()
 }
 
-/// The cross-validated search on the training split: the L2 penalty first (best
-/// pooled macro-F1), then n-gram range, hash size, word vectors and neighbour-sentence
-/// features, one change at a time from `base_features` at that penalty. A variant
+/// The cross-validated search on the training split: the L2 penalty first (the
+/// default one unless another is [`clearly_better`]), then n-gram range, hash size,
+/// word vectors and neighbour-sentence features, one change at a time from `base_features` at that penalty. A variant
 /// replaces the base only when it is [`clearly_better`]. Returns the chosen alpha and
 /// features.
+#[allow(clippy::too_many_arguments)]
 fn search(
     opts: &TrainOptions,
+    stage: &mut dyn FnMut(&str),
     attributor: &Attributor,
     vectors: &Option<Arc<WordVectors>>,
     base_features: &FeatureConfig,
@@ -290,7 +294,28 @@ fn search(
         "search: {k}-fold cross-validation on the training split (folds by document), macro-F1 \
          pooled over the folds [per fold]\n"
     );
-    let try_one = |alpha: f64, features: &FeatureConfig, docs: &[RoleDoc], log: &mut String| {
+    // The penalties, then the variants below that differ from the base.
+    let b = base_features;
+    let tries = opts.alphas.len()
+        + [
+            b.max_ngram != 1,
+            b.buckets_log2 != 16,
+            b.embeddings && vectors.is_some(),
+            b.context,
+        ]
+        .iter()
+        .filter(|&&x| x)
+        .count();
+    let mut tried = 0;
+    let mut try_one = |alpha: f64, features: &FeatureConfig, docs: &[RoleDoc], log: &mut String| {
+        tried += 1;
+        stage(&format!(
+            "search {tried}/{tries}: alpha {alpha}, n-grams 1–{}, hash 2^{}, word vectors {}, neighbours {}",
+            features.max_ngram,
+            features.buckets_log2,
+            vectors_used(features, vectors),
+            yes_no(features.context)
+        ));
         let t = Instant::now();
         let params = RoleParams {
             alpha,
@@ -310,14 +335,26 @@ fn search(
         );
         Ok::<_, Error>((cv, alpha, features.clone()))
     };
-    let mut best: Option<(CvResult, f64, FeatureConfig)> = None;
+    // The penalties follow the variants' rule: the default penalty (else the first
+    // listed) is kept unless another is clearly better, the best of those that are.
+    // A pooled-best rule let a 0.0003 margin (alpha 0.5 over 1) decide, and moved the
+    // decoder's choice and dev macro-F1 by 0.005 with it.
+    let incumbent = opts
+        .alphas
+        .iter()
+        .position(|&a| a == RoleParams::default().alpha)
+        .unwrap_or(0);
+    let mut tried = Vec::new();
     for &alpha in &opts.alphas {
-        let t = try_one(alpha, base_features, base, log)?;
-        if best.as_ref().is_none_or(|b| t.0.pooled > b.0.pooled) {
-            best = Some(t);
+        tried.push(try_one(alpha, base_features, base, log)?);
+    }
+    let mut best = tried[incumbent].clone();
+    for t in &tried {
+        if clearly_better(&t.0, &tried[incumbent].0) && t.0.pooled > best.0.pooled {
+            best = t.clone();
         }
     }
-    let (base_cv, alpha, _) = best.expect("at least one alpha was tried");
+    let (base_cv, alpha, _) = best;
     let mut chosen = (base_cv.clone(), alpha, base_features.clone());
     for variant in [
         FeatureConfig {
@@ -354,8 +391,8 @@ fn search(
     let (cv, alpha, features) = chosen;
     *log += &format!(
         "chose alpha {alpha}, n-grams 1–{}, hash 2^{}, word vectors {}, neighbour sentences {} (cv macro-F1 {:.4}; \
-         a variant replaces the base only when it wins by more than one standard error \
-         of the per-fold differences)\n",
+         a penalty replaces the default and a variant the base only when it wins by more \
+         than one standard error of the per-fold differences)\n",
         features.max_ngram,
         features.buckets_log2,
         vectors_used(&features, vectors),
@@ -363,6 +400,21 @@ fn search(
         cv.pooled
     );
     Ok((alpha, features))
+}
+
+/// Calibration on dev documents of a model's role scores: the ECE (10 bins, sentences
+/// aligned to gold) of the plain per-sentence softmax and of the model's decoder;
+/// `None` when no document has a sentence layer.
+pub fn dev_ece(model: &ModelFile, dev: &[LabelledDocument]) -> Option<(f64, f64)> {
+    let roles = RoleModel::from_sparse(&model.roles).ok()?;
+    let docs = featurize_all(&model.featurizer(), &model.attribution, dev);
+    let scored: Vec<ScoredDoc> = docs.iter().map(|d| d.scored(&roles)).collect();
+    (!scored.is_empty()).then(|| {
+        (
+            ece(&Decoder::default(), &scored, 10),
+            ece(&model.decoder, &scored, 10),
+        )
+    })
 }
 
 /// Trains a model file.
@@ -375,6 +427,15 @@ fn search(
 /// [`Error::InvalidInput`] for unreadable or malformed corpora, [`Error::Training`]
 /// when no model can be fitted.
 pub fn train(opts: &TrainOptions) -> Result<TrainOutcome> {
+    train_reporting(opts, &mut |_| {})
+}
+
+/// [`train`], calling `stage` as each stage starts with what it does (for progress
+/// display; the stages are those of the report).
+///
+/// # Errors
+/// As [`train`].
+pub fn train_reporting(opts: &TrainOptions, stage: &mut dyn FnMut(&str)) -> Result<TrainOutcome> {
     let t0 = Instant::now();
     let mut log = String::new();
     if opts.alphas.is_empty() {
@@ -389,6 +450,7 @@ pub fn train(opts: &TrainOptions) -> Result<TrainOutcome> {
         }
         .check()?;
     }
+    stage("reading the corpora");
     let train_docs = read_all(&opts.roles)?;
     let dev_docs = read_all(&opts.dev)?;
     // Attribution first: the role features use what it finds.
@@ -412,6 +474,7 @@ pub fn train(opts: &TrainOptions) -> Result<TrainOutcome> {
         log += "attribution: rules (no --quotes data)\n";
         Attributor::rules()
     } else {
+        stage("attribution: cue detector and speaker ranker");
         let t = Instant::now();
         let (a, rep) = Attributor::train(&quote_docs, &dev_quote_docs)?;
         log += &format!(
@@ -437,6 +500,7 @@ pub fn train(opts: &TrainOptions) -> Result<TrainOutcome> {
         );
         Some(Arc::new(v))
     } else {
+        stage("word vectors");
         let t = Instant::now();
         let texts: Vec<&str> = train_docs
             .iter()
@@ -467,6 +531,7 @@ pub fn train(opts: &TrainOptions) -> Result<TrainOutcome> {
             }
         }
     };
+    stage("role features of the training documents");
     let mut docs = featurize_all(&featurizer(&features, &vectors), &attribution, &train_docs);
     let n_sent: usize = docs.iter().map(|d| d.gold.iter().flatten().count()).sum();
     if n_sent == 0 {
@@ -483,6 +548,7 @@ pub fn train(opts: &TrainOptions) -> Result<TrainOutcome> {
         let t = Instant::now();
         let (a, f) = search(
             opts,
+            stage,
             &attribution,
             &vectors,
             &features,
@@ -510,6 +576,7 @@ pub fn train(opts: &TrainOptions) -> Result<TrainOutcome> {
     // final one, and the prior correction tuned on them over-corrects it.)
     let transitions = Decoder::count_transitions(docs.iter().map(|d| d.gold.as_slice()));
     let decoder = if opts.decode || opts.params.balance {
+        stage("decoder tuning on a held-out fifth of train");
         let t = Instant::now();
         let fit: Vec<&RoleDoc> = docs
             .iter()
@@ -541,6 +608,7 @@ pub fn train(opts: &TrainOptions) -> Result<TrainOutcome> {
     } else {
         Decoder::default()
     };
+    stage("final fit on all training documents");
     let t = Instant::now();
     let all: Vec<&RoleDoc> = docs.iter().collect();
     let roles = fit_docs(&params, &all, buckets)?;
@@ -574,28 +642,19 @@ pub fn train(opts: &TrainOptions) -> Result<TrainOutcome> {
 
     // Dev figures from raw text, exactly as score.py computes them.
     let mut quote_types = None;
+    let mut dev_calibration = None;
     let (dev_scores, dev_ece) = if dev_docs.is_empty() {
         (None, None)
     } else {
+        stage("dev evaluation");
         let pipeline = Pipeline::from_model(model.clone(), Path::new("<in memory>"))?;
         let detailed = eval::evaluate_detailed(&pipeline, &dev_docs);
         let scores = detailed.scores;
         if detailed.quote_types.all.gold > 0 {
             quote_types = Some(detailed.quote_types);
         }
-        let dev_roles = featurize_all(
-            &featurizer(&features, &vectors),
-            &model.attribution,
-            &dev_docs,
-        );
-        let scored: Vec<ScoredDoc> = dev_roles.iter().map(|d| d.scored(&roles)).collect();
-        let ece = (!scored.is_empty()).then(|| {
-            (
-                ece(&Decoder::default(), &scored, 10),
-                ece(&decoder, &scored, 10),
-            )
-        });
-        (Some(scores), ece)
+        dev_calibration = detailed.calibration;
+        (Some(scores), dev_ece(&model, &dev_docs))
     };
     if let Some(s) = &dev_scores {
         model.meta.metrics = eval::metrics_map(s);
@@ -626,6 +685,7 @@ pub fn train(opts: &TrainOptions) -> Result<TrainOutcome> {
         model,
         dev_scores,
         dev_ece,
+        dev_calibration,
         report: log,
     })
 }
@@ -658,7 +718,7 @@ fn describe_data(opts: &TrainOptions) -> String {
 }
 
 /// UTC now as RFC 3339, without a date crate.
-fn now_rfc3339() -> String {
+pub(crate) fn now_rfc3339() -> String {
     let secs = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map(|d| d.as_secs() as i64)

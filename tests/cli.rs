@@ -250,6 +250,70 @@ fn missing_or_corrupt_model_names_the_file() {
     );
 }
 
+/// A copied (or `cargo install`ed) binary needs no source tree: run from elsewhere
+/// with no `$NEWSROLES_MODEL`, it uses the default model built into it; a
+/// `models/default/newsroles.model` beside it is preferred, and named when broken.
+#[test]
+fn a_copied_binary_works_anywhere_with_its_embedded_model() {
+    let dir = tempfile::tempdir().unwrap();
+    let bin_dir = dir.path().join("bin");
+    let cwd = dir.path().join("elsewhere");
+    std::fs::create_dir_all(&bin_dir).unwrap();
+    std::fs::create_dir_all(&cwd).unwrap();
+    let exe = bin_dir.join("newsroles");
+    std::fs::copy(env!("CARGO_BIN_EXE_newsroles"), &exe).unwrap();
+    let text = std::fs::read_to_string(util::fixture("articles.jsonl")).unwrap();
+    let first: Value = serde_json::from_str(text.lines().next().unwrap()).unwrap();
+    let article = cwd.join("article.txt");
+    std::fs::write(&article, first["text"].as_str().unwrap()).unwrap();
+    let classify = || {
+        Command::new(&exe)
+            .args(["classify", "--quiet", "--text", "article.txt"])
+            .current_dir(&cwd)
+            .env_remove("NEWSROLES_MODEL")
+            .env("NEWSROLES_LOG", "warn")
+            .output()
+            .unwrap()
+    };
+    let out = classify();
+    assert!(
+        out.status.success(),
+        "stderr: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let got = lines(&out);
+    assert_eq!(got.len(), 1);
+    assert!(!got[0]["sentences"].as_array().unwrap().is_empty());
+    assert_spans_slice(first["text"].as_str().unwrap(), &got[0]);
+    // The same answer as the shipped model file gives.
+    let reference = run_ok(
+        &[
+            "classify",
+            "--quiet",
+            "--text",
+            "--model",
+            s(&util::default_model()),
+            s(&article),
+        ],
+        None,
+        0,
+    );
+    assert!(out.stdout == reference.stdout);
+
+    // A model beside the executable wins over the embedded one.
+    let beside = bin_dir.join("models").join("default");
+    std::fs::create_dir_all(&beside).unwrap();
+    std::fs::write(beside.join("newsroles.model"), b"not a model").unwrap();
+    let out = classify();
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains(&*beside.join("newsroles.model").to_string_lossy())
+            && err.contains("not a newsroles model"),
+        "{err}"
+    );
+}
+
 #[test]
 fn wire_article_speakers() {
     let Some(shared) = util::shared() else { return };
@@ -453,9 +517,71 @@ fn train_on_own_labelled_data_then_classify_and_eval_with_the_model() {
             && card.contains("more than one standard error of the per-fold differences"),
         "{card}"
     );
+    // Progress: each stage on its own line with its time.
+    for stage in [
+        "train: reading the corpora: ",
+        "train: search 1/",
+        "train: dev evaluation: ",
+    ] {
+        assert!(err.contains(stage), "no {stage:?} in {err}");
+    }
     let metrics: Value =
         serde_json::from_str(&std::fs::read_to_string(mdir.join("metrics.json")).unwrap()).unwrap();
     assert!(metrics["macro_f1"].as_f64().unwrap() > 0.9, "{metrics}");
+    for plot in ["confusion.svg", "reliability.svg"] {
+        let svg = std::fs::read_to_string(mdir.join(plot)).unwrap();
+        assert!(svg.starts_with("<svg") && card.contains(plot), "{plot}");
+    }
+    let first = newsroles::model::ModelFile::load(&m).unwrap();
+    // An existing model is not replaced without --force (nothing is read first) ...
+    let again = |force: bool| {
+        let mut args = vec![
+            "train",
+            "--roles",
+            s(&r),
+            "--quotes",
+            s(&q),
+            "--dev",
+            s(&r),
+            "--search",
+            "-o",
+            s(&m),
+        ];
+        if force {
+            args.push("--force");
+        }
+        run(&args, None)
+    };
+    let out = again(false);
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("mine.model exists") && err.contains("--force"),
+        "{err}"
+    );
+    assert!(!err.contains("train: reading"), "{err}");
+    // ... and with it, the same data gives the same model: every choice is seeded or
+    // ordered, none depends on timing or hash order.
+    assert!(again(true).status.success());
+    let second = newsroles::model::ModelFile::load(&m).unwrap();
+    assert_eq!(first.roles, second.roles);
+    assert_eq!(first.decoder, second.decoder);
+    assert_eq!(first.meta.metrics, second.meta.metrics);
+    // Regenerating the card with the same code gives the training run's figures.
+    let out = run_ok(&["eval", "--update-card", s(&m), s(&r)], None, 0);
+    assert!(String::from_utf8_lossy(&out.stderr).contains("updated"));
+    let regenerated: Value =
+        serde_json::from_str(&std::fs::read_to_string(mdir.join("metrics.json")).unwrap()).unwrap();
+    assert_eq!(regenerated, metrics);
+    let third = newsroles::model::ModelFile::load(&m).unwrap();
+    assert_eq!(third.meta.metrics, second.meta.metrics);
+    assert_eq!(third.roles, second.roles);
+    let card = std::fs::read_to_string(mdir.join("MODEL_CARD.md")).unwrap();
+    assert!(
+        card.contains("## Search") && card.contains("regenerated"),
+        "{card}"
+    );
+    assert_eq!(card, third.meta.card);
     // The model classifies: the toy's roles and speakers are learnable.
     let out = run_ok(&["classify", "-m", s(&m), s(&r)], None, 0);
     let got = lines(&out);
@@ -480,11 +606,26 @@ fn train_on_own_labelled_data_then_classify_and_eval_with_the_model() {
     // And eval scores it on the quote layer.
     let out = run_ok(&["eval", "-m", s(&m), s(&q), "--json"], None, 0);
     let scores: Value = serde_json::from_slice(&out.stdout).unwrap();
-    let q = &scores["quotes"];
-    assert!(q["attribution_f1"].as_f64().unwrap() > 0.9, "{scores}");
+    let qs = &scores["quotes"];
+    assert!(qs["attribution_f1"].as_f64().unwrap() > 0.9, "{scores}");
     assert!(
-        q["speaker_mention_accuracy"].as_f64().unwrap() > 0.9,
+        qs["speaker_mention_accuracy"].as_f64().unwrap() > 0.9,
         "{scores}"
+    );
+    // Several gold files: each on its own, then pooled.
+    let out = run_ok(&["eval", "-m", s(&m), s(&q), s(&r), "--json"], None, 0);
+    let both: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(both["files"][0]["scores"], scores);
+    assert_eq!(both["files"][1]["scores"], regenerated);
+    assert_eq!(
+        both["combined"]["documents"].as_u64(),
+        Some(scores["documents"].as_u64().unwrap() + regenerated["documents"].as_u64().unwrap())
+    );
+    let out = run_ok(&["eval", "-m", s(&m), s(&q), s(&r)], None, 0);
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.contains("== combined: 2 files, 80 documents"),
+        "{text}"
     );
 }
 

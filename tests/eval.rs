@@ -315,3 +315,89 @@ fn synthetic_predictions_on_real_corpora_agree_with_score_py() {
         }
     }
 }
+
+/// Numeric leaves of two JSON trees (same keys) within `tol`, nulls where nulls are.
+fn assert_close_json(path: &str, a: &Value, b: &Value, tol: f64) {
+    match (a, b) {
+        (Value::Object(x), Value::Object(y)) => {
+            let kx: Vec<_> = x.keys().collect();
+            let ky: Vec<_> = y.keys().collect();
+            assert_eq!(kx, ky, "keys of {path}");
+            for (k, v) in x {
+                assert_close_json(&format!("{path}.{k}"), v, &y[k], tol);
+            }
+        }
+        (Value::Number(x), Value::Number(y)) => {
+            let (x, y) = (x.as_f64().unwrap(), y.as_f64().unwrap());
+            assert!((x - y).abs() <= tol, "{path}: {x} vs {y}");
+        }
+        _ => assert_eq!(a, b, "{path}"),
+    }
+}
+
+/// The shipped model's figures agree wherever they are reported: `metrics.json`, the
+/// metrics stored in the model file (what `GetModelInfo` serves), its card, and
+/// `newsroles eval` on the dev files with the current code (when ../shared is here).
+/// When this fails after a code change, regenerate them with
+/// `newsroles eval --update-card models/default DEV...` (README, "Retraining").
+#[test]
+fn shipped_model_figures_agree_with_eval() {
+    let dir = util::root().join("models").join("default");
+    let model = newsroles::model::ModelFile::load(&dir.join("newsroles.model")).unwrap();
+    let metrics: Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.join("metrics.json")).unwrap()).unwrap();
+    let scores: eval::Scores = serde_json::from_value(metrics.clone()).unwrap();
+    // The model file's metrics are metrics.json's (plus the calibration error).
+    let stored = &model.meta.metrics;
+    for (k, v) in eval::metrics_map(&scores) {
+        let got = stored
+            .get(&k)
+            .unwrap_or_else(|| panic!("model metrics lack {k}"));
+        assert!(
+            (got - v).abs() <= 1e-9,
+            "{k}: model {got}, metrics.json {v}"
+        );
+    }
+    let card = std::fs::read_to_string(dir.join("MODEL_CARD.md")).unwrap();
+    assert_eq!(
+        card, model.meta.card,
+        "MODEL_CARD.md is the card stored in the model"
+    );
+    let q = scores.quotes.expect("quote figures");
+    for line in [
+        format!("| role macro-F1 | {:.3} |", scores.macro_f1),
+        format!("| who-said-what F1 (PolNeAR) | {:.3} |", q.attribution_f1),
+        format!(
+            "| speaker mention accuracy (PolNeAR) | {:.3} |",
+            q.speaker_mention_accuracy.unwrap()
+        ),
+        eval::render_text(&scores),
+    ] {
+        assert!(card.contains(&line), "the card lacks {line:?}");
+    }
+    for plot in ["confusion.svg", "reliability.svg"] {
+        assert!(dir.join(plot).is_file(), "{plot} beside the card");
+    }
+
+    let Some(shared) = util::shared() else { return };
+    let corpora = shared.join("corpora").join("newsroles");
+    let dev = [
+        corpora.join("newsdiscourse-dev.jsonl"),
+        corpora.join("polnear-dev.jsonl"),
+    ];
+    let out = util::run_ok(
+        &[
+            "eval",
+            "--json",
+            "--model",
+            util::s(&dir.join("newsroles.model")),
+            util::s(&dev[0]),
+            util::s(&dev[1]),
+        ],
+        None,
+        0,
+    );
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["files"].as_array().unwrap().len(), 2);
+    assert_close_json("$", &v["combined"], &metrics, 0.0005);
+}

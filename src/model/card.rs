@@ -1,10 +1,22 @@
 //! The model card: data and citations, split, search, dev figures, the exact
-//! training command. Written next to the model file and stored inside it.
+//! training command. Written next to the model file and stored inside it, with
+//! `metrics.json` and the two plots ([`super::plots`]); [`refresh`] recomputes its
+//! dev figures with the current code (`newsroles eval --update-card`).
 
-use crate::eval::Scores;
+use crate::corpus::LabelledDocument;
+use crate::error::{Error, Result};
+use crate::eval::{Calibration, QuoteTypeTable, Scores};
 use crate::model::ModelFile;
 use crate::train::TrainOptions;
 use std::fmt::Write;
+use std::path::Path;
+
+/// Where the dev figures start in a card: everything before is the training record
+/// (header, command, data, search log), kept as is by [`refresh`].
+const DEV_SECTION: &str = "## Against the anchors (dev)";
+/// The card's plots, beside it.
+pub const CONFUSION_SVG: &str = "confusion.svg";
+pub const RELIABILITY_SVG: &str = "reliability.svg";
 
 /// Renders the Markdown card of a freshly trained model.
 ///
@@ -16,7 +28,7 @@ pub fn render(
     search: &str,
     dev: Option<&Scores>,
     dev_ece: Option<(f64, f64)>,
-    quote_types: Option<&crate::eval::QuoteTypeTable>,
+    quote_types: Option<&QuoteTypeTable>,
 ) -> String {
     let m = &model.meta;
     let mut s = String::new();
@@ -89,7 +101,28 @@ Two exceptions: the speaker ranker's \"no speaker\" threshold and the cue detect
 The test splits are withheld, so the dev figures are estimates.\n\n";
     let _ = writeln!(s, "## Search\n\n```\n{}```\n", search);
     if let Some(d) = dev {
-        s += "## Against the anchors (dev)\n\n| figure | this model | anchor |\n|---|---|---|\n";
+        s += &render_dev(d, dev_ece, quote_types, None);
+    }
+    s
+}
+
+/// The card's dev sections: the anchors table, calibration, the score.py report, the
+/// plots and the errors by quote type. `regenerated` says by what, when the figures
+/// are not those of the training run.
+pub fn render_dev(
+    d: &Scores,
+    dev_ece: Option<(f64, f64)>,
+    quote_types: Option<&QuoteTypeTable>,
+    regenerated: Option<&str>,
+) -> String {
+    let mut s = String::new();
+    {
+        s += DEV_SECTION;
+        s += "\n\n";
+        if let Some(r) = regenerated {
+            let _ = writeln!(s, "{r}\n");
+        }
+        s += "| figure | this model | anchor |\n|---|---|---|\n";
         let _ = writeln!(
             s,
             "| role macro-F1 | {:.3} | 0.549 (scikit-learn TF-IDF + LogisticRegression, gold sentence boundaries) |",
@@ -122,7 +155,11 @@ The test splits are withheld, so the dev figures are estimates.\n\n";
         }
         s += "## Dev figures (raw text, own segmentation, as `score.py` computes them)\n\n```\n";
         s += &crate::eval::render_text(d);
-        s += "```\n";
+        s += "```\n\n";
+        let _ = writeln!(
+            s,
+            "![confusion matrix on dev]({CONFUSION_SVG}) ![reliability of the reported confidence on dev]({RELIABILITY_SVG})"
+        );
         if let Some(t) = quote_types {
             s += "\n## Attribution errors by quote type (PolNeAR dev)\n\n```\n";
             s += &crate::eval::render_quote_types(t);
@@ -130,4 +167,90 @@ The test splits are withheld, so the dev figures are estimates.\n\n";
         }
     }
     s
+}
+
+/// A model's dev figures recomputed with this build's code.
+pub struct Refreshed {
+    pub scores: Scores,
+    pub calibration: Option<Calibration>,
+}
+
+/// Recomputes a model's dev figures with the current code, as `train` computes them
+/// at its end, and puts them into the model: its metrics (what `GetModelInfo`
+/// reports) and its card's dev sections (the training record before them stays).
+/// The role weights, attribution and decoder are untouched.
+///
+/// The stored figures are those of the code that trained the model; code changed
+/// since (attribution above all) moves them, and this is how they follow.
+///
+/// # Errors
+/// [`Error::InvalidInput`] for no dev documents; [`Error::Model`] if the model
+/// cannot be built into a pipeline.
+pub fn refresh(
+    model: &mut ModelFile,
+    path: &Path,
+    dev: &[LabelledDocument],
+    dev_names: &str,
+) -> Result<Refreshed> {
+    if dev.is_empty() {
+        return Err(Error::InvalidInput(
+            "no dev documents to compute the card's figures from".into(),
+        ));
+    }
+    let pipeline = crate::Pipeline::from_model(model.clone(), path)?;
+    let detailed = crate::eval::evaluate_detailed(&pipeline, dev);
+    let dev_ece = crate::train::dev_ece(model, dev);
+    let quote_types = (detailed.quote_types.all.gold > 0).then_some(&detailed.quote_types);
+    let note = format!(
+        "Figures of `newsroles eval` on {dev_names} with newsroles {}, regenerated {} by \
+         `newsroles eval --update-card` (the training log above is from the code of the \
+         training day).",
+        env!("CARGO_PKG_VERSION"),
+        crate::train::now_rfc3339()
+    );
+    let section = render_dev(&detailed.scores, dev_ece, quote_types, Some(&note));
+    let head = model
+        .meta
+        .card
+        .find(DEV_SECTION)
+        .map_or(model.meta.card.as_str(), |i| &model.meta.card[..i]);
+    model.meta.card = format!("{head}{section}");
+    model.meta.metrics = crate::eval::metrics_map(&detailed.scores);
+    // Filled in from the file's bytes when it is loaded; not part of what is saved.
+    model.meta.sha256.clear();
+    if let Some((_, after)) = dev_ece {
+        model.meta.metrics.insert("roles.ece".into(), after);
+    }
+    Ok(Refreshed {
+        scores: detailed.scores,
+        calibration: detailed.calibration,
+    })
+}
+
+/// Writes the card files beside a model: `MODEL_CARD.md` (the model's stored card),
+/// and with dev figures `metrics.json` and the two plots.
+///
+/// # Errors
+/// [`Error::Io`] naming the file that could not be written.
+pub fn write_files(
+    dir: &Path,
+    model: &ModelFile,
+    scores: Option<&Scores>,
+    calibration: Option<&Calibration>,
+) -> Result<()> {
+    let write = |name: &str, text: &str| {
+        let p = dir.join(name);
+        std::fs::write(&p, text).map_err(|e| Error::io(&p, e))
+    };
+    write("MODEL_CARD.md", &model.meta.card)?;
+    if let Some(s) = scores {
+        let json = serde_json::to_string_pretty(s)
+            .map_err(|e| Error::Training(format!("encoding metrics.json: {e}")))?;
+        write("metrics.json", &(json + "\n"))?;
+        write(CONFUSION_SVG, &super::plots::confusion_svg(s))?;
+    }
+    if let Some(c) = calibration {
+        write(RELIABILITY_SVG, &super::plots::reliability_svg(c))?;
+    }
+    Ok(())
 }

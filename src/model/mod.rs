@@ -7,6 +7,7 @@ pub mod card;
 pub mod decode;
 mod fit;
 pub mod persist;
+pub mod plots;
 pub mod tune;
 
 pub use decode::Decoder;
@@ -153,9 +154,29 @@ pub fn softmax(z: [f32; 4]) -> [f32; 4] {
     e.map(|x| x / s)
 }
 
-/// Where the shipped default model is looked for, first hit wins: `$NEWSROLES_MODEL`,
-/// `models/default/newsroles.model` under the current directory, then the same path
-/// in the source tree this binary was built from.
+/// The name that stands for the default model compiled into this build (see
+/// [`EMBEDDED_MODEL_BYTES`]): [`ModelFile::load`] and everything that loads by path
+/// (the CLI, the server's start and `ReloadModel`) read the embedded bytes for it, and
+/// errors name it.
+pub const EMBEDDED_MODEL: &str = "<embedded default model>";
+
+/// The shipped `models/default/newsroles.model`, compiled in so that an installed or
+/// copied binary works without the source tree (about 1.5 MB of the binary).
+pub static EMBEDDED_MODEL_BYTES: &[u8] = include_bytes!(concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/models/default/newsroles.model"
+));
+
+/// Whether `path` names the embedded default model rather than a file.
+pub fn is_embedded(path: &std::path::Path) -> bool {
+    path.as_os_str() == EMBEDDED_MODEL
+}
+
+/// Where the default model is looked for, first hit wins: `$NEWSROLES_MODEL`,
+/// `models/default/newsroles.model` under the current directory, the same path beside
+/// the running executable, and else the copy embedded in this build
+/// ([`EMBEDDED_MODEL`]). A file on disk wins over the embedded copy, so a model
+/// retrained in place is used without rebuilding.
 pub fn default_model_path() -> std::path::PathBuf {
     use std::path::PathBuf;
     if let Some(p) = std::env::var_os("NEWSROLES_MODEL") {
@@ -167,5 +188,12 @@ pub fn default_model_path() -> std::path::PathBuf {
     if rel.is_file() {
         return rel;
     }
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join(rel)
+    if let Some(beside) = std::env::current_exe()
+        .ok()
+        .and_then(|exe| exe.parent().map(|d| d.join(&rel)))
+        .filter(|p| p.is_file())
+    {
+        return beside;
+    }
+    PathBuf::from(EMBEDDED_MODEL)
 }

@@ -140,11 +140,15 @@ impl ModelFile {
         Ok(m)
     }
 
-    /// Reads a model file.
+    /// Reads a model file, or the embedded default model when `path` is
+    /// [`super::EMBEDDED_MODEL`].
     ///
     /// # Errors
     /// [`Error::Model`] naming the file (see [`ModelFile::from_bytes`]).
     pub fn load(path: &Path) -> Result<ModelFile> {
+        if super::is_embedded(path) {
+            return ModelFile::from_bytes(super::EMBEDDED_MODEL_BYTES, path);
+        }
         let bytes = read_model_bytes(path)?;
         ModelFile::from_bytes(&bytes, path)
     }
