@@ -1,17 +1,19 @@
 #!/usr/bin/env bash
 # Hostile inputs against news of the same length, in one run: per pattern, user CPU
-# seconds of `classify -j1` at 100k and 200k characters (the ratio shows linearity: 2
+# seconds of `classify -j1` at N/2 and N characters (N=1000000 by default; the ratio
+# shows linearity: 2
 # is linear) and the cost per character relative to news (issue 33).
 # Usage: bench/adversarial.sh [BIN]   (default: target/release/newsroles)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 BIN=${1:-target/release/newsroles}
 tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
-python3 bench/adversarial.py 100000 > "$tmp/a1.jsonl"
-python3 bench/adversarial.py 200000 > "$tmp/a2.jsonl"
-secs() { /usr/bin/time -f %U "$BIN" classify -q -j1 "$1" 2>&1 >/dev/null | tail -1; }
+N=${N:-1000000}
+python3 bench/adversarial.py $((N / 2)) > "$tmp/a1.jsonl"
+python3 bench/adversarial.py "$N" > "$tmp/a2.jsonl"
+secs() { /usr/bin/time -f %U "$BIN" classify -q -j1 --max-text-bytes 100000000 "$1" 2>&1 >/dev/null | tail -1; }
 empty=$(printf '{"id":"e","text":""}\n' > "$tmp/e.jsonl"; secs "$tmp/e.jsonl")
-printf '%-20s %8s %8s %7s %9s\n' pattern 100k_s 200k_s ratio vs_news
+printf "%-20s %8s %8s %7s %9s\n" pattern half_s full_s ratio vs_news
 declare -A t2
 ids=$(python3 -c "import json,sys;[print(json.loads(l)['id']) for l in open(sys.argv[1])]" "$tmp/a1.jsonl")
 for k in $ids; do

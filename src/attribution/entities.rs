@@ -382,24 +382,36 @@ impl NameIndex {
     /// last word is [`similar`] to `sur`, and for a single-word name (`single`)
     /// those having a multi-word form starting with `sur`. An indexed `sur` has its
     /// similar words listed; another is compared with the indexed words.
+    ///
+    /// Only the latest [`NAME_WINDOW`] clusters are kept, and each list gives only its
+    /// latest (lists are ascending, so the latest of the union are among them): a text
+    /// of thousands of similar names stays linear.
     fn candidates(&self, sur: &str, single: bool, out: &mut Vec<usize>) {
+        fn latest(cs: &[usize]) -> &[usize] {
+            &cs[cs.len().saturating_sub(NAME_WINDOW)..]
+        }
         out.clear();
         if single {
             if let Some(cs) = self.first_words.get(sur) {
-                out.extend_from_slice(cs);
+                out.extend_from_slice(latest(cs));
             }
         }
         if let Some(&wi) = self.by_word.get(sur) {
             let w = &self.words[wi];
-            out.extend_from_slice(&w.clusters);
-            for &x in &w.similar {
-                out.extend_from_slice(&self.words[x].clusters);
+            out.extend_from_slice(latest(&w.clusters));
+            for &x in latest(&w.similar) {
+                out.extend_from_slice(latest(&self.words[x].clusters));
             }
         } else {
-            self.scan_similar(sur, |x| out.extend_from_slice(&self.words[x].clusters));
+            self.scan_similar(sur, |x| {
+                out.extend_from_slice(latest(&self.words[x].clusters));
+            });
         }
         out.sort_unstable();
         out.dedup();
+        if out.len() > NAME_WINDOW {
+            out.drain(..out.len() - NAME_WINDOW);
+        }
     }
 }
 
@@ -784,12 +796,9 @@ fn assign_name(v: &View, m: &Mention, ents: &mut Entities, budget: &Budget) -> O
     // the candidates come in ascending order as in a scan of all clusters, so the
     // best cluster, ties included, is the same. (`index_picks_as_scan` tests this.)
     let mut cands = Vec::new();
-    ents.index.candidates(sur, key.len() == 1, &mut cands);
     // The latest clusters only: a text of thousands of "X Inc" would otherwise
     // compare each name with all before it.
-    if cands.len() > NAME_WINDOW {
-        cands.drain(..cands.len() - NAME_WINDOW);
-    }
+    ents.index.candidates(sur, key.len() == 1, &mut cands);
     budget.spend(cands.len() as u64);
     let best = best_cluster(&ents.clusters, cands.iter().copied(), &key, m.gender);
     let display = v
@@ -814,7 +823,9 @@ fn assign_name(v: &View, m: &Mention, ents: &mut Entities, budget: &Budget) -> O
     };
     let c = &mut ents.clusters[ci];
     let key_len = key.len();
-    if !c.forms.contains(&key) {
+    // A person has a few forms; a cluster that gathers more (a text of thousands of
+    // near-identical names) keeps its first MAX_FORMS, so comparing with it stays cheap.
+    if c.forms.len() < MAX_FORMS && !c.forms.contains(&key) {
         ents.index.add_form(&key, ci);
         c.add_form(key);
     }
@@ -962,6 +973,9 @@ const MENTION_WINDOW: usize = 256;
 /// of each length a new surname is compared with: the latest (news articles name a
 /// few tens of people and organisations).
 const NAME_WINDOW: usize = 64;
+
+/// Most name forms one cluster keeps (see `assign_name`).
+const MAX_FORMS: usize = 32;
 
 /// How many clusters, the latest made, a description ("the minister") is compared
 /// with (news articles have tens).
