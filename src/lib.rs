@@ -50,6 +50,9 @@ pub mod service;
 pub mod text;
 pub mod train;
 
+#[cfg(test)]
+mod test_skip;
+
 pub use document::{Analysis, Cue, Document, Quote, Role, RoleScores, Sentence, Span, Speaker};
 pub use error::{Error, Result};
 pub use pipeline::Pipeline;

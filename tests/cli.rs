@@ -371,7 +371,7 @@ fn eval_command_agrees_with_score_py() {
         .args([gold.to_str().unwrap(), pred.to_str().unwrap(), "--json"])
         .output();
     let Ok(theirs) = theirs else {
-        eprintln!("skipped: python3 is not available");
+        util::skip("python3 is not available");
         return;
     };
     assert!(

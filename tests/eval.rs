@@ -96,7 +96,7 @@ fn fixture_figures_are_the_hand_counted_ones() {
 fn run_score_py(gold: &Path, pred: &Path, json: bool) -> Option<String> {
     let script = util::shared()?.join("tools").join("score.py");
     if !script.is_file() {
-        eprintln!("skipped: {} is absent", script.display());
+        util::skip(&format!("{} is absent", script.display()));
         return None;
     }
     let mut cmd = Command::new("python3");
@@ -107,7 +107,7 @@ fn run_score_py(gold: &Path, pred: &Path, json: bool) -> Option<String> {
     let out = match cmd.output() {
         Ok(o) => o,
         Err(e) => {
-            eprintln!("skipped: cannot run python3: {e}");
+            util::skip(&format!("cannot run python3: {e}"));
             return None;
         }
     };
@@ -288,7 +288,7 @@ fn synthetic_predictions_on_real_corpora_agree_with_score_py() {
     for name in ["polnear-dev.jsonl", "newsdiscourse-dev.jsonl"] {
         let gold_path = shared.join("corpora").join("newsroles").join(name);
         if !gold_path.is_file() {
-            eprintln!("skipped: {} is absent", gold_path.display());
+            util::skip(&format!("{} is absent", gold_path.display()));
             continue;
         }
         let gold = read_labelled(&gold_path).expect("corpus");

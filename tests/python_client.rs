@@ -22,7 +22,9 @@ fn python_grpcio_client() {
         Ok(o) if o.status.success() => {}
         _ => {
             assert!(!required, "python3 with grpcio, grpcio-tools, grpcio-health-checking, grpcio-reflection and pytest is required (pip install -r tests/python/requirements.txt)");
-            eprintln!("skipped: python3 with the packages of tests/python/requirements.txt is not installed");
+            crate::util::skip(
+                "python3 with the packages of tests/python/requirements.txt is not installed",
+            );
             return;
         }
     }

@@ -1,6 +1,7 @@
 //! The one integration-test binary (one link step). Modules:
 //!
-//! - `util`: shared helpers (paths to ../shared, the built binary, the default model)
+//! - `util`: shared helpers (paths to ../shared, the built binary, the default model,
+//!   `skip`, which lists a skipped check in target/skipped-tests.txt)
 //! - `cli`: runs the built `newsroles` binary: classify, malformed lines, exit codes
 //! - `batch`: `classify` as a batch tool: formats, compression, resume after a kill
 //! - `hardening`: issue 33's faults (links, resume checks, truncated archives, budgets)

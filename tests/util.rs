@@ -16,8 +16,38 @@ pub fn shared() -> Option<PathBuf> {
     if p.join("corpora").is_dir() {
         Some(p)
     } else {
-        eprintln!("skipped: ../shared/corpora is absent on this machine");
+        skip("../shared/corpora is absent on this machine");
         None
+    }
+}
+
+/// The file that lists the tests skipped in this build's runs, one `test: reason` a
+/// line: `cargo test` counts a skipped test as passed, so the reasons are kept here for
+/// a person (and `.ci/run`, which empties it first and prints it last) to read.
+pub fn skipped_list() -> PathBuf {
+    // CARGO_TARGET_TMPDIR is `target/tmp`; the list sits beside it in `target/`.
+    let tmp = Path::new(env!("CARGO_TARGET_TMPDIR"));
+    tmp.parent().unwrap_or(tmp).join("skipped-tests.txt")
+}
+
+/// Reports that the running test skips (some or all of) its checks, and why: printed,
+/// and appended to [`skipped_list`] under the test's name.
+pub fn skip(reason: &str) {
+    let thread = std::thread::current();
+    let test = thread.name().unwrap_or("?");
+    eprintln!("skipped: {reason}");
+    // One write per line, in append mode: lines from parallel tests do not interleave.
+    let line = format!("{test}: {reason}\n");
+    let appended = std::fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(skipped_list())
+        .and_then(|mut f| f.write_all(line.as_bytes()));
+    if let Err(e) = appended {
+        eprintln!(
+            "cannot record the skip in {}: {e}",
+            skipped_list().display()
+        );
     }
 }
 

@@ -26,10 +26,10 @@ fn chromium() -> Option<PathBuf> {
         "NEWSROLES_REQUIRE_CHROMIUM is set but {} is missing (apt-get install chromium)",
         p.display()
     );
-    eprintln!(
-        "skipped: {} is absent (apt-get install chromium to run the browser test)",
+    crate::util::skip(&format!(
+        "{} is absent (apt-get install chromium to run the browser test)",
         p.display()
-    );
+    ));
     None
 }
 

@@ -47,7 +47,7 @@ fn warcio_archive() {
             !required,
             "python3 with warcio is required (pip install -r tests/python/requirements.txt)"
         );
-        eprintln!("skipped: python3 with warcio is not installed");
+        crate::util::skip("python3 with warcio is not installed");
         return;
     }
     let dir = tempfile::tempdir().unwrap();

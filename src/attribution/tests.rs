@@ -879,7 +879,7 @@ fn wire_article_file() {
                 check_wire(&att, &text);
             }
         }
-        Err(e) => println!("skipping: {} not readable ({e})", path.display()),
+        Err(e) => crate::test_skip::skip(&format!("{} not readable ({e})", path.display())),
     }
 }
 

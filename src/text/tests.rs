@@ -110,7 +110,7 @@ fn wire_like_article() {
 fn wire_article_example() {
     let path = shared("examples/wire-article.txt");
     let Ok(text) = std::fs::read_to_string(&path) else {
-        eprintln!("skipped: {} is absent", path.display());
+        crate::test_skip::skip(&format!("{} is absent", path.display()));
         return;
     };
     check_wire(&text);
@@ -266,7 +266,7 @@ fn newsdiscourse_boundaries() {
     let split = std::env::var("NEWSROLES_SPLIT").unwrap_or_else(|_| "dev".into());
     let path = shared(&format!("corpora/newsroles/newsdiscourse-{split}.jsonl"));
     let Ok(data) = std::fs::read_to_string(&path) else {
-        eprintln!("skipped: {} is absent", path.display());
+        crate::test_skip::skip(&format!("{} is absent", path.display()));
         return;
     };
     let show: usize = std::env::var("NEWSROLES_SHOW")
@@ -386,7 +386,7 @@ fn polnear_quote_marks() {
     let split = std::env::var("NEWSROLES_SPLIT").unwrap_or_else(|_| "dev".into());
     let path = shared(&format!("corpora/newsroles/polnear-{split}.jsonl"));
     let Ok(data) = std::fs::read_to_string(&path) else {
-        eprintln!("skipped: {} is absent", path.display());
+        crate::test_skip::skip(&format!("{} is absent", path.display()));
         return;
     };
     let (mut pred, mut pred_ok, mut direct, mut direct_found) = (0usize, 0usize, 0usize, 0usize);
