@@ -1508,3 +1508,43 @@ async fn half_open_connections_are_closed_and_bounded() -> TestResult {
     server2.stop().await?;
     server.stop().await
 }
+
+/// Issue 33 item 1: hostile documents sent with a short deadline do not hold the
+/// analysis threads: the deadline cancels their analysis, and the next caller is
+/// answered (before the fix, 2 MB of " he" kept a thread busy for hours).
+#[tokio::test]
+async fn hostile_documents_past_their_deadline_free_the_threads() -> TestResult {
+    let server = Server::start(ServiceConfig {
+        max_concurrent_analyses: 2,
+        max_text_bytes: 4 << 20,
+        ..Default::default()
+    })
+    .await?;
+    let hostile = " he".repeat(700_000);
+    let mut calls = Vec::new();
+    for i in 0..2 {
+        let mut req = Request::new(request(vec![doc(&format!("he{i}"), &hostile)]));
+        req.set_timeout(Duration::from_secs(1));
+        let mut client = server.client();
+        calls.push(tokio::spawn(async move { client.classify(req).await }));
+    }
+    for c in calls {
+        let code = c.await?.err().map(|s| s.code());
+        assert!(
+            matches!(code, Some(Code::DeadlineExceeded | Code::Cancelled) | None),
+            "{code:?}"
+        );
+    }
+    // A liveness bound, not a speed figure: the threads are free again.
+    let res = tokio::time::timeout(
+        Duration::from_secs(60),
+        server
+            .client()
+            .classify(request(vec![doc("next", ARTICLE)])),
+    )
+    .await
+    .map_err(|_| "the analysis threads are still busy with cancelled work")??
+    .into_inner();
+    check_analysis(ARTICLE, &res.analyses[0]);
+    server.stop().await
+}
