@@ -846,3 +846,61 @@ fn format_is_an_alias_of_input_format_and_jsonl_is_the_default() {
     );
     assert!(String::from_utf8_lossy(&resume.stderr).contains("--resume continues JSON Lines only"));
 }
+
+/// Flattens a JSON value into its `"key": value` pairs (scalars only), as the README
+/// writes them.
+fn pairs(v: &Value, out: &mut std::collections::HashSet<String>) {
+    match v {
+        Value::Object(m) => {
+            for (k, x) in m {
+                if !x.is_object() && !x.is_array() {
+                    out.insert(format!("\"{k}\": {x}"));
+                }
+                pairs(x, out);
+            }
+        }
+        Value::Array(a) => a.iter().for_each(|x| pairs(x, out)),
+        _ => {}
+    }
+}
+
+/// The README's output example is the real output of its first command, abridged:
+/// every `"key": value` it shows (but texts cut with "…") is in that output.
+#[test]
+fn readme_output_example_is_real_output() {
+    let readme = std::fs::read_to_string(crate::util::root().join("README.md")).unwrap();
+    let block = readme
+        .split("```json\n")
+        .nth(1)
+        .and_then(|b| b.split("```").next())
+        .expect("a json block in the README");
+    let article = crate::util::root().join("examples/wikinews-article.txt");
+    let out = crate::util::run_ok(&["classify", "--text", s(&article)], None, 0);
+    let mut real = std::collections::HashSet::new();
+    for v in lines(&out) {
+        pairs(&v, &mut real);
+    }
+    let pair =
+        regex::Regex::new(r#""[a-z_]+": ("(?:[^"\\]|\\.)*"|[-0-9.e+]+|true|false)"#).unwrap();
+    let mut checked = 0;
+    for m in pair.find_iter(block) {
+        let p = m.as_str();
+        if p.contains('…') {
+            continue;
+        }
+        // Numbers as serde_json writes them (the README keeps them as printed).
+        let p = match p.split_once(": ") {
+            Some((k, v)) if v.parse::<f64>().is_ok() && !v.starts_with('"') => {
+                let n: Value = serde_json::from_str(v).unwrap();
+                format!("{k}: {n}")
+            }
+            _ => p.to_string(),
+        };
+        assert!(
+            real.contains(&p),
+            "README shows {p}, not in the real output"
+        );
+        checked += 1;
+    }
+    assert!(checked >= 20, "only {checked} pairs checked");
+}
