@@ -696,7 +696,7 @@ fn name_at(v: &View, i: usize, lowercase_seen: &HashSet<&str>) -> Option<Mention
         }
         // All-caps headlines and datelines ("WASHINGTON") are not speakers; short
         // acronyms (FBI, CNN) are.
-        let s = &v.text[u.range.clone()];
+        let s = &v.text[u.range()];
         // (The lowercase test first: it fails at the second letter of most names.)
         if s.chars().all(|c| !c.is_lowercase())
             && s.chars().filter(|c| c.is_alphabetic()).count() > 5
