@@ -185,6 +185,36 @@ pub struct Analysis {
     pub speakers: Vec<SpeakerEntity>,
 }
 
+impl Analysis {
+    /// About the length of this analysis as JSON, a little over rather than under:
+    /// the capacity to serialise it into. The JSON of a long text is several times
+    /// its size, and a buffer grown by doubling would hold up to twice that (and
+    /// both the old and the new buffer while it grows).
+    pub fn json_len_hint(&self) -> usize {
+        // Text as a JSON string: quotes and line ends are escaped.
+        let text = |s: &str| s.len() + s.len() / 8 + 2;
+        let speaker = |s: &Option<Speaker>| {
+            s.as_ref()
+                .map_or(0, |s| 90 + text(&s.text) + text(&s.entity))
+        };
+        let sentences: usize = self
+            .sentences
+            .iter()
+            .map(|s| 230 + text(&s.text) + speaker(&s.speaker))
+            .sum();
+        let quotes: usize = self
+            .quotes
+            .iter()
+            .map(|q| {
+                let cue = q.cue.as_ref().map_or(0, |c| 50 + text(&c.text));
+                80 + text(&q.text) + cue + speaker(&q.speaker)
+            })
+            .sum();
+        let speakers: usize = self.speakers.iter().map(|e| 60 + text(&e.entity)).sum();
+        64 + text(&self.id) + sentences + quotes + speakers
+    }
+}
+
 /// Converts byte offsets of one string to code-point offsets (DESIGN.md §3).
 ///
 /// Built once per document; lookups are O(log n) in the number of non-ASCII chars

@@ -129,29 +129,30 @@ impl Pipeline {
         budget: &Budget,
     ) -> Result<Analysis> {
         budget.check("text")?;
-        let layout = TextLayout::new(&doc.text);
+        let mut layout = TextLayout::new(&doc.text);
         budget.check("text")?;
         let attribution = self.attributor.attribute_within(&layout, budget)?;
         budget.check("attribution")?;
-        let (feats, vector_logits) = self.featurizer.featurize_for_scoring(&layout, &attribution);
+        // Each sentence's features are scored as they are made and dropped: held for
+        // the whole text they would weigh many times the text.
+        let mut logits: Vec<[f32; 4]> = Vec::with_capacity(layout.sentences.len());
+        self.featurizer
+            .score_each(&layout, &attribution, |x, extra| {
+                let mut z = self.roles.logits(&x);
+                for (a, b) in z.iter_mut().zip(&extra) {
+                    *a += b;
+                }
+                logits.push(z);
+            });
         budget.check("features")?;
+        // The tokens are done with; the answer is built without them.
+        layout.tokens = Vec::new();
         let map = Mapper {
             original: &doc.text,
             norm: &layout.norm,
             chars: CharIndex::new(&doc.text),
             include_text,
         };
-        let logits: Vec<[f32; 4]> = feats
-            .iter()
-            .zip(&vector_logits)
-            .map(|(x, extra)| {
-                let mut z = self.roles.logits(x);
-                for (a, b) in z.iter_mut().zip(extra) {
-                    *a += b;
-                }
-                z
-            })
-            .collect();
         Ok(self.assemble(doc, &layout, &logits, &attribution, &map))
     }
 

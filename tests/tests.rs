@@ -5,6 +5,7 @@
 //! - `cli`: runs the built `newsroles` binary: classify, malformed lines, exit codes
 //! - `batch`: `classify` as a batch tool: formats, compression, resume after a kill
 //! - `hardening`: issue 33's faults (links, resume checks, truncated archives, budgets)
+//! - `memory`: peak memory of one long document against its size (issue 33 item 8)
 //! - `grpc`: the real server on a loopback port, called by a real tonic client
 //! - `python_client`: the Python grpcio client tests, against the built binary
 //! - `eval`: `newsroles eval` figures agree with ../shared/tools/score.py
@@ -16,6 +17,7 @@ mod cli;
 mod eval;
 mod grpc;
 mod hardening;
+mod memory;
 mod python_client;
 mod util;
 mod view;

@@ -230,7 +230,7 @@ fn line_break_before(v: &View, k: usize) -> bool {
     match (k.checked_sub(1).and_then(|j| v.toks.get(j)), v.toks.get(k)) {
         (Some(a), Some(b)) => v
             .text
-            .get(a.range.end..b.range.start)
+            .get(a.end()..b.start())
             .is_some_and(|gap| gap.contains('\n')),
         _ => false,
     }
@@ -396,7 +396,7 @@ pub(crate) fn examples(
             word: v.lower(s.tok).to_string(),
             next: v.lower(s.tok + 1).to_string(),
             context: s.context,
-            cue: is_cue(v.toks[s.tok].range.clone()),
+            cue: is_cue(v.toks[s.tok].range()),
         })
         .collect()
 }

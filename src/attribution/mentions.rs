@@ -4,6 +4,7 @@
 
 use super::lexicon::{self, Pronoun};
 use super::view::{Kind, Tok, View};
+use super::FastMap;
 use super::FastSet as HashSet;
 use std::ops::Range;
 
@@ -388,10 +389,13 @@ pub(crate) fn extract(v: &View) -> Vec<Mention> {
     let mut forward = out
         .iter()
         .all(|m| m.toks.start <= m.toks.end && m.toks.end <= n);
-    let mut starting: Vec<Vec<usize>> = vec![Vec::new(); if forward { n + 1 } else { 0 }];
-    for (k, m) in out.iter().enumerate() {
-        if let Some(l) = starting.get_mut(m.toks.start) {
-            l.push(k);
+    // By first token, only where a mention starts: a list per token would take 24
+    // bytes a token.
+    let indexed = forward;
+    let mut starting: FastMap<usize, Vec<usize>> = FastMap::default();
+    if indexed {
+        for (k, m) in out.iter().enumerate() {
+            starting.entry(m.toks.start).or_default().push(k);
         }
     }
     let mut out: Vec<Option<Mention>> = out.into_iter().map(Some).collect();
@@ -485,8 +489,8 @@ pub(crate) fn extract(v: &View) -> Vec<Mention> {
         };
         let absorbed: Vec<usize> = if forward {
             // A forward mention inside s..h + 1 starts in s..=h + 1.
-            starting[s..=h + 1]
-                .iter()
+            (s..=h + 1)
+                .filter_map(|p| starting.get(&p))
                 .flatten()
                 .copied()
                 .filter(|&k| inside(&out[k]))
@@ -510,8 +514,8 @@ pub(crate) fn extract(v: &View) -> Vec<Mention> {
             MentionKind::Nominal
         };
         let person = tok_is_role(&v.toks[h]);
-        if let Some(l) = starting.get_mut(s) {
-            l.push(out.len());
+        if indexed && s <= n {
+            starting.entry(s).or_default().push(out.len());
         }
         forward &= s <= h + 1;
         out.push(Some(Mention {
@@ -696,7 +700,7 @@ fn name_at(v: &View, i: usize, lowercase_seen: &HashSet<&str>) -> Option<Mention
         }
         // All-caps headlines and datelines ("WASHINGTON") are not speakers; short
         // acronyms (FBI, CNN) are.
-        let s = &v.text[u.range.clone()];
+        let s = &v.text[u.range()];
         // (The lowercase test first: it fails at the second letter of most names.)
         if s.chars().all(|c| !c.is_lowercase())
             && s.chars().filter(|c| c.is_alphabetic()).count() > 5

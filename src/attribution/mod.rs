@@ -171,6 +171,9 @@ pub(crate) fn analyse_within<'a>(
     budget.check("quote detection")?;
     // Subjects the detector built from tokens join the candidates.
     let mut heads: FastSet<usize> = ms.iter().map(|m| m.head).collect();
+    // At most one each: reserved exactly, as doubling would leave up to half of a
+    // long text's mention list unused.
+    ms.reserve_exact(quotes.iter().filter(|q| q.rule.is_some()).count());
     for q in &quotes {
         if let Some(r) = &q.rule {
             if heads.insert(r.head) {

@@ -71,19 +71,23 @@ impl PartialEq<&str> for Lower<'_> {
 
 #[derive(Debug, Clone)]
 pub(crate) struct Tok<'a> {
-    pub range: Range<usize>,
+    /// The byte range, as `u32` (read with [`Tok::range`]): the text stage's token
+    /// offsets are (see [`TokenSpan`]).
+    start32: u32,
+    end32: u32,
     /// Lowercase text without a trailing abbreviation dot.
     pub lower: Lower<'a>,
     pub kind: Kind,
     /// First character is uppercase.
     pub cap: bool,
     /// Sentence, paragraph and quotation-mark span indices are `u32` (with the
-    /// rest, a token is 72 bytes rather than 88: the passes over tokens are
+    /// rest, a token is 56 bytes rather than 88: the passes over tokens are
     /// memory-bound); read them with [`Tok::sent`], [`Tok::para`], [`Tok::quote`].
     sent32: u32,
     para32: u32,
-    /// Index of the quotation-mark span whose content holds this token.
-    quote32: Option<u32>,
+    /// Index of the quotation-mark span whose content holds this token, or
+    /// [`NO_QUOTE`] (an `Option<u32>` would take 8 bytes).
+    quote32: u32,
     /// The token is a quotation mark itself.
     pub mark: bool,
     /// The word lists holding `lower` ([`lexicon::list`] flags), looked up once.
@@ -93,6 +97,27 @@ pub(crate) struct Tok<'a> {
 }
 
 impl Tok<'_> {
+    /// Byte range in the normalised text.
+    #[inline]
+    pub fn range(&self) -> Range<usize> {
+        self.start()..self.end()
+    }
+
+    #[inline]
+    pub fn start(&self) -> usize {
+        self.start32 as usize
+    }
+
+    #[inline]
+    pub fn end(&self) -> usize {
+        self.end32 as usize
+    }
+
+    /// Extends the token to end at `end` (joining a dot or a possessive onto it).
+    fn set_end(&mut self, end: usize) {
+        self.end32 = narrow(end);
+    }
+
     /// Index of the sentence holding this token.
     #[inline]
     pub fn sent(&self) -> usize {
@@ -108,7 +133,7 @@ impl Tok<'_> {
     /// Index of the quotation-mark span whose content holds this token.
     #[inline]
     pub fn quote(&self) -> Option<usize> {
-        self.quote32.map(|q| q as usize)
+        (self.quote32 != NO_QUOTE).then_some(self.quote32 as usize)
     }
 
     pub fn is_word(&self) -> bool {
@@ -169,6 +194,13 @@ pub(crate) struct RawLayout<'a> {
     pub tokens: &'a [TokenSpan],
 }
 
+// A long text has about one token per five bytes: a token's size is a large part of
+// the memory a document takes.
+const _: () = assert!(std::mem::size_of::<Tok<'static>>() <= 56);
+
+/// [`Tok::quote32`] of a token outside every quotation-mark span.
+const NO_QUOTE: u32 = u32::MAX;
+
 /// An index as stored in a [`Tok`]. Sentences, paragraphs and quotation marks
 /// are far fewer than bytes of text, and texts over 4 GiB are not read whole.
 fn narrow(i: usize) -> u32 {
@@ -187,7 +219,7 @@ impl<'a> View<'a> {
         let ok = |r: &Range<usize>| text.is_char_boundary(r.start) && text.is_char_boundary(r.end);
         let mut toks: Vec<Tok<'a>> = take_buffer(raw.tokens.len() + 16);
         for t in raw.tokens {
-            let r = clamp(&t.range, n);
+            let r = clamp(&t.range(), n);
             if r.is_empty() || !ok(&r) {
                 continue;
             }
@@ -200,7 +232,7 @@ impl<'a> View<'a> {
             if s == "." {
                 if let Some(prev) = toks.last_mut() {
                     if joins_abbreviation(text, prev, &r) {
-                        prev.range.end = r.end;
+                        prev.set_end(r.end);
                         continue;
                     }
                 }
@@ -238,7 +270,7 @@ impl<'a> View<'a> {
         // a token before the current sentence (out of order) falls back to a search.
         let mut si = 0usize;
         for t in toks.iter_mut() {
-            let start = t.range.start;
+            let start = t.start();
             if sents.get(si).is_some_and(|s| s.range.start > start) {
                 si = sents
                     .partition_point(|s| s.range.start <= start)
@@ -256,9 +288,7 @@ impl<'a> View<'a> {
             s.toks = a..b.max(a);
         }
         // Tokens sorted by start: a mark's tokens are found by binary search.
-        let sorted = toks
-            .windows(2)
-            .all(|w| w[0].range.start <= w[1].range.start);
+        let sorted = toks.windows(2).all(|w| w[0].start() <= w[1].start());
         let mut marks = Vec::new();
         let mut qs = raw.quotes;
         qs.sort_by_key(|q| q.1.start);
@@ -266,27 +296,24 @@ impl<'a> View<'a> {
             let content = clamp(&content, n);
             let open = clamp(&open, n);
             let close = close.map(|c| clamp(&c, n));
-            let a = toks.partition_point(|t| t.range.start < content.start);
-            let b = toks.partition_point(|t| t.range.start < content.end);
+            let a = toks.partition_point(|t| t.start() < content.start);
+            let b = toks.partition_point(|t| t.start() < content.end);
             let qi = marks.len();
             for t in &mut toks[a..b.max(a)] {
-                t.quote32 = Some(narrow(qi));
+                t.quote32 = narrow(qi).min(NO_QUOTE - 1);
             }
             if sorted {
                 for r in std::iter::once(&open).chain(close.as_ref()) {
-                    let from = toks.partition_point(|t| t.range.start < r.start);
-                    for t in toks[from..]
-                        .iter_mut()
-                        .take_while(|t| t.range.start == r.start)
-                    {
-                        if t.range == *r {
+                    let from = toks.partition_point(|t| t.start() < r.start);
+                    for t in toks[from..].iter_mut().take_while(|t| t.start() == r.start) {
+                        if t.range() == *r {
                             t.mark = true;
                         }
                     }
                 }
             } else {
                 for t in toks.iter_mut() {
-                    if t.range == open || Some(&t.range) == close.as_ref() {
+                    if t.range() == open || Some(&t.range()) == close.as_ref() {
                         t.mark = true;
                     }
                 }
@@ -331,7 +358,7 @@ impl<'a> View<'a> {
     pub fn tok_text(&self, i: usize) -> &str {
         self.toks
             .get(i)
-            .map(|t| &self.text[t.range.clone()])
+            .map(|t| &self.text[t.range()])
             .unwrap_or("")
     }
 
@@ -341,14 +368,14 @@ impl<'a> View<'a> {
             self.toks.get(r.start),
             r.end.checked_sub(1).and_then(|e| self.toks.get(e)),
         ) {
-            (Some(a), Some(b)) if r.end > r.start => a.range.start..b.range.end,
+            (Some(a), Some(b)) if r.end > r.start => a.start()..b.end(),
             _ => 0..0,
         }
     }
 
     /// The token index whose range starts at or after byte `b`.
     pub fn tok_at(&self, b: usize) -> usize {
-        self.toks.partition_point(|t| t.range.start < b)
+        self.toks.partition_point(|t| t.start() < b)
     }
 
     pub fn get(&self, i: usize) -> Option<&Tok<'a>> {
@@ -395,7 +422,7 @@ pub(crate) fn recycle(toks: Vec<Tok<'_>>) {
 /// letters outside quotation marks, nearly all capitalised.
 fn is_title_case(toks: &[Tok]) -> bool {
     let (mut long, mut cap) = (0usize, 0usize);
-    for t in toks.iter().filter(|t| t.is_word() && t.quote32.is_none()) {
+    for t in toks.iter().filter(|t| t.is_word() && t.quote32 == NO_QUOTE) {
         if t.lower.len() >= 4 {
             long += 1;
             cap += usize::from(t.cap);
@@ -423,10 +450,11 @@ fn mk(text: &str, r: Range<usize>, kind: Kind) -> Tok<'_> {
         lower,
         cap: s.chars().next().is_some_and(|c| c.is_uppercase()),
         kind,
-        range: r,
+        start32: narrow(r.start),
+        end32: narrow(r.end),
         sent32: 0,
         para32: 0,
-        quote32: None,
+        quote32: NO_QUOTE,
         mark,
     }
 }
@@ -457,7 +485,7 @@ fn push_split<'a>(text: &'a str, out: &mut Vec<Tok<'a>>, r: Range<usize>, s: &st
     // A separate "'s" token after a word, or "'" right after a word ending in s.
     if kind != Kind::Word || s == "s" {
         if let Some(prev) = out.last() {
-            let glued = prev.range.end == r.start;
+            let glued = prev.end() == r.start;
             if glued && (s == "'" || s == "\u{2019}") && prev.is_word() && prev.lower.ends_with('s')
             {
                 let next_is_letter = text[r.end..]
@@ -473,9 +501,9 @@ fn push_split<'a>(text: &'a str, out: &mut Vec<Tok<'a>>, r: Range<usize>, s: &st
     }
     if s == "s" {
         if let Some(prev) = out.last_mut() {
-            if prev.range.end == r.start && (prev.lower == "'" || prev.lower == "\u{2019}") {
+            if prev.end() == r.start && (prev.lower == "'" || prev.lower == "\u{2019}") {
                 // "'" + "s" split by the tokenizer: one possessive token.
-                prev.range.end = r.end;
+                prev.set_end(r.end);
                 prev.lower = Lower::Text("'s");
                 (prev.lists, prev.cue) = lexicon::word_info(&prev.lower);
                 prev.kind = Kind::Possessive;
@@ -497,11 +525,11 @@ const STATE_ABBREVIATIONS: &[&str] = &[
 /// initials "J" + "." make one token, as the view is built (a joined dot is not
 /// pushed; the token before it is extended).
 fn joins_abbreviation(text: &str, prev: &Tok<'_>, dot: &Range<usize>) -> bool {
-    let glued = prev.range.end == dot.start;
+    let glued = prev.end() == dot.start;
     if !glued || !prev.is_word() {
         return false;
     }
-    let ptext = &text[prev.range.clone()];
+    let ptext = &text[prev.range()];
     let initial = ptext.chars().count() == 1 && prev.cap;
     let suffix = matches!(
         prev.lower.as_str(),

@@ -416,7 +416,10 @@ fn process(
                     });
                     match (opts.output_format.render(&view, index), &web) {
                         (Some(shown), _) => Ok(shown.into_bytes()),
-                        (None, None) => serde_json::to_vec(&a),
+                        (None, None) => {
+                            let mut line = Vec::with_capacity(a.json_len_hint());
+                            serde_json::to_writer(&mut line, &a).map(|()| line)
+                        }
                         (None, Some(meta)) => {
                             serde_json::to_vec(&WebLine::new(&a, meta, &doc.text))
                         }

@@ -564,110 +564,110 @@ impl Featurizer {
 
     /// Per-sentence facts; `folded` asks for the folded vector rows' means (see
     /// [`Folded`]) instead of the mean vectors.
-    fn facts<'a>(
-        &self,
-        layout: &'a TextLayout,
-        attr: &DocAttribution,
-        folded: bool,
-    ) -> Vec<SentenceFacts<'a>> {
-        let mut qi = 0;
-        let attr_of = if self.config.attribution {
+    fn attr_of(&self, layout: &TextLayout, attr: &DocAttribution) -> Vec<&'static str> {
+        if self.config.attribution {
             attr_facts(attr, &layout.sentences)
         } else {
             vec!["off"; layout.sentences.len()]
-        };
-        layout
-            .sentences
+        }
+    }
+
+    /// The facts of sentence `s` of `layout`, whose attribution fact is `attr_fact`.
+    /// `qi` is the first quotation-mark span that may reach `s`: pass the same
+    /// variable for sentences in order (from 0) and it skips the spans passed by.
+    fn sentence_facts<'a>(
+        &self,
+        layout: &'a TextLayout,
+        s: &SentenceSpan,
+        attr_fact: &'static str,
+        qi: &mut usize,
+        folded: bool,
+    ) -> SentenceFacts<'a> {
+        let toks = layout.sentence_tokens(&s.range);
+        let words: Vec<Cow<'a, str>> = toks
             .iter()
-            .zip(attr_of)
-            .map(|(s, attr_fact)| {
-                let toks = layout.sentence_tokens(&s.range);
-                let words: Vec<Cow<'a, str>> = toks
-                    .iter()
-                    .filter(|t| {
-                        t.kind != TokenKind::Punct || matches!(t.text, "\"" | ":" | "?" | "!")
-                    })
-                    .map(|t| {
-                        if t.kind == TokenKind::Number {
-                            // Years mark history; other numbers are statistics.
-                            let is_year = t.text.len() == 4
-                                && (t.text.starts_with("19") || t.text.starts_with("20"));
-                            Cow::Borrowed(if is_year { "<year>" } else { "<num>" })
-                        } else if t
-                            .text
-                            .bytes()
-                            .all(|b| b.is_ascii() && !b.is_ascii_uppercase())
-                        {
-                            // Already lowercase: to_lowercase would copy it unchanged.
-                            Cow::Borrowed(t.text)
-                        } else {
-                            Cow::Owned(t.text.to_lowercase())
-                        }
-                    })
-                    .collect();
-                let hashes: Vec<WordHashes> = words.iter().map(|w| WordHashes::of(w)).collect();
-                let cue = words.iter().any(|w| is_cue_word(w));
-                let raw: Vec<&str> = toks
-                    .iter()
-                    .filter(|t| t.kind == TokenKind::Word)
-                    .map(|t| t.text)
-                    .collect();
-                let cues = discourse_cues(&words, &raw);
-                let according = words
-                    .windows(2)
-                    .any(|w| w[0] == "according" && w[1] == "to");
-                // Share of the sentence inside paired quotation marks.
-                while qi < layout.quotes.len() && layout.quotes[qi].content.end <= s.range.start {
-                    qi += 1;
-                }
-                let mut inside = 0usize;
-                let mut has_mark = false;
-                for q in &layout.quotes[qi..] {
-                    if q.open.start >= s.range.end {
-                        break;
-                    }
-                    let a = q.content.start.max(s.range.start);
-                    let b = q.content.end.min(s.range.end);
-                    inside += b.saturating_sub(a);
-                    has_mark = true;
-                }
-                let quote_frac = inside as f32 / (s.range.len().max(1)) as f32;
-                let emb = match (self.vectors.as_deref(), &self.folded) {
-                    (Some(v), Some(f)) if folded => {
-                        let mut acc = [0f32; 12];
-                        let mut n = 0usize;
-                        for r in vector_rows(v, &hashes) {
-                            for (a, x) in acc.iter_mut().zip(&f.rows[r]) {
-                                *a += x;
-                            }
-                            n += 1;
-                        }
-                        let inv = 1.0 / n.max(1) as f32;
-                        acc.iter().map(|x| x * inv).collect()
-                    }
-                    (Some(v), _) => v.mean_of_rows(vector_rows(v, &hashes)),
-                    _ => Vec::new(),
-                };
-                SentenceFacts {
-                    emb,
-                    words,
-                    hashes,
-                    cue,
-                    according,
-                    quote_frac,
-                    has_mark,
-                    attr: attr_fact,
-                    cues,
+            .filter(|t| t.kind != TokenKind::Punct || matches!(t.text, "\"" | ":" | "?" | "!"))
+            .map(|t| {
+                if t.kind == TokenKind::Number {
+                    // Years mark history; other numbers are statistics.
+                    let is_year =
+                        t.text.len() == 4 && (t.text.starts_with("19") || t.text.starts_with("20"));
+                    Cow::Borrowed(if is_year { "<year>" } else { "<num>" })
+                } else if t
+                    .text
+                    .bytes()
+                    .all(|b| b.is_ascii() && !b.is_ascii_uppercase())
+                {
+                    // Already lowercase: to_lowercase would copy it unchanged.
+                    Cow::Borrowed(t.text)
+                } else {
+                    Cow::Owned(t.text.to_lowercase())
                 }
             })
-            .collect()
+            .collect();
+        let hashes: Vec<WordHashes> = words.iter().map(|w| WordHashes::of(w)).collect();
+        let cue = words.iter().any(|w| is_cue_word(w));
+        let raw: Vec<&str> = toks
+            .iter()
+            .filter(|t| t.kind == TokenKind::Word)
+            .map(|t| t.text)
+            .collect();
+        let cues = discourse_cues(&words, &raw);
+        let according = words
+            .windows(2)
+            .any(|w| w[0] == "according" && w[1] == "to");
+        // Share of the sentence inside paired quotation marks.
+        while *qi < layout.quotes.len() && layout.quotes[*qi].content.end <= s.range.start {
+            *qi += 1;
+        }
+        let mut inside = 0usize;
+        let mut has_mark = false;
+        for q in &layout.quotes[*qi..] {
+            if q.open.start >= s.range.end {
+                break;
+            }
+            let a = q.content.start.max(s.range.start);
+            let b = q.content.end.min(s.range.end);
+            inside += b.saturating_sub(a);
+            has_mark = true;
+        }
+        let quote_frac = inside as f32 / (s.range.len().max(1)) as f32;
+        let emb = match (self.vectors.as_deref(), &self.folded) {
+            (Some(v), Some(f)) if folded => {
+                let mut acc = [0f32; 12];
+                let mut n = 0usize;
+                for r in vector_rows(v, &hashes) {
+                    for (a, x) in acc.iter_mut().zip(&f.rows[r]) {
+                        *a += x;
+                    }
+                    n += 1;
+                }
+                let inv = 1.0 / n.max(1) as f32;
+                acc.iter().map(|x| x * inv).collect()
+            }
+            (Some(v), _) => v.mean_of_rows(vector_rows(v, &hashes)),
+            _ => Vec::new(),
+        };
+        SentenceFacts {
+            emb,
+            words,
+            hashes,
+            cue,
+            according,
+            quote_frac,
+            has_mark,
+            attr: attr_fact,
+            cues,
+        }
     }
 
     /// Feature vectors of every sentence of `layout`, in order (what a role model is
     /// fitted on). `attr` is the attribution of the same layout (used when the
     /// config says so).
     pub fn featurize(&self, layout: &TextLayout, attr: &DocAttribution) -> Vec<SparseVec> {
-        self.featurize_parts(layout, attr, false).0
+        let mut out = Vec::with_capacity(layout.sentences.len());
+        self.featurize_each(layout, attr, false, |v, _| out.push(v));
+        out
     }
 
     /// For scoring with the model this featurizer was [`folded`](Self::folded) into:
@@ -680,22 +680,46 @@ impl Featurizer {
         layout: &TextLayout,
         attr: &DocAttribution,
     ) -> (Vec<SparseVec>, Vec<[f32; 4]>) {
-        self.featurize_parts(layout, attr, self.folded.is_some())
+        let n = layout.sentences.len();
+        let (mut out, mut extra) = (Vec::with_capacity(n), Vec::with_capacity(n));
+        self.score_each(layout, attr, |v, e| {
+            out.push(v);
+            extra.push(e);
+        });
+        (out, extra)
     }
 
-    fn featurize_parts(
+    /// [`Featurizer::featurize_for_scoring`] one sentence at a time, in order: `f`
+    /// sees each sentence's sparse features and vector logits, and nothing of the
+    /// whole document is held (the features of a long text outweigh the text).
+    pub fn score_each(
+        &self,
+        layout: &TextLayout,
+        attr: &DocAttribution,
+        f: impl FnMut(SparseVec, [f32; 4]),
+    ) {
+        self.featurize_each(layout, attr, self.folded.is_some(), f);
+    }
+
+    /// Each sentence's features and (when `folded`) vector logits, in order. The
+    /// per-sentence facts are made as the sentence and its neighbours need them.
+    fn featurize_each(
         &self,
         layout: &TextLayout,
         attr: &DocAttribution,
         folded: bool,
-    ) -> (Vec<SparseVec>, Vec<[f32; 4]>) {
-        let facts = self.facts(layout, attr, folded);
-        let n = facts.len();
-        let mut extra = vec![[0f32; 4]; n];
+        mut emit: impl FnMut(SparseVec, [f32; 4]),
+    ) {
+        let attr_of = self.attr_of(layout, attr);
+        let n = layout.sentences.len();
+        let fact = |j: usize, qi: &mut usize| {
+            self.sentence_facts(layout, &layout.sentences[j], attr_of[j], qi, folded)
+        };
         // Words of the headline and lead: sentences about the main event reuse them.
-        let lead: FastSet<&str> = facts
+        let mut qi0 = 0;
+        let head: Vec<SentenceFacts> = (0..n.min(2)).map(|j| fact(j, &mut qi0)).collect();
+        let lead: FastSet<&str> = head
             .iter()
-            .take(2)
             .flat_map(|f| f.words.iter())
             .filter(|w| w.len() >= 4)
             .map(|w| w.as_ref())
@@ -706,8 +730,20 @@ impl Featurizer {
         for s in &layout.sentences {
             para_len[s.paragraph] += 1;
         }
-        let mut out = Vec::with_capacity(n);
-        for (i, (s, f)) in layout.sentences.iter().zip(&facts).enumerate() {
+        // The facts of sentences i - 1, i and i + 1.
+        let mut qi = 0;
+        let mut window: [Option<SentenceFacts>; 3] = [None, None, None];
+        for j in 0..n.min(2) {
+            window[j + 1] = Some(fact(j, &mut qi));
+        }
+        for (i, s) in layout.sentences.iter().enumerate() {
+            if i > 0 {
+                window.rotate_left(1);
+                window[2] = (i + 1 < n).then(|| fact(i + 1, &mut qi));
+            }
+            let near = |j: usize| window[j + 1 - i].as_ref();
+            let Some(f) = window[1].as_ref() else { break };
+            let mut extra = [0f32; 4];
             let mut v = SparseVec::with_capacity(8 * f.words.len() + 32);
             self.ngrams(&mut v, "w", f, self.config.max_ngram as usize, 1.0);
             // Structure: the feature names say what they are.
@@ -796,7 +832,7 @@ impl Featurizer {
                     let v = if j < 0 || j >= n as i64 {
                         "none"
                     } else {
-                        facts[j as usize].attr
+                        attr_of[j as usize]
                     };
                     flags.add(name, v);
                 }
@@ -808,7 +844,7 @@ impl Featurizer {
                         flags.add(name, "none");
                         continue;
                     }
-                    let g = &facts[j as usize];
+                    let Some(g) = near(j as usize) else { continue };
                     let same_para = layout.sentences[j as usize].paragraph == s.paragraph;
                     let name = name.as_bytes();
                     for (suffix, val) in [
@@ -825,8 +861,8 @@ impl Featurizer {
             if self.config.context {
                 for (off, ns) in [(-1i64, "pw"), (1, "nw")] {
                     let j = i as i64 + off;
-                    if j >= 0 && j < n as i64 {
-                        self.ngrams(&mut v, ns, &facts[j as usize], 1, 0.5);
+                    if let Some(g) = (j >= 0).then(|| near(j as usize)).flatten() {
+                        self.ngrams(&mut v, ns, g, 1, 0.5);
                     }
                 }
             }
@@ -834,10 +870,10 @@ impl Featurizer {
                 // Dense meaning of the sentence and its neighbours (none at the ends).
                 for (off, slot) in [(0i64, 0usize), (-1, 1), (1, 2)] {
                     let j = i as i64 + off;
-                    if j >= 0 && j < n as i64 {
-                        let e = &facts[j as usize].emb;
+                    if let Some(g) = (j >= 0).then(|| near(j as usize)).flatten() {
+                        let e = &g.emb;
                         if folded {
-                            for (k, x) in extra[i].iter_mut().enumerate() {
+                            for (k, x) in extra.iter_mut().enumerate() {
                                 *x += e[slot * 4 + k];
                             }
                         } else {
@@ -851,9 +887,8 @@ impl Featurizer {
                     }
                 }
             }
-            out.push(v);
+            emit(v, extra);
         }
-        (out, extra)
     }
 
     /// Word n-grams (1..=max) with sentence-boundary markers, L2-normalised as a block

@@ -64,7 +64,7 @@ pub fn words_of(layout: &TextLayout) -> Vec<String> {
         .tokens
         .iter()
         .filter(|t| t.kind == TokenKind::Word)
-        .map(|t| text[t.range.clone()].to_lowercase())
+        .map(|t| text[t.range()].to_lowercase())
         .collect()
 }
 

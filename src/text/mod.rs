@@ -31,10 +31,22 @@ pub struct TextLayout {
 }
 
 /// A token of the normalised text (see [`tokenize`]) as a range, without the borrow.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// Offsets are `u32`: a long text has about one token per five bytes, and these
+/// are 12 bytes rather than 24 (texts of 4 GiB and more keep the tokens of their
+/// first 4 GiB; see [`TextLayout::new`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct TokenSpan {
-    pub range: Range<usize>,
+    start: u32,
+    end: u32,
     pub kind: TokenKind,
+}
+
+impl TokenSpan {
+    /// Byte range in the normalised text.
+    #[inline]
+    pub fn range(&self) -> Range<usize> {
+        self.start as usize..self.end as usize
+    }
 }
 
 impl TextLayout {
@@ -45,13 +57,17 @@ impl TextLayout {
         let paragraphs = paragraphs(text);
         let sentences = segment::segment_paragraphs(text, &paragraphs);
         let quotes = quotes::pair_quotes_paragraphs(text, &paragraphs);
-        let tokens = tokenize(text)
-            .into_iter()
-            .map(|t| TokenSpan {
-                range: t.range,
-                kind: t.kind,
-            })
-            .collect();
+        let mut tokens = Vec::with_capacity(text.len() / 5 + 1);
+        tokenize::tokenize_into(text, |t| {
+            if let (Ok(start), Ok(end)) = (u32::try_from(t.range.start), u32::try_from(t.range.end))
+            {
+                tokens.push(TokenSpan {
+                    start,
+                    end,
+                    kind: t.kind,
+                });
+            }
+        });
         TextLayout {
             norm,
             paragraphs,
@@ -67,11 +83,15 @@ impl TextLayout {
     /// one-character look-ahead sees the same; else `None` (tokenise the slice then).
     pub fn tokens_within(&self, range: &Range<usize>) -> Option<&[TokenSpan]> {
         let text = self.norm.as_str();
-        let first = self.tokens.partition_point(|t| t.range.end <= range.start);
-        let last = self.tokens.partition_point(|t| t.range.start < range.end);
+        // Past 4 GiB there are no layout tokens (see `TokenSpan`).
+        u32::try_from(range.end).ok()?;
+        let first = self
+            .tokens
+            .partition_point(|t| t.range().end <= range.start);
+        let last = self.tokens.partition_point(|t| t.range().start < range.end);
         let toks = &self.tokens[first..last.max(first)];
-        let clean = toks.first().is_none_or(|t| t.range.start >= range.start)
-            && toks.last().is_none_or(|t| t.range.end <= range.end)
+        let clean = toks.first().is_none_or(|t| t.range().start >= range.start)
+            && toks.last().is_none_or(|t| t.range().end <= range.end)
             && text
                 .get(range.end..)
                 .and_then(|rest| rest.chars().next())
@@ -87,8 +107,8 @@ impl TextLayout {
             Some(ts) => ts
                 .iter()
                 .map(|t| Token {
-                    text: &text[t.range.clone()],
-                    range: t.range.start - range.start..t.range.end - range.start,
+                    text: &text[t.range()],
+                    range: t.range().start - range.start..t.range().end - range.start,
                     kind: t.kind,
                 })
                 .collect(),

@@ -200,7 +200,7 @@ fn check_layout(original: &str) {
 fn check_sentence_tokens(l: &TextLayout) {
     let t = l.norm.as_str();
     let whole: Vec<_> = tokenize(t).into_iter().map(|k| (k.range, k.kind)).collect();
-    let mine: Vec<_> = l.tokens.iter().map(|k| (k.range.clone(), k.kind)).collect();
+    let mine: Vec<_> = l.tokens.iter().map(|k| (k.range(), k.kind)).collect();
     assert_eq!(whole, mine);
     for s in &l.sentences {
         let Some(ts) = l.tokens_within(&s.range) else {
@@ -215,7 +215,7 @@ fn check_sentence_tokens(l: &TextLayout) {
                 )
             })
             .collect();
-        let sliced: Vec<_> = ts.iter().map(|k| (k.range.clone(), k.kind)).collect();
+        let sliced: Vec<_> = ts.iter().map(|k| (k.range(), k.kind)).collect();
         assert_eq!(own, sliced, "sentence {:?}", &t[s.range.clone()]);
     }
     for s in &l.sentences {

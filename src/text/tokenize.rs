@@ -26,6 +26,12 @@ pub struct Token<'a> {
 /// "10th" and "3D" are words.
 pub fn tokenize(s: &str) -> Vec<Token<'_>> {
     let mut out = Vec::with_capacity(s.len() / 5 + 1);
+    tokenize_into(s, |t| out.push(t));
+    out
+}
+
+/// [`tokenize`], handing each token to `emit` in order instead of collecting them.
+pub(crate) fn tokenize_into<'a>(s: &'a str, mut emit: impl FnMut(Token<'a>)) {
     let b = s.as_bytes();
     let mut i = 0;
     while i < b.len() {
@@ -44,14 +50,13 @@ pub fn tokenize(s: &str) -> Vec<Token<'_>> {
         } else {
             (i + len, TokenKind::Punct)
         };
-        out.push(Token {
+        emit(Token {
             text: &s[i..end],
             range: i..end,
             kind,
         });
         i = end;
     }
-    out
 }
 
 fn char_at(s: &str, i: usize) -> char {

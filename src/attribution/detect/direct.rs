@@ -179,7 +179,7 @@ pub(super) fn direct_quote(
             words_in(v, r.clone()) >= 3 && !r.clone().any(|k| verbal_cue(k) || v.toks[k].mark)
         };
         if before_end > s0 && free(s0..before_end) && !intro_adverbial(v, s0..before_end) {
-            content.start = content.start.min(v.toks[s0].range.start);
+            content.start = content.start.min(v.toks[s0].start());
         }
         let after_start = clause_after.or(close_tok.map(|c| c + 1));
         if let Some(a) = after_start {
@@ -211,7 +211,7 @@ pub(super) fn direct_quote(
                 !speaker_description(v, a2..send, s_close)
             };
             if a2 < send && free_after && run_on {
-                content.end = content.end.max(v.toks[send - 1].range.end);
+                content.end = content.end.max(v.toks[send - 1].end());
             }
         }
     }

@@ -143,12 +143,12 @@ pub(super) fn transcript_turns(v: &View, ms: &Ms, out: &mut Vec<Detected>) {
         }
         let label_span = v.span(&label);
         let turn_end = v.sents[last].toks.end;
-        let turn_bytes = label_span.start..v.toks[turn_end - 1].range.end;
+        let turn_bytes = label_span.start..v.toks[turn_end - 1].end();
         let lo = out[..base].partition_point(|d| d.content.start + longest < turn_bytes.start);
         let hi = out[..base].partition_point(|d| d.content.start < turn_bytes.end);
         let opens_at_mark = |d: &Detected| {
             mark.is_some_and(|m| {
-                v.toks[m].range.start <= d.content.start && d.content.start <= label_span.start
+                v.toks[m].start() <= d.content.start && d.content.start <= label_span.start
             })
         };
         // A quote across the label stands, unless it opens at the turn's mark.
@@ -171,7 +171,7 @@ pub(super) fn transcript_turns(v: &View, ms: &Ms, out: &mut Vec<Detected>) {
         // split around it.
         let mut inner: Vec<Range<usize>> = near
             .iter()
-            .filter(|d| d.content.end > v.toks[colon].range.end)
+            .filter(|d| d.content.end > v.toks[colon].end())
             .map(|d| d.content.clone())
             .collect();
         inner.sort_by_key(|r| r.start);
@@ -182,11 +182,11 @@ pub(super) fn transcript_turns(v: &View, ms: &Ms, out: &mut Vec<Detected>) {
             .chain(std::iter::once(&(usize::MAX..usize::MAX)))
         {
             let mut e = k;
-            while e < turn_end && v.toks[e].range.end <= r.start {
+            while e < turn_end && v.toks[e].end() <= r.start {
                 e += 1;
             }
             pieces.push(k..e);
-            while k < turn_end && v.toks[k].range.start < r.end {
+            while k < turn_end && v.toks[k].start() < r.end {
                 k += 1;
             }
             k = k.max(e);
@@ -214,7 +214,7 @@ pub(super) fn transcript_turns(v: &View, ms: &Ms, out: &mut Vec<Detected>) {
                 continue;
             }
             made.push(colon_headline(
-                v.toks[lo].range.start..v.toks[e - 1].range.end,
+                v.toks[lo].start()..v.toks[e - 1].end(),
                 colon,
                 sp.clone(),
                 v.toks[lo].sent()..v.toks[e - 1].sent() + 1,

@@ -533,10 +533,10 @@ pub(crate) fn detect(
     // content ends at or before this cue can never hold a later cue (only held
     // cues change an end): the scan runs over the entries still open (`active`),
     // and the wrapped cues are found by binary search over the cue positions.
-    let cue_byte = |k: &Detected| k.cue.as_ref().map(|c| v.toks[c.toks.start].range.start);
+    let cue_byte = |k: &Detected| k.cue.as_ref().map(|c| v.toks[c.toks.start].start());
     let increasing = reported
         .windows(2)
-        .all(|w| v.toks[w[0].0].range.start <= v.toks[w[1].0].range.start);
+        .all(|w| v.toks[w[0].0].start() <= v.toks[w[1].0].start());
     let mut kept: Vec<Option<Detected>> = Vec::new();
     let mut kcs: Vec<Option<usize>> = Vec::new();
     let mut kcs_sorted = true;
@@ -544,7 +544,7 @@ pub(crate) fn detect(
     for (c, d) in reported {
         let mut drop = false;
         let outer = d.structure.wraps();
-        let cb = v.toks[c].range.start;
+        let cb = v.toks[c].start();
         active.retain(|&k| {
             kept[k]
                 .as_ref()
@@ -576,7 +576,7 @@ pub(crate) fn detect(
                 && matches!(v.lower(b - 1), "," | ";" | "—" | "–")
                 && matches!(d.structure, Structure::Forward | Structure::Participle);
             if new_clause {
-                let cut = v.toks[b - 1].range.start;
+                let cut = v.toks[b - 1].start();
                 k.content.end = cut;
             } else {
                 drop = true;
@@ -629,7 +629,7 @@ pub(crate) fn detect(
         let reach = if v.lower(colon_end) == ":" {
             v.toks
                 .get(colon_end + 2)
-                .map(|t| t.range.start)
+                .map(|t| t.start())
                 .unwrap_or(d.content.end)
         } else {
             d.content.end
@@ -654,7 +654,7 @@ pub(crate) fn detect(
             let Some(q) = &slots[k] else { return true };
             // A quotation whose own cue sits inside this content is nested in it.
             let nested_cue = q.cue.as_ref().is_some_and(|c| {
-                let b = v.toks[c.toks.start].range.start;
+                let b = v.toks[c.toks.start].start();
                 d.content.start <= b && b < d.content.end
             });
             (q.cue.is_none() || nested_cue) && q.direct && d.content.start <= q.content.start

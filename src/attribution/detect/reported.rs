@@ -511,7 +511,7 @@ pub(super) fn reported_at(
                 }
                 let mut d = make(v, start..end, cue.clone(), Structure::Trailing, Some(sp));
                 if let (Some(r), true) = (rest, e > start) {
-                    d.gap = Some(v.toks[e - 1].range.end..v.toks[r.start].range.start);
+                    d.gap = Some(v.toks[e - 1].end()..v.toks[r.start].start());
                 }
                 return Some(d);
             }
@@ -541,7 +541,7 @@ pub(super) fn reported_at(
                 None => reduced_relative_head(v, &sp, s0),
             };
             let mut d = make(v, content, cue.clone(), Structure::Forward, Some(sp));
-            d.opens_at = opens.map(|h| v.toks[h].range.start);
+            d.opens_at = opens.map(|h| v.toks[h].start());
             Some(d)
         }
         None if matches!(prev_tok, "and" | "but")
@@ -587,7 +587,7 @@ pub(super) fn reported_at(
             let end = rest.as_ref().map_or(e, |_| send);
             let mut d = make(v, start..end, cue.clone(), Structure::Inverted, Some(sp));
             if let Some(r) = rest {
-                d.gap = Some(v.toks[e - 1].range.end..v.toks[r].range.start);
+                d.gap = Some(v.toks[e - 1].end()..v.toks[r].start());
             }
             Some(d)
         }
@@ -720,7 +720,7 @@ pub(super) fn main_subject(
     // The speaker of an earlier cue in the same sentence, not one nested in another's
     // content ("Carson said he saw no need …, telling …": Carson, not "he").
     let nested = |k: usize, pc: usize| {
-        let b = v.toks[pc].range.start;
+        let b = v.toks[pc].start();
         prev[..k]
             .iter()
             .rev()
