@@ -492,8 +492,8 @@ fn train_on_own_labelled_data_then_classify_and_eval_with_the_model() {
     let m = mdir.join("mine.model");
     // With the search: too little text for word vectors, so the model is trained
     // without them (and says so) instead of failing.
-    let out = run_ok(
-        &[
+    let train = |force: bool| {
+        let mut args = vec![
             "train",
             "--roles",
             s(&r),
@@ -504,10 +504,14 @@ fn train_on_own_labelled_data_then_classify_and_eval_with_the_model() {
             "--search",
             "-o",
             s(&m),
-        ],
-        None,
-        0,
-    );
+        ];
+        if force {
+            args.push("--force");
+        }
+        run(&args, None)
+    };
+    let out = train(false);
+    assert_eq!(out.status.code(), Some(0), "{out:?}");
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("word vectors: left out"), "{err}");
     let card = std::fs::read_to_string(mdir.join("MODEL_CARD.md")).unwrap();
@@ -534,24 +538,7 @@ fn train_on_own_labelled_data_then_classify_and_eval_with_the_model() {
     }
     let first = newsroles::model::ModelFile::load(&m).unwrap();
     // An existing model is not replaced without --force (nothing is read first) ...
-    let again = |force: bool| {
-        let mut args = vec![
-            "train",
-            "--roles",
-            s(&r),
-            "--quotes",
-            s(&q),
-            "--dev",
-            s(&r),
-            "--search",
-            "-o",
-            s(&m),
-        ];
-        if force {
-            args.push("--force");
-        }
-        run(&args, None)
-    };
+    let again = train;
     let out = again(false);
     assert_eq!(out.status.code(), Some(2));
     let err = String::from_utf8_lossy(&out.stderr);
