@@ -13,7 +13,8 @@
 //!    per-document clustering of mentions into canonical speakers.
 //! 5. [`pipeline`]: stages 1–4 glued into one `Send + Sync` [`Pipeline`].
 //!
-//! Around it: [`document`] (the domain types and JSONL shapes), [`batch`] (ordered
+//! Around it: [`lexicon`] (the word lists below every stage), [`document`] (the domain
+//! types and JSONL shapes), [`batch`] (ordered
 //! parallel JSONL classification), [`budget`] (bounded work per document), [`corpus`] (labelled
 //! data), [`eval`] (the figures of `score.py`), [`train`] (fitting a model from
 //! corpora), [`render`] (the table and HTML views), [`service`] (the gRPC server and
@@ -43,6 +44,7 @@ pub mod document;
 pub mod error;
 pub mod eval;
 pub mod features;
+pub mod lexicon;
 pub mod model;
 pub mod pipeline;
 pub mod render;

@@ -15,7 +15,7 @@
 mod cues;
 mod detect;
 mod entities;
-pub mod lexicon;
+pub use crate::lexicon;
 mod mentions;
 mod ranker;
 mod train;

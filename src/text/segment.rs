@@ -280,7 +280,7 @@ fn speech_verb_follows(next: &str) -> bool {
 /// "said", "remarked": a speech verb's past or third-person form in the attribution
 /// lexicon, or a verb of writing or shouting ("wrote", "tweeted", "cried").
 fn is_speech_verb(w: &str) -> bool {
-    use crate::attribution::lexicon::{cue_word, CueClass, CueForm};
+    use crate::lexicon::{cue_word, CueClass, CueForm};
     cue_word(w).is_some_and(|c| {
         c.class == CueClass::Speech && matches!(c.form, CueForm::Past | CueForm::Third)
     }) || matches!(
