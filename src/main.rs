@@ -478,16 +478,9 @@ fn classify(a: ClassifyArgs) -> Result<ExitCode> {
 
 /// `--max-analysis-seconds`: 0 is no limit; negative or not finite is refused.
 fn analysis_limit(secs: f64) -> Result<Option<std::time::Duration>> {
-    if secs == 0.0 {
-        return Ok(None);
-    }
-    std::time::Duration::try_from_secs_f64(secs)
-        .map(Some)
-        .map_err(|_| {
-            anyhow::anyhow!(
-                "--max-analysis-seconds must be a positive number of seconds or 0, not {secs}"
-            )
-        })
+    (secs != 0.0)
+        .then(|| positive_secs(secs, "--max-analysis-seconds (0: no limit)"))
+        .transpose()
 }
 
 /// A positive number of seconds for `flag`.
@@ -846,12 +839,7 @@ fn serve(a: ServeArgs) -> Result<()> {
             .context("--shutdown-grace must be a non-negative number of seconds")?,
         max_connection_age: a
             .max_connection_age
-            .map(|s| {
-                std::time::Duration::try_from_secs_f64(s)
-                    .ok()
-                    .filter(|d| !d.is_zero())
-                    .context("--max-connection-age must be a positive number of seconds")
-            })
+            .map(|s| positive_secs(s, "--max-connection-age"))
             .transpose()?,
         max_analysis_time: positive_secs(a.max_analysis_seconds, "--max-analysis-seconds")?,
         max_connections: a.max_connections.max(1),

@@ -201,17 +201,16 @@ fn parse_json(
             format!("{place}: invalid UTF-8 at byte {}", e.valid_up_to()),
         )
     })?;
+    let not_json = |e: serde_json::Error| (fallback(), format!("{place}: not JSON: {e}"));
     let v: serde_json::Value = match serde_json::from_str(text) {
         Ok(v) => v,
         // A lone surrogate escape (`"\ud800"`, which Python's json.dumps writes for
         // text decoded with surrogateescape) is no character: it is read as U+FFFD, one
         // code point for one, so the document is kept and every offset stays right.
         Err(_) if text.contains("\\ud") || text.contains("\\uD") => {
-            let fixed = replace_lone_surrogates(text);
-            serde_json::from_str(&fixed)
-                .map_err(|e| (fallback(), format!("{place}: not JSON: {e}")))?
+            serde_json::from_str(&replace_lone_surrogates(text)).map_err(not_json)?
         }
-        Err(e) => return Err((fallback(), format!("{place}: not JSON: {e}"))),
+        Err(e) => return Err(not_json(e)),
     };
     let id = json_id(Some(&v), place.line);
     let serde_json::Value::Object(mut obj) = v else {

@@ -40,10 +40,12 @@ pub(crate) fn text_too_long(index: usize, doc: &pb::Document, max: usize) -> Opt
     })
 }
 
-/// tonic refuses an oversized message with OUT_OF_RANGE ("decoded message length too
-/// large: found N bytes, …"); gRPC's convention, and this service's contract, is
-/// RESOURCE_EXHAUSTED naming the limit. Other statuses pass through unchanged.
-pub(crate) fn message_too_large(status: Status, max: usize) -> Status {
+/// A request-decoding status as the client's error: tonic refuses an oversized message
+/// with OUT_OF_RANGE ("decoded message length too large: found N bytes, …"), where
+/// gRPC's convention, and this service's contract, is RESOURCE_EXHAUSTED naming the
+/// limit; a message that is not valid protobuf is INVALID_ARGUMENT, not tonic's
+/// INTERNAL. Other statuses pass through unchanged.
+pub(crate) fn client_status(status: Status, max: usize) -> Status {
     const TONIC: &str = "decoded message length too large: found ";
     if let Some(bad) = undecodable(&status) {
         return bad;
@@ -72,7 +74,7 @@ fn undecodable(status: &Status) -> Option<Status> {
     })
 }
 
-/// A tower layer applying [`message_too_large`] to unary calls, whose decoding tonic
+/// A tower layer applying [`client_status`] to unary calls, whose decoding tonic
 /// does before any handler runs: the refusal is a trailers-only response, so its status
 /// is in the headers.
 #[derive(Clone)]
@@ -121,7 +123,7 @@ where
             let headers = res.headers_mut();
             if let Some(status) = Status::from_header_map(headers) {
                 if matches!(status.code(), Code::OutOfRange | Code::Internal) {
-                    let rewritten = message_too_large(status, layer.max);
+                    let rewritten = client_status(status, layer.max);
                     let code = rewritten.code();
                     if matches!(code, Code::ResourceExhausted | Code::InvalidArgument) {
                         headers.remove("grpc-message");
@@ -199,13 +201,13 @@ mod tests {
         let tonic = Status::out_of_range(
             "Error, decoded message length too large: found 5000 bytes, the limit is: 4096 bytes",
         );
-        let s = message_too_large(tonic, 4096);
+        let s = client_status(tonic, 4096);
         assert_eq!(s.code(), Code::ResourceExhausted);
         assert_eq!(
             s.message(),
             "request message has 5000 bytes, over the limit of 4096 (max_message_bytes)"
         );
-        let other = message_too_large(Status::out_of_range("something else"), 1);
+        let other = client_status(Status::out_of_range("something else"), 1);
         assert_eq!(other.code(), Code::OutOfRange);
     }
 }

@@ -974,7 +974,7 @@ impl NewsRolesService {
                     Arc::clone(&self.shared.queued_bytes),
                 );
                 async move {
-                    let doc = item.map_err(|s| limits::message_too_large(s, max_message))?;
+                    let doc = item.map_err(|s| limits::client_status(s, max_message))?;
                     if let Some(msg) = limits::text_too_long(index, &doc, max_text) {
                         return Ok(pb::failed(doc.id, Code::ResourceExhausted, msg));
                     }

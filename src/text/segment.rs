@@ -99,12 +99,10 @@ fn capped_len(body: &str) -> usize {
         cap -= 1;
     }
     let head = &body[..cap];
-    let cut = head
-        .rfind(char::is_whitespace)
+    head.rfind(char::is_whitespace)
         .map(|w| head[..w].trim_end().len())
         .filter(|&l| l > 0)
-        .unwrap_or(cap);
-    cut
+        .unwrap_or(cap)
 }
 
 /// Byte offsets in paragraph `p` where a sentence ends, ascending.
