@@ -61,6 +61,35 @@ pub struct LabelledDocument {
     pub sentences: Option<Vec<GoldSentence>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quotes: Option<Vec<GoldQuote>>,
+    /// Coreference (GUM): every entity with all its mentions.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub entities: Option<Vec<GoldEntity>>,
+    /// An ambiguous pronoun (GAP) and its candidate names, each its antecedent or not.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pronoun: Option<GoldSpan>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub candidates: Option<Vec<GoldCandidate>>,
+}
+
+/// A gold entity: its type (person, organization, place …) and all its mentions.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct GoldEntity {
+    #[serde(rename = "type", default)]
+    pub kind: String,
+    /// A Wikipedia identity for named entities ("Creswell_Eastman").
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub identity: Option<String>,
+    pub mentions: Vec<GoldSpan>,
+}
+
+/// A candidate antecedent of a GAP pronoun.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct GoldCandidate {
+    pub start: usize,
+    pub end: usize,
+    #[serde(default)]
+    pub text: String,
+    pub coref: bool,
 }
 
 impl LabelledDocument {
@@ -89,6 +118,17 @@ impl LabelledDocument {
             if let Some(c) = &q.cue {
                 check("cue", c.start, c.end)?;
             }
+        }
+        for e in self.entities.iter().flatten() {
+            for m in &e.mentions {
+                check("entity mention", m.start, m.end)?;
+            }
+        }
+        if let Some(p) = &self.pronoun {
+            check("pronoun", p.start, p.end)?;
+        }
+        for c in self.candidates.iter().flatten() {
+            check("candidate", c.start, c.end)?;
         }
         Ok(())
     }

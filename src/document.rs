@@ -176,6 +176,31 @@ pub struct SpeakerEntity {
     pub quotes: usize,
 }
 
+/// What an [`Entity`] is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum EntityKind {
+    Person,
+    Organisation,
+}
+
+/// One mention of an entity: a name, a title, a description or a pronoun.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EntityMention {
+    pub start: usize,
+    pub end: usize,
+    pub text: String,
+}
+
+/// A person or organisation of the document with all its mentions (`--entities`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Entity {
+    /// Canonical name: the longest proper name, as quote speakers' `entity` gives it.
+    pub name: String,
+    pub kind: EntityKind,
+    pub mentions: Vec<EntityMention>,
+}
+
 /// The full analysis of one document (one output line of `classify`).
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Analysis {
@@ -183,6 +208,10 @@ pub struct Analysis {
     pub sentences: Vec<Sentence>,
     pub quotes: Vec<Quote>,
     pub speakers: Vec<SpeakerEntity>,
+    /// The entity layer, when asked for (`classify --entities`); else empty and
+    /// left out of JSON.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub entities: Vec<Entity>,
 }
 
 impl Analysis {
@@ -211,7 +240,15 @@ impl Analysis {
             })
             .sum();
         let speakers: usize = self.speakers.iter().map(|e| 60 + text(&e.entity)).sum();
-        64 + text(&self.id) + sentences + quotes + speakers
+        let entities: usize = self
+            .entities
+            .iter()
+            .map(|e| {
+                let ms: usize = e.mentions.iter().map(|m| 40 + text(&m.text)).sum();
+                60 + text(&e.name) + ms
+            })
+            .sum();
+        64 + text(&self.id) + sentences + quotes + speakers + entities
     }
 }
 

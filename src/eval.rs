@@ -1539,6 +1539,9 @@ mod tests {
                 cue: None,
                 speaker: Some(spk),
             }]),
+            entities: None,
+            pronoun: None,
+            candidates: None,
         }
     }
 

@@ -55,6 +55,9 @@ pub mod train;
 #[cfg(test)]
 mod test_skip;
 
-pub use document::{Analysis, Cue, Document, Quote, Role, RoleScores, Sentence, Span, Speaker};
+pub use document::{
+    Analysis, Cue, Document, Entity, EntityKind, EntityMention, Quote, Role, RoleScores, Sentence,
+    Span, Speaker,
+};
 pub use error::{Error, Result};
-pub use pipeline::Pipeline;
+pub use pipeline::{Layers, Pipeline};

@@ -42,6 +42,9 @@ enum Command {
     Classify(ClassifyArgs),
     /// Train a model from labelled JSON Lines and write it with its card.
     Train(TrainArgs),
+    /// Train the entity layer's pronoun resolver on coreference data (GUM, GAP) and
+    /// write it into a copy of a model (its other weights unchanged) with its card.
+    TrainEntities(TrainEntitiesArgs),
     /// Score a model on labelled JSON Lines (the figures of score.py).
     Eval(EvalArgs),
     /// Run the gRPC server (with health checking and server reflection).
@@ -119,6 +122,11 @@ struct ClassifyArgs {
     /// large archives (about 40% smaller on news, half once compressed).
     #[arg(long)]
     no_text: bool,
+    /// Add each document's entity layer: every person and organisation with its
+    /// canonical name, kind and all its mentions (names, titles, pronouns), as
+    /// "entities": [{"name", "kind", "mentions": [{"start", "end", "text"}]}].
+    #[arg(long)]
+    entities: bool,
     /// Longest analysis of one document, in seconds; a document that takes longer gets
     /// an error line naming the limit, and the run goes on (0: no limit).
     #[arg(long, default_value_t = newsroles::budget::DEFAULT_LIMIT.as_secs_f64(), value_name = "SECONDS")]
@@ -201,6 +209,26 @@ struct TrainArgs {
     name: String,
     /// Replace an existing model file (or the card and metrics of another model in
     /// its directory); without it, train refuses before it starts.
+    #[arg(long)]
+    force: bool,
+}
+
+#[derive(Args)]
+struct TrainEntitiesArgs {
+    #[command(flatten)]
+    model: ModelArg,
+    /// Coreference JSONL: GUM-style lines with `entities`, GAP-style lines with a
+    /// `pronoun` and its `candidates` (corpora/README.md).
+    #[arg(value_name = "TRAIN.jsonl", required = true, num_args = 1..)]
+    train: Vec<PathBuf>,
+    /// Dev files of the same kinds: the threshold is tuned and the card's figures
+    /// computed on them.
+    #[arg(long, value_name = "DEV.jsonl", num_args = 1..)]
+    dev: Vec<PathBuf>,
+    /// Where to write the model (its card and metrics beside it).
+    #[arg(long, short = 'o', value_name = "MODEL")]
+    output: PathBuf,
+    /// Replace an existing model file (e.g. the model it starts from).
     #[arg(long)]
     force: bool,
 }
@@ -329,6 +357,7 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Classify(a) => classify(a),
         Command::Train(a) => train_cmd(a).map(|_| ExitCode::SUCCESS),
+        Command::TrainEntities(a) => train_entities(a).map(|_| ExitCode::SUCCESS),
         Command::Eval(a) => eval_cmd(a).map(|_| ExitCode::SUCCESS),
         Command::Serve(a) => serve(a).map(|_| ExitCode::SUCCESS),
     };
@@ -391,6 +420,7 @@ fn classify(a: ClassifyArgs) -> Result<ExitCode> {
         max_text_bytes: a.max_text_bytes,
         chunk: a.chunk.max(1),
         include_text: !a.no_text,
+        include_entities: a.entities,
         max_analysis_time: analysis_limit(a.max_analysis_seconds)?,
         output_format: a.output_format,
         ..Default::default()
@@ -762,6 +792,57 @@ fn eval_cmd(a: EvalArgs) -> Result<()> {
         )?;
     }
     Ok(out.flush()?)
+}
+
+/// `train-entities`: the pronoun resolver trained and set into a copy of a model.
+fn train_entities(a: TrainEntitiesArgs) -> Result<()> {
+    let base = a.model.path();
+    let read = |ps: &[PathBuf]| -> Result<Vec<newsroles::corpus::LabelledDocument>> {
+        let mut all = Vec::new();
+        for p in ps {
+            all.extend(newsroles::corpus::read_labelled(p)?);
+        }
+        Ok(all)
+    };
+    let (train, dev) = (read(&a.train)?, read(&a.dev)?);
+    prepare_model_output(&a.output, a.force)?;
+    let mut model = newsroles::model::ModelFile::load(&base)?;
+    let t0 = std::time::Instant::now();
+    let (resolver, rule, trained) = newsroles::attribution::train_pronouns(&train, &dev)?;
+    let files = |ps: &[PathBuf]| {
+        ps.iter()
+            .map(|p| {
+                p.file_name().map_or_else(
+                    || p.display().to_string(),
+                    |f| f.to_string_lossy().into_owned(),
+                )
+            })
+            .collect::<Vec<_>>()
+            .join(" + ")
+    };
+    let section = newsroles::model::card::render_pronouns(
+        &files(&a.train),
+        &files(&a.dev),
+        &rule,
+        &trained,
+        resolver.threshold,
+        &format!(
+            "newsroles {}",
+            std::env::args().skip(1).collect::<Vec<_>>().join(" ")
+        ),
+    );
+    model.pronouns = Some(resolver);
+    newsroles::model::card::set_pronoun_section(&mut model, &section);
+    model.meta.sha256.clear();
+    model.save(&a.output)?;
+    newsroles::model::card::write_files(model_dir(&a.output), &model, None, None)?;
+    print!("{section}");
+    eprintln!(
+        "newsroles: pronoun resolver trained in {:.1} s, written with the model to {}",
+        t0.elapsed().as_secs_f64(),
+        a.output.display()
+    );
+    Ok(())
 }
 
 /// `eval --update-card DIR`: the model's figures recomputed on `gold` and written

@@ -4,7 +4,8 @@
 use crate::attribution::{Attributor, DocAttribution, FoundQuote, FoundSpeaker};
 use crate::budget::Budget;
 use crate::document::{
-    Analysis, CharIndex, Cue, Document, Quote, Sentence, Speaker, SpeakerEntity,
+    Analysis, CharIndex, Cue, Document, Entity, EntityKind, EntityMention, Quote, Sentence,
+    Speaker, SpeakerEntity,
 };
 use crate::error::Result;
 use crate::features::Featurizer;
@@ -12,6 +13,24 @@ use crate::model::{Decoder, ModelFile, ModelMeta, RoleModel};
 use crate::text::{Normalized, TextLayout};
 use std::ops::Range;
 use std::path::Path;
+
+/// The optional parts of an analysis, and whether they are filled in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Layers {
+    /// Sentence and quote texts (spans, cue and speaker texts are always given).
+    pub text: bool,
+    /// The entity layer: persons and organisations with all their mentions.
+    pub entities: bool,
+}
+
+impl Default for Layers {
+    fn default() -> Self {
+        Layers {
+            text: true,
+            entities: false,
+        }
+    }
+}
 
 /// A loaded model plus everything needed to analyse documents with it.
 pub struct Pipeline {
@@ -88,7 +107,10 @@ impl Pipeline {
             featurizer: file.featurizer().folded(|b| roles.row(b)),
             roles,
             decoder: file.decoder,
-            attributor: file.attribution,
+            attributor: Attributor {
+                pronouns: file.pronouns,
+                ..file.attribution
+            },
             meta: file.meta,
         })
     }
@@ -128,6 +150,24 @@ impl Pipeline {
         include_text: bool,
         budget: &Budget,
     ) -> Result<Analysis> {
+        let layers = Layers {
+            text: include_text,
+            ..Layers::default()
+        };
+        self.analyze_layers(doc, layers, budget)
+    }
+
+    /// [`Pipeline::analyze_within`] with the optional `layers` asked for.
+    ///
+    /// # Errors
+    /// As [`Pipeline::analyze_within`].
+    pub fn analyze_layers(
+        &self,
+        doc: &Document,
+        layers: Layers,
+        budget: &Budget,
+    ) -> Result<Analysis> {
+        let include_text = layers.text;
         budget.check("text")?;
         let mut layout = TextLayout::new(&doc.text);
         budget.check("text")?;
@@ -153,7 +193,29 @@ impl Pipeline {
             chars: CharIndex::new(&doc.text),
             include_text,
         };
-        Ok(self.assemble(doc, &layout, &logits, &attribution, &map))
+        let mut analysis = self.assemble(doc, &layout, &logits, &attribution, &map);
+        if layers.entities {
+            analysis.entities = attribution
+                .layer
+                .iter()
+                .map(|e| Entity {
+                    name: e.name.clone(),
+                    kind: match e.kind {
+                        crate::attribution::EntityKind::Person => EntityKind::Person,
+                        crate::attribution::EntityKind::Organisation => EntityKind::Organisation,
+                    },
+                    mentions: e
+                        .mentions
+                        .iter()
+                        .map(|r| {
+                            let (start, end, text) = map.span(r);
+                            EntityMention { start, end, text }
+                        })
+                        .collect(),
+                })
+                .collect();
+        }
+        Ok(analysis)
     }
 
     fn assemble(
@@ -236,6 +298,7 @@ impl Pipeline {
             sentences,
             quotes,
             speakers,
+            entities: Vec::new(),
         }
     }
 }

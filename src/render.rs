@@ -793,6 +793,7 @@ mod tests {
                 mentions: 1,
                 quotes: 1,
             }],
+            entities: Vec::new(),
         };
         (text, a)
     }

@@ -638,6 +638,7 @@ pub fn train_reporting(opts: &TrainOptions, stage: &mut dyn FnMut(&str)) -> Resu
         decoder: decoder.clone(),
         attribution,
         vectors: vectors.as_deref().filter(|_| features.embeddings).cloned(),
+        pronouns: None,
     };
 
     // Dev figures from raw text, exactly as score.py computes them.

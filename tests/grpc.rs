@@ -146,7 +146,10 @@ fn doc(id: &str, text: &str) -> pb::Document {
 fn request(documents: Vec<pb::Document>) -> pb::ClassifyRequest {
     pb::ClassifyRequest {
         documents,
-        options: Some(pb::ClassifyOptions { include_text: true }),
+        options: Some(pb::ClassifyOptions {
+            include_text: true,
+            ..Default::default()
+        }),
     }
 }
 
@@ -303,6 +306,49 @@ async fn classify_without_include_text_gives_spans_only() -> TestResult {
     server.stop().await
 }
 
+#[tokio::test]
+async fn include_entities_adds_the_entity_layer_agreeing_with_speakers() -> TestResult {
+    let server = Server::start(ServiceConfig::default()).await?;
+    let text = "Mayor Lena Berg visited the flooded district on Monday. Her deputy stayed \
+        in the city hall.\n\n\u{201c}We will rebuild every house,\u{201d} Berg told reporters.";
+    let ask = |entities: bool| pb::ClassifyRequest {
+        documents: vec![doc("a", text)],
+        options: Some(pb::ClassifyOptions {
+            include_entities: entities,
+            ..Default::default()
+        }),
+    };
+    let plain = server.client().classify(ask(false)).await?.into_inner();
+    assert!(
+        plain.analyses[0].entities.is_empty(),
+        "entities only when asked for"
+    );
+    let res = server.client().classify(ask(true)).await?.into_inner();
+    let a = &res.analyses[0];
+    let berg = a
+        .entities
+        .iter()
+        .find(|e| e.name == "Lena Berg")
+        .ok_or_else(|| format!("no Lena Berg in {:?}", a.entities))?;
+    assert_eq!(berg.kind, pb::EntityKind::Person as i32);
+    let texts: Vec<String> = berg
+        .mentions
+        .iter()
+        .map(|m| slice(text, m.span.as_ref()))
+        .collect::<Result<_, _>>()?;
+    for m in &berg.mentions {
+        assert_eq!(slice(text, m.span.as_ref())?, m.text);
+    }
+    // The name, the possessive "Her" and the surname are one person.
+    assert!(texts.iter().any(|t| t == "Her"), "{texts:?}");
+    assert!(texts.iter().any(|t| t == "Berg"), "{texts:?}");
+    // The quote's speaker entity is one of the layer's names.
+    let q = a.quotes.first().ok_or("no quote")?;
+    let entity = &q.speaker.as_ref().ok_or("no speaker")?.entity;
+    assert!(a.entities.iter().any(|e| &e.name == entity), "{entity}");
+    server.stop().await
+}
+
 /// Opens a bare HTTP/2 connection that sends nothing, and says whether the server
 /// closed it within `wait`.
 async fn closed_within(addr: SocketAddr, wait: Duration) -> Result<bool, BoxError> {
@@ -334,7 +380,10 @@ async fn an_old_connection_is_asked_to_reconnect() -> TestResult {
 async fn classify_stream_honours_each_documents_options() -> TestResult {
     let server = Server::start(ServiceConfig::default()).await?;
     let with_text = pb::Document {
-        options: Some(pb::ClassifyOptions { include_text: true }),
+        options: Some(pb::ClassifyOptions {
+            include_text: true,
+            ..Default::default()
+        }),
         ..doc("text", ARTICLE)
     };
     let docs = vec![doc("spans", ARTICLE), with_text];

@@ -4,6 +4,7 @@
 //! organisation they stand for, "the ministry" after the ministry named before, and
 //! a canonical name per cluster.
 
+use super::coref::{self, PronounModel, Recorded, Site};
 use super::lexicon::{self, Pronoun};
 use super::mentions::{gender_of_words, is_name_particle, is_role, Gender, Mention, MentionKind};
 use super::view::{Kind, View};
@@ -144,9 +145,9 @@ pub(crate) struct Cluster {
     display: Vec<(usize, String)>,
     honorific: Option<String>,
     pub person: bool,
-    gender: Gender,
+    pub(super) gender: Gender,
     /// The gender is only a first name's ("Terry" is not always a man's).
-    gender_weak: bool,
+    pub(super) gender_weak: bool,
     /// Words describing the entity (titles, appositions).
     desc: HashSet<String>,
     /// Token index of the latest mention.
@@ -192,13 +193,30 @@ impl Cluster {
     /// Shaped like a person's name: some form has two or more words, and no word is
     /// an acronym or marks an organisation, office or place ("NBC News", "White
     /// House", "Lusa News Agency").
-    fn person_shaped(&self) -> bool {
+    pub(super) fn person_shaped(&self) -> bool {
         let org = |w: &str| {
             lexicon::in_list(w, lexicon::list::ORG_WORDS | lexicon::list::COMPLEMENT) || w == "news"
         };
         self.forms.iter().any(|f| f.len() >= 2)
             && !self.forms.iter().flatten().any(|w| org(w))
             && !self
+                .display
+                .iter()
+                .any(|(_, d)| d.split_whitespace().any(is_acronym))
+    }
+
+    /// Named like an organisation: a word of an organisation, office or company
+    /// ("Ministry", "Party", "Inc") or an acronym ("NATO").
+    pub(super) fn organisation_shaped(&self) -> bool {
+        self.forms
+            .iter()
+            .flatten()
+            .any(|w| lexicon::in_list(w, lexicon::list::ORG_WORDS))
+            || self.forms.iter().any(|f| {
+                f.last()
+                    .is_some_and(|w| COMPANY_SUFFIXES.contains(&w.as_str()))
+            })
+            || self
                 .display
                 .iter()
                 .any(|(_, d)| d.split_whitespace().any(is_acronym))
@@ -230,6 +248,18 @@ pub(crate) struct Entities {
     antecedent: Vec<Option<usize>>,
     /// The clusters by the words of their forms (see [`NameIndex`]).
     index: NameIndex,
+    /// Every he/she-family pronoun ([`coref::site_at`]) with the cluster it stands for.
+    pub pronouns: Vec<(Site, Option<usize>)>,
+    /// With [`Resolver::record`]: each pronoun's candidates and their features.
+    pub recorded: Vec<Recorded>,
+}
+
+/// How pronouns are resolved: by the trained model where there is one (else by the
+/// hand rule), and whether their candidates are kept for training.
+#[derive(Clone, Copy, Default)]
+pub(crate) struct Resolver<'m> {
+    pub model: Option<&'m PronounModel>,
+    pub record: bool,
 }
 
 impl Entities {
@@ -525,6 +555,7 @@ pub(crate) fn resolve(
     v: &View,
     ms: &[Mention],
     speaks: &[bool],
+    resolver: Resolver,
     budget: &Budget,
 ) -> Result<Entities> {
     let mut ents = Entities {
@@ -532,7 +563,18 @@ pub(crate) fn resolve(
         of: vec![None; ms.len()],
         antecedent: vec![None; ms.len()],
         index: NameIndex::default(),
+        pronouns: Vec::new(),
+        recorded: Vec::new(),
     };
+    let model = resolver.model.filter(|m| m.usable());
+    // Object, possessive and reflexive pronouns are no speaker candidates: they are
+    // resolved here, in text order among the mentions, for the entity layer only.
+    let oblique: Vec<Site> = (0..v.toks.len())
+        .filter_map(|k| coref::site_at(v, k))
+        .filter(|s| s.form != coref::Form::Subject)
+        .collect();
+    let mut next_oblique = 0;
+    let mut cands: Vec<coref::Candidate> = Vec::new();
     // Per token end, the mentions ending there that are not possessives, ascending.
     let mut ending: super::FastMap<usize, Vec<usize>> = Default::default();
     for (j, p) in ms.iter().enumerate() {
@@ -544,6 +586,23 @@ pub(crate) fn resolve(
     // Mentions in text order (the caller keeps them sorted).
     for (i, m) in ms.iter().enumerate() {
         budget.tick("entities")?;
+        while let Some(&site) = oblique.get(next_oblique).filter(|s| s.tok < m.toks.start) {
+            next_oblique += 1;
+            let c = resolve_site(
+                v,
+                ms,
+                &by_sent,
+                speaks,
+                site,
+                i,
+                &mut ents,
+                model,
+                resolver.record,
+                &mut cands,
+                budget,
+            );
+            ents.pronouns.push((site, c));
+        }
         let assigned = match m.kind {
             MentionKind::Name => assign_name(v, m, &mut ents, budget),
             MentionKind::Nominal if m.person => assign_nominal(v, m, &ents, budget),
@@ -554,10 +613,26 @@ pub(crate) fn resolve(
                     .or_else(|| group_antecedent(v, ms, i, &ents, speaks));
                 None
             }
-            MentionKind::Pronoun(p @ (Pronoun::He | Pronoun::She)) => {
-                assign_pronoun(v, ms, &by_sent, i, p, &ents, None, budget)
-                    .or_else(|| assign_pronoun(v, ms, &by_sent, i, p, &ents, Some(speaks), budget))
-            }
+            MentionKind::Pronoun(Pronoun::He | Pronoun::She) => match coref::site_at(v, m.head) {
+                Some(site) => {
+                    let c = resolve_site(
+                        v,
+                        ms,
+                        &by_sent,
+                        speaks,
+                        site,
+                        i,
+                        &mut ents,
+                        model,
+                        resolver.record,
+                        &mut cands,
+                        budget,
+                    );
+                    ents.pronouns.push((site, c));
+                    c
+                }
+                None => None,
+            },
             MentionKind::Relative => {
                 // The noun phrase before ", who said" (or "— who", "officials who").
                 let mut k = m.toks.start;
@@ -598,6 +673,23 @@ pub(crate) fn resolve(
             }
         }
         ents.of[i] = assigned;
+    }
+    for &site in &oblique[next_oblique..] {
+        budget.tick("entities")?;
+        let c = resolve_site(
+            v,
+            ms,
+            &by_sent,
+            speaks,
+            site,
+            ms.len(),
+            &mut ents,
+            model,
+            resolver.record,
+            &mut cands,
+            budget,
+        );
+        ents.pronouns.push((site, c));
     }
     // A headline's role ("UN chief warns …") names a person the text introduces
     // after it: matched by description only, once all clusters are known.
@@ -1020,6 +1112,55 @@ impl<'m> SentIndex<'m> {
     }
 }
 
+/// The cluster the pronoun at `site` stands for, `i` mentions before it: the
+/// trained model's pick among the candidates (with the hand rule's pick as one of
+/// its features), or the rule's without a model.
+#[allow(clippy::too_many_arguments)]
+fn resolve_site(
+    v: &View,
+    ms: &[Mention],
+    by_sent: &SentIndex,
+    speaks: &[bool],
+    site: Site,
+    i: usize,
+    ents: &mut Entities,
+    model: Option<&PronounModel>,
+    record: bool,
+    cands: &mut Vec<coref::Candidate>,
+    budget: &Budget,
+) -> Option<usize> {
+    let p = if site.female {
+        Pronoun::She
+    } else {
+        Pronoun::He
+    };
+    let own;
+    let m = match ms.get(i).filter(|m| m.toks.start == site.tok) {
+        Some(m) => m,
+        None => {
+            own = super::mentions::simple(v, site.tok, MentionKind::Pronoun(p));
+            &own
+        }
+    };
+    let rule = assign_pronoun(v, ms, by_sent, (m, i), p, ents, None, budget)
+        .or_else(|| assign_pronoun(v, ms, by_sent, (m, i), p, ents, Some(speaks), budget));
+    if model.is_none() && !record {
+        return rule;
+    }
+    coref::candidates(v, ms, ents, speaks, site, i, rule, cands);
+    budget.spend(cands.len() as u64);
+    if record {
+        ents.recorded.push(Recorded {
+            site,
+            cands: cands.clone(),
+        });
+    }
+    match model {
+        Some(model) => coref::choose(model, cands),
+        None => rule,
+    }
+}
+
 /// he/she: the nearest earlier sentence's first compatible person (a subject), or in
 /// the same sentence the first compatible person before the pronoun. With
 /// `speakers` (the fallback when no person fits), a name with no evidence of a
@@ -1030,13 +1171,12 @@ fn assign_pronoun(
     v: &View,
     ms: &[Mention],
     by_sent: &SentIndex,
-    i: usize,
+    (m, i): (&Mention, usize),
     p: Pronoun,
     ents: &Entities,
     speakers: Option<&[bool]>,
     budget: &Budget,
 ) -> Option<usize> {
-    let m = &ms[i];
     let want = if p == Pronoun::She {
         Gender::Female
     } else {

@@ -442,7 +442,7 @@ fn merge_titled_nominals(v: &View, ms: Vec<Mention>) -> Vec<Mention> {
     out
 }
 
-fn simple(v: &View, i: usize, kind: MentionKind) -> Mention {
+pub(crate) fn simple(v: &View, i: usize, kind: MentionKind) -> Mention {
     let t = &v.toks[i];
     let gender = match kind {
         MentionKind::Pronoun(Pronoun::He) => Gender::Male,

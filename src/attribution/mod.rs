@@ -12,6 +12,7 @@
 //!
 //! All ranges are byte ranges into the normalised text of the [`TextLayout`].
 
+mod coref;
 mod cues;
 mod detect;
 mod entities;
@@ -24,6 +25,10 @@ mod view;
 use crate::budget::Budget;
 use crate::error::Result;
 use crate::text::TextLayout;
+pub use coref::{
+    train as train_pronouns, PronounModel, PronounScores,
+    FEATURES_VERSION as PRONOUN_FEATURES_VERSION, N_FEATURES as PRONOUN_FEATURES,
+};
 pub use cues::CueModel;
 use detect::{Detected, Structure};
 use mentions::{Mention, MentionKind};
@@ -51,6 +56,10 @@ pub struct Attributor {
     /// The trained cue detector; without it only the rules find quotes.
     pub cues: Option<CueModel>,
     pub trained: bool,
+    /// The trained pronoun resolver (stored in the model file beside the
+    /// attributor, see [`crate::model::ModelFile`]); without it the hand rule resolves.
+    #[serde(skip)]
+    pub pronouns: Option<PronounModel>,
 }
 
 /// One quote: its content, whether it is in quotation marks, its cue and speaker.
@@ -85,11 +94,39 @@ pub struct EntitySummary {
     pub quotes: usize,
 }
 
+/// What an entity of the entity layer is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum EntityKind {
+    Person,
+    Organisation,
+}
+
+impl EntityKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            EntityKind::Person => "person",
+            EntityKind::Organisation => "organisation",
+        }
+    }
+}
+
+/// One person or organisation with every mention of it found: names, titles,
+/// descriptions and pronouns (their byte ranges, in text order).
+#[derive(Debug, Clone, PartialEq)]
+pub struct FoundEntity {
+    /// The canonical name, as quote speakers give it.
+    pub name: String,
+    pub kind: EntityKind,
+    pub mentions: Vec<Range<usize>>,
+}
+
 /// The attribution of one document; quotes sorted by start, normalised byte ranges.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct DocAttribution {
     pub quotes: Vec<FoundQuote>,
     pub entities: Vec<EntitySummary>,
+    /// The entity layer: persons and organisations in order of first mention.
+    pub layer: Vec<FoundEntity>,
 }
 
 impl Default for Attributor {
@@ -153,7 +190,7 @@ fn view_of(layout: &TextLayout) -> View<'_> {
 /// Runs stages 2–4 on a view; with `cues`, the trained cue detector adds its quotes
 /// at that probability and above.
 pub(crate) fn analyse<'a>(v: View<'a>, cues: Option<(&CueModel, f32)>) -> Analysed<'a> {
-    match analyse_within(v, cues, &Budget::unlimited()) {
+    match analyse_within(v, cues, entities::Resolver::default(), &Budget::unlimited()) {
         Ok(a) => a,
         Err(_) => unreachable!("an unlimited budget never stops the work"),
     }
@@ -163,6 +200,7 @@ pub(crate) fn analyse<'a>(v: View<'a>, cues: Option<(&CueModel, f32)>) -> Analys
 pub(crate) fn analyse_within<'a>(
     v: View<'a>,
     cues: Option<(&CueModel, f32)>,
+    resolver: entities::Resolver,
     budget: &Budget,
 ) -> Result<Analysed<'a>> {
     let mut ms = mentions::extract(&v);
@@ -196,7 +234,7 @@ pub(crate) fn analyse_within<'a>(
     inherit_rules(&v, &quotes, &mut rule_idx);
     // Mentions the rules make the subject of a cue: evidence of a speaker.
     let subjects = cue_subjects(&quotes, &rule_idx, ms.len());
-    let ents = entities::resolve(&v, &ms, &subjects, budget)?;
+    let ents = entities::resolve(&v, &ms, &subjects, resolver, budget)?;
     Ok(Analysed {
         v,
         ms,
@@ -303,6 +341,7 @@ impl Attributor {
             cue_prior: Vec::new(),
             cues: None,
             trained: false,
+            pronouns: None,
         }
     }
 
@@ -340,7 +379,16 @@ impl Attributor {
     }
 
     fn attribute_view_within(&self, v: View<'_>, budget: &Budget) -> Result<DocAttribution> {
-        let a = analyse_within(v, self.cues.as_ref().map(|c| (c, c.threshold)), budget)?;
+        let resolver = entities::Resolver {
+            model: self.pronouns.as_ref(),
+            record: false,
+        };
+        let a = analyse_within(
+            v,
+            self.cues.as_ref().map(|c| (c, c.threshold)),
+            resolver,
+            budget,
+        )?;
         budget.check("entities")?;
         let picks = self.choose(&a);
         let out = build_output(&a, &picks);
@@ -484,7 +532,113 @@ fn build_output(a: &Analysed, picks: &[Option<(usize, f64)>]) -> DocAttribution 
             .then(b.mentions.cmp(&a.mentions))
             .then(a.entity.cmp(&b.entity))
     });
-    DocAttribution { quotes, entities }
+    let layer = entity_layer(a, &mut name, &quote_count);
+    DocAttribution {
+        quotes,
+        entities,
+        layer,
+    }
+}
+
+/// The persons and organisations of the document with all their mentions, grouped
+/// by canonical name (so a quote's speaker entity is always one of them). A cluster
+/// is a person with evidence of one (a title, a first name, he/she); an organisation
+/// when named like one or referred to by "it", "they" or "the ministry"; places and
+/// things are left out. An unnamed quoted source ("officials") is its own entity.
+fn entity_layer(
+    a: &Analysed,
+    name: &mut impl FnMut(usize) -> String,
+    quoted: &FastMap<String, usize>,
+) -> Vec<FoundEntity> {
+    struct Acc {
+        mentions: Vec<Range<usize>>,
+        person: bool,
+        organisation: bool,
+    }
+    let v = &a.v;
+    let mut order: Vec<String> = Vec::new();
+    let mut acc: FastMap<String, Acc> = FastMap::default();
+    let mut add = |key: String, r: Range<usize>, person: bool, organisation: bool| {
+        let e = acc.entry(key.clone()).or_insert_with(|| {
+            order.push(key);
+            Acc {
+                mentions: Vec::new(),
+                person: false,
+                organisation: false,
+            }
+        });
+        e.mentions.push(r);
+        e.person |= person;
+        e.organisation |= organisation;
+    };
+    for (i, m) in a.ms.iter().enumerate() {
+        let cluster = a.ents.of[i].or_else(|| a.ents.antecedent_of(i).and_then(|j| a.ents.of[j]));
+        let pronoun = matches!(m.kind, MentionKind::Pronoun(_) | MentionKind::Relative);
+        let key = match cluster {
+            Some(_) => name(i),
+            // An unresolved pronoun is no entity; a quoted unnamed source is.
+            None if pronoun => continue,
+            None => {
+                let n = name(i);
+                if !quoted.contains_key(&n) {
+                    continue;
+                }
+                n
+            }
+        };
+        let cl = cluster.and_then(|c| a.ents.clusters.get(c));
+        let he_she = matches!(
+            m.kind,
+            MentionKind::Pronoun(lexicon::Pronoun::He | lexicon::Pronoun::She)
+        );
+        let person = cl.is_some_and(|c| c.person)
+            || he_she
+            || (cl.is_none() && (m.person || m.kind == MentionKind::Plural));
+        let organisation = cl.is_some_and(|c| c.organisation_shaped())
+            || (a.ents.of[i].is_none() && cluster.is_some() && m.kind != MentionKind::Relative)
+            || matches!(
+                m.kind,
+                MentionKind::Pronoun(lexicon::Pronoun::It | lexicon::Pronoun::They)
+            )
+            || (cl.is_none() && !person);
+        add(key, v.span(&m.toks), person, organisation);
+    }
+    // Named through a mention of their cluster: the namer works on mentions.
+    let mut first_of: Vec<Option<usize>> = vec![None; a.ents.clusters.len()];
+    for (i, c) in a.ents.of.iter().enumerate() {
+        if let Some(f) = c.and_then(|c| first_of.get_mut(c)) {
+            f.get_or_insert(i);
+        }
+    }
+    for (site, c) in &a.ents.pronouns {
+        if site.form == coref::Form::Subject {
+            continue;
+        }
+        let Some(j) = c.and_then(|c| first_of.get(c).copied().flatten()) else {
+            continue;
+        };
+        add(name(j), v.span(&(site.tok..site.tok + 1)), true, false);
+    }
+    order
+        .into_iter()
+        .filter_map(|key| {
+            let mut e = acc.remove(&key)?;
+            let kind = if e.person {
+                EntityKind::Person
+            } else if e.organisation {
+                EntityKind::Organisation
+            } else {
+                return None;
+            };
+            e.mentions.sort_by_key(|r| (r.start, r.end));
+            e.mentions.dedup();
+            Some(FoundEntity {
+                name: key,
+                kind,
+                mentions: e.mentions,
+            })
+        })
+        .collect()
 }
 
 #[cfg(test)]

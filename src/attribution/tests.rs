@@ -2430,7 +2430,13 @@ fn a_one_word_quotation_of_its_own_is_a_quote() {
 fn entity_work(text: &str) -> u64 {
     let layout = TextLayout::new(text);
     let budget = Budget::unlimited();
-    let a = analyse_within(view_of(&layout), None, &budget).expect("unlimited");
+    let a = analyse_within(
+        view_of(&layout),
+        None,
+        entities::Resolver::default(),
+        &budget,
+    )
+    .expect("unlimited");
     view::recycle(a.v.toks);
     budget.spent()
 }

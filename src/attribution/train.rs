@@ -402,6 +402,7 @@ pub(crate) fn train(
             ..m
         }),
         trained: true,
+        pronouns: None,
     };
     Ok((model, report))
 }

@@ -56,6 +56,9 @@ pub struct BatchOptions {
     /// Copy each sentence's and quote's text into its line (`--no-text` turns it off;
     /// the spans are always there).
     pub include_text: bool,
+    /// Add the entity layer (`--entities`): every person and organisation with all
+    /// its mentions.
+    pub include_entities: bool,
     /// Longest analysis of one document; a document that takes longer gets an error
     /// line naming the limit (see [`crate::budget`]). `None`: no limit.
     pub max_analysis_time: Option<std::time::Duration>,
@@ -71,6 +74,7 @@ impl Default for BatchOptions {
             chunk: 256,
             chunk_bytes: 2 << 20,
             include_text: true,
+            include_entities: false,
             max_analysis_time: Some(crate::budget::DEFAULT_LIMIT),
             output_format: OutputFormat::Jsonl,
         }
@@ -153,6 +157,8 @@ struct WebLine<'a> {
     sentences: &'a [crate::document::Sentence],
     quotes: &'a [crate::document::Quote],
     speakers: &'a [crate::document::SpeakerEntity],
+    #[serde(skip_serializing_if = "<[_]>::is_empty")]
+    entities: &'a [crate::document::Entity],
     text: &'a str,
 }
 
@@ -164,6 +170,7 @@ impl<'a> WebLine<'a> {
             sentences,
             quotes,
             speakers,
+            entities,
         } = a;
         WebLine {
             id,
@@ -173,6 +180,7 @@ impl<'a> WebLine<'a> {
             sentences,
             quotes,
             speakers,
+            entities,
             text,
         }
     }
@@ -401,7 +409,11 @@ fn process(
                 .max_analysis_time
                 .map_or_else(Budget::unlimited, Budget::limited);
             let analysed = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-                pipeline.analyze_within(&doc, opts.include_text, &budget)
+                let layers = crate::Layers {
+                    text: opts.include_text,
+                    entities: opts.include_entities,
+                };
+                pipeline.analyze_layers(&doc, layers, &budget)
             }));
             match analysed {
                 Ok(Ok(a)) => {

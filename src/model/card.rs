@@ -227,6 +227,55 @@ pub fn refresh(
     })
 }
 
+/// Heading of the pronoun resolver's section (written by `train-entities`).
+const PRONOUN_SECTION: &str = "## Pronoun resolver (entity layer)";
+
+/// The card section of a trained pronoun resolver: its data and dev figures, the
+/// hand rule's beside them.
+pub fn render_pronouns(
+    train: &str,
+    dev: &str,
+    rule: &crate::attribution::PronounScores,
+    model: &crate::attribution::PronounScores,
+    threshold: f64,
+    command: &str,
+) -> String {
+    format!(
+        "{PRONOUN_SECTION}\n\n\
+         Which person a he/she-family pronoun (he, him, his, himself, she, her, hers, \
+         herself) stands for: the hand rules propose the entities mentioned in the few \
+         sentences before it, a logistic regression (linfa) over {n} pair features \
+         picks one, or none below {threshold:.2}.\n\n\
+         - Trained on {train}: GUM (Zeldes 2017, CC BY 4.0 annotations) and GAP \
+         (Webster et al. 2018, Apache 2.0).\n\
+         - Dev ({dev}), computed in training (entities as clusters):\n\n\
+         | dev figure | hand rule | trained |\n|---|---|---|\n\
+         | GAP F1 over candidates ({gn} pronouns) | {:.3} | {:.3} |\n\
+         | GUM he/she pronouns with the right antecedent or none ({un}) | {:.3} | {:.3} |\n\n\
+         `score_entities.py` on `classify --entities` output gives the figures users \
+         see (README).\n\nCommand: `{command}`\n\n",
+        rule.gap_f1,
+        model.gap_f1,
+        rule.gum_accuracy,
+        model.gum_accuracy,
+        n = crate::attribution::PRONOUN_FEATURES,
+        gn = model.gap_examples,
+        un = model.gum_pronouns,
+    )
+}
+
+/// Puts the pronoun resolver's section into the model's card, replacing an earlier
+/// one, before the dev figures (which `eval --update-card` rewrites).
+pub fn set_pronoun_section(model: &mut ModelFile, section: &str) {
+    let card = &model.meta.card;
+    let (head, tail) = match card.find(DEV_SECTION) {
+        Some(i) => card.split_at(i),
+        None => (card.as_str(), ""),
+    };
+    let head = head.find(PRONOUN_SECTION).map_or(head, |i| &head[..i]);
+    model.meta.card = format!("{head}{section}{tail}");
+}
+
 /// Writes the card files beside a model: `MODEL_CARD.md` (the model's stored card),
 /// and with dev figures `metrics.json` and the two plots.
 ///

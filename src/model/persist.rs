@@ -7,7 +7,7 @@
 //! into a clear error instead of a model that silently predicts nonsense.
 
 use super::{Decoder, ModelMeta, RoleModel, SparseWeights};
-use crate::attribution::Attributor;
+use crate::attribution::{Attributor, PronounModel};
 use crate::document::Role;
 use crate::error::{Error, Result};
 use crate::features::vectors::WordVectors;
@@ -17,7 +17,10 @@ use sha2::{Digest, Sha256};
 use std::path::Path;
 
 /// The format this build writes and the newest it reads.
-pub const FORMAT_VERSION: u32 = 5;
+pub const FORMAT_VERSION: u32 = 6;
+/// The oldest format this build reads: format 5 is format 6 without the pronoun
+/// resolver (the hand rule resolves pronouns with such a model).
+const OLDEST_READ: u32 = 5;
 const MAGIC: &[u8; 8] = b"NEWSROLE";
 const HEADER: usize = 8 + 4 + 32;
 
@@ -35,6 +38,35 @@ pub struct ModelFile {
     /// Word vectors of the `embeddings` features, learned from the training texts
     /// (format 3 on).
     pub vectors: Option<WordVectors>,
+    /// The trained pronoun resolver of the entity layer (format 6 on).
+    pub pronouns: Option<PronounModel>,
+}
+
+/// Format 5: [`ModelFile`] before the pronoun resolver.
+#[derive(Deserialize)]
+struct ModelFileV5 {
+    meta: ModelMeta,
+    features: FeatureConfig,
+    labels: Vec<String>,
+    roles: SparseWeights,
+    decoder: Decoder,
+    attribution: Attributor,
+    vectors: Option<WordVectors>,
+}
+
+impl From<ModelFileV5> for ModelFile {
+    fn from(m: ModelFileV5) -> Self {
+        ModelFile {
+            meta: m.meta,
+            features: m.features,
+            labels: m.labels,
+            roles: m.roles,
+            decoder: m.decoder,
+            attribution: m.attribution,
+            vectors: m.vectors,
+            pronouns: None,
+        }
+    }
 }
 
 fn hex(bytes: &[u8]) -> String {
@@ -86,7 +118,7 @@ impl ModelFile {
                 "model format {version}, this build reads format {FORMAT_VERSION}; use a newsroles release that matches the model"
             )));
         }
-        if version < FORMAT_VERSION {
+        if version < OLDEST_READ {
             return Err(bad(format!(
                 "model format {version} is older than this build's format {FORMAT_VERSION}; retrain it with `newsroles train`"
             )));
@@ -101,8 +133,19 @@ impl ModelFile {
         if Sha256::digest(payload).as_slice() != &bytes[12..HEADER] {
             return Err(bad("corrupt or truncated: checksum mismatch".into()));
         }
-        let mut m: ModelFile =
-            postcard::from_bytes(payload).map_err(|e| bad(format!("corrupt payload: {e}")))?;
+        let corrupt = |e: postcard::Error| bad(format!("corrupt payload: {e}"));
+        let mut m: ModelFile = if version == 5 {
+            postcard::from_bytes::<ModelFileV5>(payload)
+                .map_err(corrupt)?
+                .into()
+        } else {
+            postcard::from_bytes(payload).map_err(corrupt)?
+        };
+        if m.pronouns.as_ref().is_some_and(|p| !p.usable()) {
+            return Err(bad(
+                "its pronoun resolver has another feature layout than this build computes; retrain it with `newsroles train`".into(),
+            ));
+        }
         if m.features.version != FEATURES_VERSION {
             return Err(bad(format!(
                 "built with feature version {}, this build computes version {FEATURES_VERSION}",
@@ -273,6 +316,7 @@ mod tests {
             decoder: Decoder::default(),
             attribution: Attributor::rules(),
             vectors: None,
+            pronouns: None,
         }
     }
 
@@ -350,9 +394,44 @@ mod tests {
     #[test]
     fn older_format_asks_for_a_retrain() {
         let mut b = tiny().to_bytes().unwrap();
-        b[8..12].copy_from_slice(&(FORMAT_VERSION - 1).to_le_bytes());
+        b[8..12].copy_from_slice(&(OLDEST_READ - 1).to_le_bytes());
         let e = err_of(&b);
         assert!(e.contains("older") && e.contains("retrain"), "{e}");
+    }
+
+    #[test]
+    fn format_5_reads_without_a_pronoun_resolver() {
+        // Format 5 is format 6 without the last field: encode the fields before it.
+        let m = tiny();
+        let payload = postcard::to_stdvec(&(
+            &m.meta,
+            &m.features,
+            &m.labels,
+            &m.roles,
+            &m.decoder,
+            &m.attribution,
+            &m.vectors,
+        ))
+        .unwrap();
+        let mut b = Vec::new();
+        b.extend_from_slice(MAGIC);
+        b.extend_from_slice(&5u32.to_le_bytes());
+        b.extend_from_slice(&Sha256::digest(&payload));
+        b.extend_from_slice(&payload);
+        let back = ModelFile::from_bytes(&b, Path::new("m.model")).unwrap();
+        assert!(back.pronouns.is_none());
+        assert_eq!(back.roles.rows, m.roles.rows);
+        // And format 6 keeps a resolver.
+        let with = ModelFile {
+            pronouns: Some(PronounModel {
+                features_version: crate::attribution::PRONOUN_FEATURES_VERSION,
+                weights: vec![0.5; crate::attribution::PRONOUN_FEATURES + 1],
+                threshold: 0.3,
+            }),
+            ..tiny()
+        };
+        let back = ModelFile::from_bytes(&with.to_bytes().unwrap(), Path::new("m.model")).unwrap();
+        assert_eq!(back.pronouns, with.pronouns);
     }
 
     #[test]

@@ -154,6 +154,27 @@ impl From<dom::SpeakerEntity> for SpeakerEntity {
     }
 }
 
+impl From<dom::Entity> for Entity {
+    fn from(e: dom::Entity) -> Self {
+        let kind = match e.kind {
+            dom::EntityKind::Person => EntityKind::Person,
+            dom::EntityKind::Organisation => EntityKind::Organisation,
+        };
+        Entity {
+            name: e.name,
+            kind: kind as i32,
+            mentions: e
+                .mentions
+                .into_iter()
+                .map(|m| EntityMention {
+                    span: span(m.start, m.end),
+                    text: m.text,
+                })
+                .collect(),
+        }
+    }
+}
+
 /// The full analysis, texts included; see [`analysis`] to honour `include_text`.
 impl From<dom::Analysis> for Analysis {
     fn from(a: dom::Analysis) -> Self {
@@ -163,6 +184,7 @@ impl From<dom::Analysis> for Analysis {
             quotes: a.quotes.into_iter().map(Into::into).collect(),
             speakers: a.speakers.into_iter().map(Into::into).collect(),
             error: None,
+            entities: a.entities.into_iter().map(Into::into).collect(),
         }
     }
 }
@@ -252,6 +274,15 @@ mod tests {
                 entity: "Ismail Haniya".into(),
                 mentions: 3,
                 quotes: 1,
+            }],
+            entities: vec![dom::Entity {
+                name: "Ismail Haniya".into(),
+                kind: dom::EntityKind::Person,
+                mentions: vec![dom::EntityMention {
+                    start: 4,
+                    end: 6,
+                    text: "he".into(),
+                }],
             }],
         }
     }

@@ -17,7 +17,7 @@ use super::status::code_name;
 use super::view;
 use crate::budget::Budget;
 use crate::document as dom;
-use crate::{Error, Pipeline};
+use crate::{Error, Layers, Pipeline};
 use futures::stream::BoxStream;
 use futures::{FutureExt, Stream, StreamExt};
 use std::future::Future;
@@ -679,7 +679,7 @@ impl Drop for Call {
 fn analyze_one(
     pipeline: &Pipeline,
     doc: pb::Document,
-    include_text: bool,
+    layers: Layers,
     budget: &Budget,
 ) -> pb::Analysis {
     let doc = match dom::Document::try_from(doc) {
@@ -687,11 +687,11 @@ fn analyze_one(
         Err((id, message)) => return pb::failed(id, Code::InvalidArgument, &message),
     };
     match catch_unwind(AssertUnwindSafe(|| {
-        pipeline.analyze_within(&doc, include_text, budget)
+        pipeline.analyze_layers(&doc, layers, budget)
     })) {
         Ok(Ok(mut a)) => {
             a.id = doc.id; // the contract echoes the id whatever the pipeline did
-            pb::analysis(a, include_text)
+            pb::analysis(a, layers.text)
         }
         Ok(Err(e)) => {
             let status = Status::from(e);
@@ -730,9 +730,22 @@ impl Drop for CancelOnDrop {
     }
 }
 
-/// The document's own `include_text` option (ClassifyStream's only way to ask).
-fn wants_text(doc: &pb::Document) -> bool {
-    doc.options.as_ref().is_some_and(|o| o.include_text)
+/// The optional layers `options` ask for.
+fn layers_of(options: Option<&pb::ClassifyOptions>) -> Layers {
+    Layers {
+        text: options.is_some_and(|o| o.include_text),
+        entities: options.is_some_and(|o| o.include_entities),
+    }
+}
+
+/// The layers of a request's options and of the document's own (ClassifyStream's
+/// only way to ask): a flag set in either applies.
+fn doc_layers(request: Layers, doc: &pb::Document) -> Layers {
+    let own = layers_of(doc.options.as_ref());
+    Layers {
+        text: request.text || own.text,
+        entities: request.entities || own.entities,
+    }
 }
 
 fn sentence_count(analyses: &[pb::Analysis]) -> usize {
@@ -755,8 +768,8 @@ impl NewsRoles for NewsRolesService {
             }
             let pb::ClassifyRequest { documents, options } = request.into_inner();
             let n = documents.len();
-            let include_text = options.is_some_and(|o| o.include_text);
-            match self.classify_documents(documents, include_text).await {
+            let layers = layers_of(options.as_ref());
+            match self.classify_documents(documents, layers).await {
                 Ok(analyses) => {
                     self.shared.metrics.record_analyses(&analyses);
                     let res = call.respond(pb::ClassifyResponse { analyses });
@@ -913,7 +926,7 @@ impl NewsRolesService {
     async fn classify_documents(
         &self,
         documents: Vec<pb::Document>,
-        include_text: bool,
+        layers: Layers,
     ) -> Result<Vec<pb::Analysis>, Status> {
         let config = &self.shared.config;
         limits::check_document_count(documents.len(), config.max_documents_per_request)?;
@@ -930,9 +943,9 @@ impl NewsRolesService {
         let limit = config.max_analysis_time;
         let work = self.shared.pool.run(true, move || {
             analyze_all(documents, &cancelled, |doc| {
-                let include_text = include_text || wants_text(&doc);
+                let layers = doc_layers(layers, &doc);
                 let budget = Budget::limited(limit).cancelled_by(Arc::clone(&cancelled));
-                analyze_one(&pipeline, doc, include_text, &budget)
+                analyze_one(&pipeline, doc, layers, &budget)
             })
         });
         match work.await? {
@@ -984,10 +997,10 @@ impl NewsRolesService {
                         Err(s) => return Ok(pb::failed(doc.id, s.code(), s.message())),
                     };
                     let work = pool.run(false, move || {
-                        let include_text = wants_text(&doc);
+                        let layers = layers_of(doc.options.as_ref());
                         let budget = Budget::limited(limit).cancelled_by(Arc::clone(&cancelled));
                         (!cancelled.load(Ordering::Relaxed))
-                            .then(|| analyze_one(&pipeline, doc, include_text, &budget))
+                            .then(|| analyze_one(&pipeline, doc, layers, &budget))
                     });
                     match work.await? {
                         Ok(Some(analysis)) => Ok(analysis),

@@ -1,0 +1,602 @@
+//! Pronoun resolution: which entity a he/she-family pronoun (he, him, his, himself,
+//! she, her, hers, herself) stands for. The rules propose the candidates — the
+//! clusters mentioned in the few sentences before the pronoun, and the pick of the
+//! hand rule (`entities::assign_pronoun`) — and a linear model trained on GUM and
+//! GAP ([`PronounModel`], linfa logistic regression) scores each: the best above the
+//! model's threshold is the antecedent, none above it leaves the pronoun unresolved.
+//!
+//! Features are computed while the entities are built (in text order), so a row
+//! sees only what precedes its pronoun, at training and at analysis time alike.
+
+use super::entities::{Cluster, Entities};
+use super::mentions::{Gender, Mention, MentionKind};
+use super::view::{Kind, View};
+use serde::{Deserialize, Serialize};
+
+/// Bump when the features change: a model of another layout is not used.
+pub const FEATURES_VERSION: u32 = 1;
+
+/// Number of features of a (pronoun, candidate entity) pair.
+pub const N_FEATURES: usize = 34;
+
+/// How many sentences before its own a pronoun's candidates may be last mentioned in.
+const SENTENCES_BACK: usize = 4;
+
+/// How many candidate entities a pronoun is scored against, the latest mentioned.
+const MAX_CANDIDATES: usize = 12;
+
+/// How many mentions back the candidates are gathered from (bounded work whatever
+/// the sentences hold).
+const MENTION_WINDOW: usize = 256;
+
+/// The grammatical form of a pronoun.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Form {
+    /// he, she
+    Subject,
+    /// him, hers; "her" before punctuation or a function word
+    Object,
+    /// his; "her" before a word
+    Possessive,
+    /// himself, herself
+    Reflexive,
+}
+
+/// One he/she-family pronoun of the document.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Site {
+    pub tok: usize,
+    pub female: bool,
+    pub form: Form,
+}
+
+/// A pronoun token's gender and form, if it is one of the he/she family.
+pub(crate) fn site_at(v: &View, k: usize) -> Option<Site> {
+    let t = v.toks.get(k)?;
+    if t.kind != Kind::Word {
+        return None;
+    }
+    let (female, form) = match t.lower.as_str() {
+        "he" => (false, Form::Subject),
+        "she" => (true, Form::Subject),
+        "him" => (false, Form::Object),
+        "his" => (false, Form::Possessive),
+        "himself" => (false, Form::Reflexive),
+        "hers" => (true, Form::Object),
+        "herself" => (true, Form::Reflexive),
+        "her" => {
+            // "her book" (possessive) vs "told her ." / "told her that" (object).
+            let next = v.toks.get(k + 1);
+            let possessive = next.is_some_and(|n| {
+                n.is_word()
+                    && n.sent() == t.sent()
+                    && !matches!(
+                        n.lower.as_str(),
+                        "that"
+                            | "to"
+                            | "and"
+                            | "or"
+                            | "in"
+                            | "on"
+                            | "at"
+                            | "for"
+                            | "with"
+                            | "from"
+                            | "about"
+                            | "as"
+                            | "the"
+                            | "a"
+                            | "an"
+                            | "if"
+                            | "when"
+                            | "back"
+                            | "up"
+                            | "out"
+                            | "off"
+                            | "down"
+                            | "into"
+                            | "by"
+                            | "of"
+                    )
+            });
+            (
+                true,
+                if possessive {
+                    Form::Possessive
+                } else {
+                    Form::Object
+                },
+            )
+        }
+        _ => return None,
+    };
+    Some(Site {
+        tok: k,
+        female,
+        form,
+    })
+}
+
+/// The trained scorer of (pronoun, candidate entity) pairs.
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
+pub struct PronounModel {
+    pub features_version: u32,
+    pub weights: Vec<f64>,
+    /// Below this probability a pronoun is left unresolved.
+    pub threshold: f64,
+}
+
+impl PronounModel {
+    /// Usable by this build: the feature layout matches.
+    pub fn usable(&self) -> bool {
+        self.features_version == FEATURES_VERSION && self.weights.len() == N_FEATURES + 1
+    }
+
+    /// Probability that the candidate with features `row` is the pronoun's antecedent.
+    pub fn prob(&self, row: &[f32; N_FEATURES]) -> f64 {
+        let z = self.weights[N_FEATURES]
+            + row
+                .iter()
+                .zip(&self.weights)
+                .map(|(x, w)| f64::from(*x) * w)
+                .sum::<f64>();
+        1.0 / (1.0 + (-z).exp())
+    }
+}
+
+/// One candidate entity of a pronoun: its cluster, its latest mention and features.
+#[derive(Debug, Clone)]
+pub(crate) struct Candidate {
+    pub cluster: usize,
+    pub mention: usize,
+    pub row: [f32; N_FEATURES],
+}
+
+/// Whether mention `j` is the first mention of its sentence (a subject, mostly).
+fn first_in_sentence(ms: &[Mention], j: usize) -> bool {
+    j == 0 || ms[j - 1].sent != ms[j].sent
+}
+
+fn gender_of(cl: &Cluster, m: &Mention) -> Gender {
+    if cl.gender == Gender::Unknown {
+        m.gender
+    } else {
+        cl.gender
+    }
+}
+
+/// Per candidate cluster, what the window shows of it.
+#[derive(Default, Clone, Copy)]
+struct Seen {
+    nearest: usize,
+    count: usize,
+    subject: bool,
+    speaks: bool,
+    named: bool,
+}
+
+/// The candidates of the pronoun at `site`, `before` mentions preceding it (`own`:
+/// its own mention index, for he/she), with their features; `rule`: the hand
+/// rule's pick. Cost: at most [`MENTION_WINDOW`] mentions.
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn candidates(
+    v: &View,
+    ms: &[Mention],
+    ents: &Entities,
+    speaks: &[bool],
+    site: Site,
+    before: usize,
+    rule: Option<usize>,
+    out: &mut Vec<Candidate>,
+) {
+    out.clear();
+    let t = &v.toks[site.tok];
+    let sent = t.sent();
+    let in_quote = t.quote().is_some();
+    let want = if site.female {
+        Gender::Female
+    } else {
+        Gender::Male
+    };
+    let lo = before.saturating_sub(MENTION_WINDOW);
+    // Clusters in order of their latest mention, nearest first.
+    let mut seen: Vec<(usize, Seen)> = Vec::new();
+    for j in (lo..before).rev() {
+        let a = &ms[j];
+        if a.sent + SENTENCES_BACK < sent {
+            break;
+        }
+        if a.toks.end > site.tok {
+            // A mention holding the pronoun ("his brother") is no antecedent of it.
+            continue;
+        }
+        let Some(c) = ents.of.get(j).copied().flatten() else {
+            continue;
+        };
+        let Some(cl) = ents.clusters.get(c) else {
+            continue;
+        };
+        let personal = cl.person
+            || a.kind == MentionKind::Name
+            || matches!(a.kind, MentionKind::Nominal if a.person);
+        if !personal {
+            continue;
+        }
+        let k = match seen.iter().position(|(x, _)| *x == c) {
+            Some(k) => k,
+            None if seen.len() < MAX_CANDIDATES => {
+                seen.push((
+                    c,
+                    Seen {
+                        nearest: j,
+                        ..Seen::default()
+                    },
+                ));
+                seen.len() - 1
+            }
+            None => continue,
+        };
+        let s = &mut seen[k].1;
+        s.count += 1;
+        s.subject |= first_in_sentence(ms, j);
+        s.speaks |= speaks.get(j).copied().unwrap_or(false);
+        s.named |= a.kind == MentionKind::Name;
+    }
+    let site_first = match site.form {
+        Form::Subject => before == 0 || ms[before - 1].sent != sent,
+        _ => false,
+    };
+    let prep = |j: usize| {
+        let s = ms[j].toks.start;
+        s > 0
+            && matches!(
+                v.lower(s - 1),
+                "of" | "with"
+                    | "to"
+                    | "by"
+                    | "for"
+                    | "from"
+                    | "at"
+                    | "in"
+                    | "on"
+                    | "about"
+                    | "against"
+                    | "than"
+                    | "and"
+            )
+    };
+    let mut compatible_rank = 0usize;
+    for (rank, (c, s)) in seen.iter().enumerate() {
+        let cl = &ents.clusters[*c];
+        let a = &ms[s.nearest];
+        let g = gender_of(cl, a);
+        let agree = g == want;
+        let unknown = g == Gender::Unknown;
+        let d = sent - a.sent.min(sent);
+        let para_change = v.toks[a.toks.start].para() != t.para();
+        let nearest_compatible = (agree || unknown) && compatible_rank == 0;
+        if agree || unknown {
+            compatible_rank += 1;
+        }
+        let a_first = first_in_sentence(ms, s.nearest);
+        let same = d == 0;
+        let mut r = [0f32; N_FEATURES];
+        let f = |b: bool| f32::from(u8::from(b));
+        r[0] = f(agree);
+        r[1] = f(unknown);
+        r[2] = f(!agree && !unknown);
+        r[3] = f(agree && cl.gender_weak);
+        r[4] = f(cl.person);
+        r[5] = f(!cl.person && cl.person_shaped());
+        r[6] = f(s.named);
+        r[7] = f(matches!(a.kind, MentionKind::Pronoun(_)));
+        r[8] = f(a.kind == MentionKind::Nominal);
+        r[9] = f(same);
+        r[10] = f(d == 1);
+        r[11] = (1.0 + d as f32).ln();
+        r[12] = f(rank == 0);
+        r[13] = f(rank == 1);
+        r[14] = (1.0 + rank as f32).ln();
+        r[15] = f(a_first);
+        r[16] = f(site_first);
+        r[17] = f(a_first && site_first);
+        r[18] = (1.0 + s.count as f32).ln();
+        r[19] = f(s.subject);
+        r[20] = f(s.speaks);
+        r[21] = f(rule == Some(*c));
+        r[22] = f(a.in_quote);
+        r[23] = f(in_quote);
+        r[24] = f(a.in_quote != in_quote);
+        r[25] = f(same && site.form == Form::Object);
+        r[26] = f(same && site.form == Form::Reflexive);
+        r[27] = f(same && site.form == Form::Possessive && a_first);
+        r[28] = f(a.possessive);
+        r[29] = f(para_change);
+        r[30] = f(prep(s.nearest));
+        r[31] = f(nearest_compatible);
+        r[32] = f(v.sents.get(a.sent).is_some_and(|x| x.title) || a.sent == 0);
+        r[33] = f(same && site.form == Form::Subject && a_first);
+        out.push(Candidate {
+            cluster: *c,
+            mention: s.nearest,
+            row: r,
+        });
+    }
+}
+
+/// The cluster `model` picks among `cands`, if any scores at its threshold.
+pub(crate) fn choose(model: &PronounModel, cands: &[Candidate]) -> Option<usize> {
+    cands
+        .iter()
+        .map(|c| (model.prob(&c.row), c.cluster))
+        .filter(|(p, _)| *p >= model.threshold)
+        .max_by(|a, b| a.0.total_cmp(&b.0))
+        .map(|x| x.1)
+}
+
+/// A pronoun's candidates as recorded for training: their features and a mention of
+/// each candidate's cluster (its latest before the pronoun).
+#[derive(Debug, Clone)]
+pub(crate) struct Recorded {
+    pub site: Site,
+    pub cands: Vec<Candidate>,
+}
+
+/// One pronoun of a gold document: its candidates' rows and labels (`None`: the
+/// gold data does not say, as for GAP names other than its two candidates).
+pub(crate) struct Example {
+    pub rows: Vec<[f32; N_FEATURES]>,
+    pub labels: Vec<Option<bool>>,
+    /// GAP: the gold candidates' labels, and per candidate row which gold
+    /// candidates its entity holds a mention of.
+    pub gap: Option<(Vec<bool>, Vec<Vec<usize>>)>,
+}
+
+/// The labelled pronouns of one GUM or GAP document (empty for other data).
+pub(crate) fn examples(d: &crate::corpus::LabelledDocument) -> Vec<Example> {
+    use crate::document::{CharIndex, Span};
+    if d.entities.is_none() && d.pronoun.is_none() {
+        return Vec::new();
+    }
+    let layout = crate::text::TextLayout::new(&d.text);
+    let ci = CharIndex::new(&d.text);
+    let resolver = super::entities::Resolver {
+        model: None,
+        record: true,
+    };
+    let budget = crate::budget::Budget::unlimited();
+    let Ok(a) = super::analyse_within(super::view_of(&layout), None, resolver, &budget) else {
+        return Vec::new();
+    };
+    let chars = |r: std::ops::Range<usize>| {
+        let o = layout.norm.original_range(a.v.span(&r));
+        ci.span(o.start, o.end)
+    };
+    // Gold mentions as (span, entity), for GUM.
+    let gold: Vec<(Span, usize)> = d
+        .entities
+        .iter()
+        .flatten()
+        .enumerate()
+        .flat_map(|(e, g)| {
+            g.mentions
+                .iter()
+                .map(move |m| (Span::new(m.start, m.end), e))
+        })
+        .collect();
+    // The entity of the smallest gold mention holding `s`.
+    let entity_at = |s: &Span| {
+        gold.iter()
+            .filter(|(g, _)| g.start <= s.start && s.end <= g.end)
+            .min_by_key(|(g, _)| g.end - g.start)
+            .map(|x| x.1)
+    };
+    // GAP: per cluster, which gold candidates it holds a mention of.
+    let cands = d.candidates.as_deref().unwrap_or(&[]);
+    let mut holds: Vec<Vec<usize>> = vec![Vec::new(); a.ents.clusters.len()];
+    if d.pronoun.is_some() {
+        for (j, c) in a.ents.of.iter().enumerate() {
+            let Some(c) = *c else { continue };
+            let s = chars(a.ms[j].toks.clone());
+            for (k, g) in cands.iter().enumerate() {
+                if Span::new(g.start, g.end).overlap(&s) > 0 && !holds[c].contains(&k) {
+                    holds[c].push(k);
+                }
+            }
+        }
+    }
+    let mut out = Vec::new();
+    for r in &a.ents.recorded {
+        let ps = chars(r.site.tok..r.site.tok + 1);
+        let rows = r.cands.iter().map(|c| c.row).collect();
+        if let Some(p) = &d.pronoun {
+            if Span::new(p.start, p.end).overlap(&ps) == 0 {
+                continue;
+            }
+            let labels = r
+                .cands
+                .iter()
+                .map(|c| {
+                    let h = &holds[c.cluster];
+                    if h.iter().any(|&k| cands[k].coref) {
+                        Some(true)
+                    } else if h.is_empty() {
+                        None
+                    } else {
+                        Some(false)
+                    }
+                })
+                .collect();
+            let per_row = r.cands.iter().map(|c| holds[c.cluster].clone()).collect();
+            out.push(Example {
+                rows,
+                labels,
+                gap: Some((cands.iter().map(|c| c.coref).collect(), per_row)),
+            });
+        } else {
+            let Some(e) = entity_at(&ps) else { continue };
+            let labels = r
+                .cands
+                .iter()
+                .map(|c| {
+                    Some(
+                        entity_at(&chars(a.ms[c.mention].head..a.ms[c.mention].head + 1))
+                            == Some(e),
+                    )
+                })
+                .collect();
+            out.push(Example {
+                rows,
+                labels,
+                gap: None,
+            });
+        }
+    }
+    super::view::recycle(a.v.toks);
+    out
+}
+
+/// How a model does on labelled pronouns: GAP's F1 over its candidates (as
+/// `score_entities.py gap` computes it, with entities for clusters) and, on GUM, the
+/// share of pronouns whose pick is right (an antecedent of the same entity, or none
+/// when no candidate is one).
+#[derive(Debug, Clone, Copy, Default)]
+pub struct PronounScores {
+    pub gap_f1: f64,
+    pub gap_examples: usize,
+    pub gum_accuracy: f64,
+    pub gum_pronouns: usize,
+}
+
+fn score(examples: &[Example], pick: impl Fn(&Example) -> Option<usize>) -> PronounScores {
+    let (mut tp, mut fp, mut fne) = (0usize, 0usize, 0usize);
+    let (mut right, mut n, mut gaps) = (0usize, 0usize, 0usize);
+    for x in examples {
+        let chosen = pick(x);
+        match &x.gap {
+            Some((gold, per_row)) => {
+                gaps += 1;
+                let held: &[usize] = chosen.map_or(&[], |k| &per_row[k]);
+                for (k, &g) in gold.iter().enumerate() {
+                    match (held.contains(&k), g) {
+                        (true, true) => tp += 1,
+                        (true, false) => fp += 1,
+                        (false, true) => fne += 1,
+                        _ => {}
+                    }
+                }
+            }
+            None => {
+                n += 1;
+                let any = x.labels.contains(&Some(true));
+                let ok = match chosen {
+                    Some(k) => x.labels[k] == Some(true),
+                    None => !any,
+                };
+                right += usize::from(ok);
+            }
+        }
+    }
+    let p = tp as f64 / (tp + fp).max(1) as f64;
+    let r = tp as f64 / (tp + fne).max(1) as f64;
+    PronounScores {
+        gap_f1: if p + r > 0.0 {
+            2.0 * p * r / (p + r)
+        } else {
+            0.0
+        },
+        gap_examples: gaps,
+        gum_accuracy: right as f64 / n.max(1) as f64,
+        gum_pronouns: n,
+    }
+}
+
+/// The hand rule's pick (feature 21) as a choice, for comparison.
+fn rule_pick(x: &Example) -> Option<usize> {
+    x.rows.iter().position(|r| r[21] > 0.5)
+}
+
+fn model_pick(m: &PronounModel, x: &Example) -> Option<usize> {
+    x.rows
+        .iter()
+        .enumerate()
+        .map(|(k, r)| (m.prob(r), k))
+        .filter(|(p, _)| *p >= m.threshold)
+        .max_by(|a, b| a.0.total_cmp(&b.0))
+        .map(|x| x.1)
+}
+
+/// Trains the pronoun resolver on GUM and GAP documents (those with `entities` or a
+/// `pronoun`), tunes its threshold on `dev`, and reports the rule and the model on
+/// `dev`: `(model, rule's dev scores, model's dev scores)`.
+///
+/// # Errors
+/// [`crate::Error::Training`] when there are no labelled pronouns or the solver fails.
+pub fn train(
+    train: &[crate::corpus::LabelledDocument],
+    dev: &[crate::corpus::LabelledDocument],
+) -> crate::Result<(PronounModel, PronounScores, PronounScores)> {
+    use linfa::prelude::*;
+    use rayon::prelude::*;
+    let gather = |docs: &[crate::corpus::LabelledDocument]| -> Vec<Example> {
+        docs.par_iter().flat_map_iter(examples).collect()
+    };
+    let (tr, dv) = (gather(train), gather(dev));
+    let rows: Vec<(&[f32; N_FEATURES], bool)> = tr
+        .iter()
+        .flat_map(|x| {
+            x.rows
+                .iter()
+                .zip(&x.labels)
+                .filter_map(|(r, l)| l.map(|l| (r, l)))
+        })
+        .collect();
+    let positives = rows.iter().filter(|r| r.1).count();
+    if positives == 0 || positives == rows.len() {
+        return Err(crate::Error::Training(
+            "no labelled pronoun candidates of both kinds (give GUM or GAP files)".into(),
+        ));
+    }
+    let x =
+        ndarray::Array2::from_shape_fn((rows.len(), N_FEATURES), |(i, j)| f64::from(rows[i].0[j]));
+    let y = ndarray::Array1::from_iter(rows.iter().map(|r| usize::from(r.1)));
+    let fit = linfa_logistic::LogisticRegression::default()
+        .alpha(0.5)
+        .max_iterations(200)
+        .fit(&linfa::Dataset::new(x, y))
+        .map_err(|e| crate::Error::Training(format!("pronoun resolver: {e}")))?;
+    let mut weights: Vec<f64> = fit.params().iter().copied().collect();
+    weights.push(fit.intercept());
+    // Probabilities are of the positive class; make that label 1 (an antecedent).
+    if fit.labels().pos.class != 1 {
+        weights.iter_mut().for_each(|w| *w = -*w);
+    }
+    if weights.iter().any(|w| !w.is_finite()) {
+        return Err(crate::Error::Training(
+            "pronoun resolver: non-finite weight".into(),
+        ));
+    }
+    let mut model = PronounModel {
+        features_version: FEATURES_VERSION,
+        weights,
+        threshold: 0.5,
+    };
+    // Threshold: the best mean of the two dev figures.
+    let tune = if dv.is_empty() { &tr } else { &dv };
+    let mut best = (f64::MIN, 0.5);
+    for t in (5..=80).step_by(5).map(|t| f64::from(t) / 100.0) {
+        model.threshold = t;
+        let s = score(tune, |x| model_pick(&model, x));
+        let mean = (s.gap_f1 + s.gum_accuracy) / 2.0;
+        if mean > best.0 {
+            best = (mean, t);
+        }
+    }
+    model.threshold = best.1;
+    let scored = if dv.is_empty() { &tr } else { &dv };
+    Ok((
+        model.clone(),
+        score(scored, rule_pick),
+        score(scored, |x| model_pick(&model, x)),
+    ))
+}
