@@ -69,6 +69,18 @@ pub struct LabelledDocument {
     pub pronoun: Option<GoldSpan>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub candidates: Option<Vec<GoldCandidate>>,
+    /// Tokens with their parts of speech (GUM).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tokens: Option<Vec<GoldToken>>,
+}
+
+/// A gold token and its Universal Dependencies part of speech.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct GoldToken {
+    pub start: usize,
+    pub end: usize,
+    #[serde(default)]
+    pub upos: String,
 }
 
 /// A gold entity: its type (person, organization, place …) and all its mentions.
@@ -129,6 +141,9 @@ impl LabelledDocument {
         }
         for c in self.candidates.iter().flatten() {
             check("candidate", c.start, c.end)?;
+        }
+        for t in self.tokens.iter().flatten() {
+            check("token", t.start, t.end)?;
         }
         Ok(())
     }

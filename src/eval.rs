@@ -18,6 +18,8 @@ use std::collections::HashMap;
 use std::path::Path;
 use std::sync::OnceLock;
 
+pub mod entities;
+
 /// Titles dropped before names are compared (score.py's `TITLES`).
 const TITLES: &str = "mr mrs ms dr prof president minister ayatollah sheikh general gen sen \
                       senator rep gov governor king prince sir lord the";
@@ -61,6 +63,31 @@ pub struct PredDoc {
         skip_serializing_if = "Option::is_none"
     )]
     pub quotes: Option<Vec<PredQuote>>,
+    /// The entity layer (`classify --entities`), scored on coreference gold.
+    #[serde(
+        default,
+        deserialize_with = "de::list",
+        skip_serializing_if = "Vec::is_empty"
+    )]
+    pub entities: Vec<PredEntity>,
+}
+
+/// A predicted entity: its name and mentions.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct PredEntity {
+    #[serde(default)]
+    pub name: String,
+    #[serde(default, deserialize_with = "de::list")]
+    pub mentions: Vec<PredSpan>,
+}
+
+/// A predicted span.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct PredSpan {
+    #[serde(default, deserialize_with = "de::pos")]
+    pub start: Pos,
+    #[serde(default, deserialize_with = "de::pos")]
+    pub end: Pos,
 }
 
 /// A predicted sentence.
@@ -181,6 +208,21 @@ impl From<&Analysis> for PredDoc {
                     })
                     .collect(),
             ),
+            entities: a
+                .entities
+                .iter()
+                .map(|e| PredEntity {
+                    name: e.name.clone(),
+                    mentions: e
+                        .mentions
+                        .iter()
+                        .map(|m| PredSpan {
+                            start: pos(m.start),
+                            end: pos(m.end),
+                        })
+                        .collect(),
+                })
+                .collect(),
         }
     }
 }
@@ -339,6 +381,10 @@ pub struct Scores {
     pub confusion: ByRole<ConfusionRow>,
     /// `None` when no gold document has a quote layer.
     pub quotes: Option<QuoteScores>,
+    /// The entity layer on coreference gold (GAP, GUM), as score_entities.py
+    /// computes it; `None` (and left out of JSON) when no document has any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub entities: Option<entities::EntityScores>,
 }
 
 /// Scores predictions against gold, exactly as score.py does.
@@ -349,6 +395,7 @@ pub struct Scores {
 /// 1-based position in `pred` (its line number when the file has no blank lines).
 /// Predictions for ids not in gold are ignored.
 pub fn score(gold: &[LabelledDocument], pred: &[PredDoc]) -> Scores {
+    let coreference = entities::score(gold, pred);
     let gold = distinct_gold(gold);
     let by_id = predictions_by_id(pred);
     // score.py's `pred.get(doc_id)`, with an error line treated like no line.
@@ -428,6 +475,7 @@ pub fn score(gold: &[LabelledDocument], pred: &[PredDoc]) -> Scores {
         per_role,
         confusion: conf,
         quotes: score_quotes(&gold, &by_id),
+        entities: coreference,
     }
 }
 
@@ -809,7 +857,11 @@ pub fn render_text(s: &Scores) -> String {
             ));
         }
     }
-    out.into_iter().map(|l| l + "\n").collect()
+    let mut text: String = out.into_iter().map(|l| l + "\n").collect();
+    if let Some(e) = &s.entities {
+        text += &entities::render(e);
+    }
+    text
 }
 
 /// A gold quote's type for the error table ([`quote_type_errors`]).
@@ -1141,12 +1193,18 @@ pub fn analyze_all(
     pipeline: &crate::Pipeline,
     docs: &[LabelledDocument],
 ) -> Vec<crate::Result<Analysis>> {
+    // The entity layer where there is coreference gold to score it on.
+    let layers = crate::Layers {
+        entities: docs.iter().any(entities::has_coreference),
+        ..Default::default()
+    };
     docs.par_iter()
         .map(|d| {
-            pipeline.analyze(&crate::Document {
+            let doc = crate::Document {
                 id: d.id.clone(),
                 text: d.text.clone(),
-            })
+            };
+            pipeline.analyze_layers(&doc, layers, &crate::budget::Budget::unlimited())
         })
         .collect()
 }
@@ -1542,6 +1600,7 @@ mod tests {
             entities: None,
             pronoun: None,
             candidates: None,
+            tokens: None,
         }
     }
 
@@ -1576,6 +1635,7 @@ mod tests {
                 end: 17,
                 speaker: Some(spk),
             }]),
+            entities: Vec::new(),
         }
     }
 

@@ -384,6 +384,57 @@ fn eval_command_agrees_with_score_py() {
     assert!(ours["sentences"].as_u64().unwrap() > 0);
 }
 
+/// On coreference data, `eval` prints the entity layer's figures exactly as
+/// score_entities.py computes them from the predictions it writes.
+#[test]
+fn eval_entity_figures_agree_with_score_entities_py() {
+    let Some(shared) = util::shared() else { return };
+    let dir = tempfile::tempdir().unwrap();
+    for (mode, file, keep) in [("gap", "gap-dev.jsonl", 120), ("gum", "gum-dev.jsonl", 12)] {
+        // A slice of the dev file, in the temporary directory only.
+        let full = std::fs::read_to_string(shared.join("corpora/newsroles").join(file)).unwrap();
+        let gold = dir.path().join(file);
+        let slice: Vec<&str> = full.lines().take(keep).collect();
+        std::fs::write(&gold, slice.join("\n") + "\n").unwrap();
+        let pred = dir.path().join(format!("{mode}-pred.jsonl"));
+        let ours = run(
+            &[
+                "eval",
+                "--predictions",
+                pred.to_str().unwrap(),
+                gold.to_str().unwrap(),
+            ],
+            None,
+        );
+        assert!(
+            ours.status.success(),
+            "{}",
+            String::from_utf8_lossy(&ours.stderr)
+        );
+        let ours = String::from_utf8(ours.stdout).unwrap();
+        let theirs = Command::new("python3")
+            .arg(shared.join("tools").join("score_entities.py"))
+            .args([mode, gold.to_str().unwrap(), pred.to_str().unwrap()])
+            .output();
+        let Ok(theirs) = theirs else {
+            util::skip("python3 is not available");
+            return;
+        };
+        assert!(
+            theirs.status.success(),
+            "{}",
+            String::from_utf8_lossy(&theirs.stderr)
+        );
+        let theirs = String::from_utf8(theirs.stdout).unwrap();
+        for line in theirs.lines() {
+            assert!(
+                ours.lines().any(|l| l == line),
+                "{mode}: {line:?} not in\n{ours}"
+            );
+        }
+    }
+}
+
 fn assert_same_numbers(a: &Value, b: &Value, path: &str) {
     match (a, b) {
         (Value::Number(x), Value::Number(y)) => {

@@ -258,6 +258,7 @@ fn synthetic(i: usize, d: &LabelledDocument) -> PredDoc {
         error: None,
         sentences,
         quotes,
+        entities: Vec::new(),
     }
 }
 

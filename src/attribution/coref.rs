@@ -17,10 +17,10 @@ use serde::{Deserialize, Serialize};
 pub const FEATURES_VERSION: u32 = 1;
 
 /// Number of features of a (pronoun, candidate entity) pair.
-pub const N_FEATURES: usize = 34;
+pub const N_FEATURES: usize = 62;
 
 /// How many sentences before its own a pronoun's candidates may be last mentioned in.
-const SENTENCES_BACK: usize = 4;
+const SENTENCES_BACK: usize = 5;
 
 /// How many candidate entities a pronoun is scored against, the latest mentioned.
 const MAX_CANDIDATES: usize = 12;
@@ -124,6 +124,8 @@ pub struct PronounModel {
     pub weights: Vec<f64>,
     /// Below this probability a pronoun is left unresolved.
     pub threshold: f64,
+    /// Parts of speech by word ([`WordTags`]), learned with the weights.
+    pub tags: Vec<(String, u8)>,
 }
 
 impl PronounModel {
@@ -141,6 +143,16 @@ impl PronounModel {
                 .map(|(x, w)| f64::from(*x) * w)
                 .sum::<f64>();
         1.0 / (1.0 + (-z).exp())
+    }
+
+    /// The candidate among `rows` the model takes: the most probable, if at the
+    /// threshold.
+    fn pick<'r>(&self, rows: impl Iterator<Item = &'r [f32; N_FEATURES]>) -> Option<usize> {
+        rows.map(|r| self.prob(r))
+            .enumerate()
+            .filter(|(_, p)| *p >= self.threshold)
+            .max_by(|a, b| a.1.total_cmp(&b.1))
+            .map(|x| x.0)
     }
 }
 
@@ -165,6 +177,192 @@ fn gender_of(cl: &Cluster, m: &Mention) -> Gender {
     }
 }
 
+/// Token `k` ends a clause: a comma, semicolon, colon, dash or bracket, or a
+/// subordinating word.
+fn clause_break(v: &View, k: usize) -> bool {
+    matches!(
+        v.lower(k),
+        "," | ";"
+            | ":"
+            | "("
+            | ")"
+            | "-"
+            | "\u{2014}"
+            | "\u{2013}"
+            | "--"
+            | "when"
+            | "while"
+            | "after"
+            | "before"
+            | "because"
+            | "although"
+            | "but"
+            | "who"
+            | "which"
+            | "that"
+            | "whom"
+            | "whose"
+            | "where"
+            | "and"
+            | "since"
+            | "until"
+            | "if"
+    )
+}
+
+/// Coarse parts of speech (Universal Dependencies) of the word-tag table.
+pub(crate) mod tag {
+    pub const NOUN: u8 = 1;
+    pub const PROPN: u8 = 2;
+    pub const VERB: u8 = 3;
+    pub const AUX: u8 = 4;
+    pub const ADP: u8 = 5;
+    pub const DET: u8 = 6;
+    pub const PRON: u8 = 7;
+    pub const ADJ: u8 = 8;
+    pub const ADV: u8 = 9;
+    pub const CCONJ: u8 = 10;
+    pub const SCONJ: u8 = 11;
+    pub const PART: u8 = 12;
+    pub const NUM: u8 = 13;
+    pub const PUNCT: u8 = 14;
+    pub const OTHER: u8 = 15;
+
+    pub fn of_upos(u: &str) -> u8 {
+        match u {
+            "NOUN" => NOUN,
+            "PROPN" => PROPN,
+            "VERB" => VERB,
+            "AUX" => AUX,
+            "ADP" => ADP,
+            "DET" => DET,
+            "PRON" => PRON,
+            "ADJ" => ADJ,
+            "ADV" => ADV,
+            "CCONJ" => CCONJ,
+            "SCONJ" => SCONJ,
+            "PART" => PART,
+            "NUM" => NUM,
+            "PUNCT" => PUNCT,
+            _ => OTHER,
+        }
+    }
+}
+
+/// The most frequent part of speech of each word seen at least twice in the
+/// training texts (GUM's), sorted by word; other words are guessed from their shape.
+pub(crate) type WordTags = [(String, u8)];
+
+/// The part of speech of token `k`: the table's, else a guess from the word's shape.
+fn tag_at(v: &View, tags: &WordTags, k: usize) -> u8 {
+    let Some(t) = v.toks.get(k) else {
+        return tag::PUNCT;
+    };
+    match t.kind {
+        Kind::Word => {}
+        Kind::Punct => return tag::PUNCT,
+        _ => return tag::NUM,
+    }
+    let w = t.lower.as_str();
+    if let Ok(i) = tags.binary_search_by(|(x, _)| x.as_str().cmp(w)) {
+        return tags[i].1;
+    }
+    if t.cap {
+        tag::PROPN
+    } else if w.ends_with("ed") || w.ends_with("ing") {
+        tag::VERB
+    } else if w.ends_with("ly") {
+        tag::ADV
+    } else {
+        tag::NOUN
+    }
+}
+
+/// Syntactic-role proxies of a mention, from the parts of speech around it.
+#[derive(Debug, Clone, Copy, Default)]
+struct Roles {
+    /// Before the verb of its clause, with no verb between the clause's start and it.
+    subject: bool,
+    /// Right after a verb.
+    object: bool,
+    /// Right after a preposition.
+    governed: bool,
+    /// In brackets ("Kaleo (Jason Scott Lee)").
+    bracketed: bool,
+    /// Its clause opens with a subordinating word or a relative pronoun.
+    subordinate: bool,
+    /// A subject whose clause opens the sentence.
+    main_subject: bool,
+}
+
+fn roles(v: &View, tags: &WordTags, s: usize, e: usize) -> Roles {
+    let sent = v.toks[s].sent();
+    let start = v.sents.get(sent).map_or(0, |x| x.toks.start);
+    let mut k = s;
+    let mut verb_before = false;
+    while k > start {
+        let t = tag_at(v, tags, k - 1);
+        if clause_break(v, k - 1) {
+            break;
+        }
+        if matches!(t, tag::VERB | tag::AUX) {
+            verb_before = true;
+            break;
+        }
+        k -= 1;
+    }
+    let opener = (k > start).then(|| tag_at(v, tags, k - 1));
+    let subordinate = opener.is_some_and(|t| t == tag::SCONJ)
+        || k > start
+            && matches!(
+                v.lower(k - 1),
+                "who"
+                    | "which"
+                    | "whom"
+                    | "when"
+                    | "while"
+                    | "after"
+                    | "before"
+                    | "because"
+                    | "although"
+                    | "if"
+                    | "since"
+                    | "until"
+            );
+    // The verb after: skip an apposition ", the actor ,".
+    let mut e2 = e;
+    if v.lower(e2) == "," {
+        let close = (e2 + 1..(e2 + 10).min(v.toks.len()))
+            .find(|&j| v.lower(j) == "," || v.toks[j].sent() != sent);
+        if let Some(j) = close.filter(|&j| v.toks[j].sent() == sent) {
+            e2 = j + 1;
+        }
+    }
+    let after = tag_at(v, tags, e2);
+    let after2 = tag_at(v, tags, e2 + 1);
+    let verb_after = matches!(after, tag::VERB | tag::AUX)
+        || after == tag::ADV && matches!(after2, tag::VERB | tag::AUX);
+    let prev = (s > start).then(|| tag_at(v, tags, s - 1));
+    let subject = !verb_before && verb_after;
+    Roles {
+        subject,
+        object: prev.is_some_and(|t| t == tag::VERB),
+        governed: prev.is_some_and(|t| t == tag::ADP),
+        bracketed: s > 0 && v.lower(s - 1) == "(",
+        subordinate,
+        main_subject: subject && !subordinate && (k == start || v.lower(k - 1) == ","),
+    }
+}
+
+/// What the candidates of a pronoun are scored against besides the mentions.
+pub(crate) struct Context<'t> {
+    /// The entity the last pronoun of the same gender stands for, and its sentence.
+    pub chain: Option<(usize, usize)>,
+    pub tags: &'t WordTags,
+    /// The cluster of the document's first name (a biography's subject).
+    pub topic: Option<usize>,
+}
+
 /// Per candidate cluster, what the window shows of it.
 #[derive(Default, Clone, Copy)]
 struct Seen {
@@ -173,23 +371,30 @@ struct Seen {
     subject: bool,
     speaks: bool,
     named: bool,
+    forward: bool,
 }
 
-/// The candidates of the pronoun at `site`, `before` mentions preceding it (`own`:
-/// its own mention index, for he/she), with their features; `rule`: the hand
-/// rule's pick. Cost: at most [`MENTION_WINDOW`] mentions.
-#[allow(clippy::too_many_arguments)]
+/// How many mentions after a pronoun, in its sentence, may be its antecedent
+/// ("After her sophomore year, Lofgren …").
+const FORWARD: usize = 6;
+
+/// The candidates of the pronoun `at`, with their features; its `cluster` is the
+/// hand rule's pick (a feature). Cost: at most [`MENTION_WINDOW`] + [`FORWARD`]
+/// mentions.
 pub(crate) fn candidates(
     v: &View,
     ms: &[Mention],
     ents: &Entities,
     speaks: &[bool],
-    site: Site,
-    before: usize,
-    rule: Option<usize>,
+    at: &super::entities::PronounAt,
+    cx: &Context,
     out: &mut Vec<Candidate>,
 ) {
     out.clear();
+    let (chain, tags, first_cluster) = (cx.chain, cx.tags, cx.topic);
+    let site = at.site;
+    let before = at.before;
+    let rule = at.cluster;
     let t = &v.toks[site.tok];
     let sent = t.sent();
     let in_quote = t.quote().is_some();
@@ -199,14 +404,22 @@ pub(crate) fn candidates(
         Gender::Male
     };
     let lo = before.saturating_sub(MENTION_WINDOW);
-    // Clusters in order of their latest mention, nearest first.
+    let after_own = before + usize::from(at.mention.is_some());
+    let forward =
+        (after_own..ms.len().min(after_own + FORWARD)).take_while(|&j| ms[j].sent == sent);
+    // Clusters in order of their latest mention, nearest first; then those named
+    // only after the pronoun.
     let mut seen: Vec<(usize, Seen)> = Vec::new();
-    for j in (lo..before).rev() {
+    for (j, ahead) in (lo..before)
+        .rev()
+        .map(|j| (j, false))
+        .chain(forward.map(|j| (j, true)))
+    {
         let a = &ms[j];
-        if a.sent + SENTENCES_BACK < sent {
-            break;
+        if !ahead && a.sent + SENTENCES_BACK < sent {
+            continue;
         }
-        if a.toks.end > site.tok {
+        if a.toks.start <= site.tok && site.tok < a.toks.end {
             // A mention holding the pronoun ("his brother") is no antecedent of it.
             continue;
         }
@@ -229,6 +442,7 @@ pub(crate) fn candidates(
                     c,
                     Seen {
                         nearest: j,
+                        forward: ahead,
                         ..Seen::default()
                     },
                 ));
@@ -242,29 +456,32 @@ pub(crate) fn candidates(
         s.speaks |= speaks.get(j).copied().unwrap_or(false);
         s.named |= a.kind == MentionKind::Name;
     }
-    let site_first = match site.form {
-        Form::Subject => before == 0 || ms[before - 1].sent != sent,
-        _ => false,
-    };
-    let prep = |j: usize| {
-        let s = ms[j].toks.start;
-        s > 0
-            && matches!(
-                v.lower(s - 1),
-                "of" | "with"
-                    | "to"
-                    | "by"
-                    | "for"
-                    | "from"
-                    | "at"
-                    | "in"
-                    | "on"
-                    | "about"
-                    | "against"
-                    | "than"
-                    | "and"
-            )
-    };
+    // The entity the last pronoun of this gender stood for, by its latest mention.
+    if let Some((c, _)) = chain.filter(|(c, _)| !seen.iter().any(|(x, _)| x == c)) {
+        let latest = (lo..before)
+            .rev()
+            .find(|&j| ents.of.get(j).copied().flatten() == Some(c));
+        if let Some(j) = latest {
+            if seen.len() == MAX_CANDIDATES {
+                seen.pop();
+            }
+            seen.push((
+                c,
+                Seen {
+                    nearest: j,
+                    count: 1,
+                    subject: first_in_sentence(ms, j),
+                    speaks: speaks.get(j).copied().unwrap_or(false),
+                    named: ms[j].kind == MentionKind::Name,
+                    forward: false,
+                },
+            ));
+        }
+    }
+    let site_roles = roles(v, tags, site.tok, site.tok + 1);
+    let (site_subject, site_object) = (site_roles.subject, site_roles.object);
+    let site_first = site.form == Form::Subject && (before == 0 || ms[before - 1].sent != sent);
+    let n_cands = seen.len();
     let mut compatible_rank = 0usize;
     for (rank, (c, s)) in seen.iter().enumerate() {
         let cl = &ents.clusters[*c];
@@ -272,19 +489,23 @@ pub(crate) fn candidates(
         let g = gender_of(cl, a);
         let agree = g == want;
         let unknown = g == Gender::Unknown;
-        let d = sent - a.sent.min(sent);
+        let d = sent.abs_diff(a.sent);
         let para_change = v.toks[a.toks.start].para() != t.para();
-        let nearest_compatible = (agree || unknown) && compatible_rank == 0;
-        if agree || unknown {
+        let compatible = agree || unknown;
+        let nearest_compatible = compatible && compatible_rank == 0 && !s.forward;
+        if compatible && !s.forward {
             compatible_rank += 1;
         }
         let a_first = first_in_sentence(ms, s.nearest);
         let same = d == 0;
+        let a_roles = roles(v, tags, a.toks.start, a.toks.end);
+        let (a_subject, a_object, a_bracketed) =
+            (a_roles.subject, a_roles.object, a_roles.bracketed);
         let mut r = [0f32; N_FEATURES];
         let f = |b: bool| f32::from(u8::from(b));
         r[0] = f(agree);
         r[1] = f(unknown);
-        r[2] = f(!agree && !unknown);
+        r[2] = f(!compatible);
         r[3] = f(agree && cl.gender_weak);
         r[4] = f(cl.person);
         r[5] = f(!cl.person && cl.person_shaped());
@@ -312,10 +533,39 @@ pub(crate) fn candidates(
         r[27] = f(same && site.form == Form::Possessive && a_first);
         r[28] = f(a.possessive);
         r[29] = f(para_change);
-        r[30] = f(prep(s.nearest));
+        r[30] = f(a_object);
         r[31] = f(nearest_compatible);
         r[32] = f(v.sents.get(a.sent).is_some_and(|x| x.title) || a.sent == 0);
         r[33] = f(same && site.form == Form::Subject && a_first);
+        r[34] = f(s.forward);
+        r[35] = f(s.forward && a_subject);
+        r[36] = f(a_subject);
+        r[37] = f(a_subject && site_subject);
+        r[38] = f(a_object && site_object);
+        r[39] = f(a_bracketed);
+        r[40] = (1.0 + cl.display.len().min(64) as f32).ln();
+        r[41] = (1.0 + compatible_rank as f32).ln();
+        r[42] = f(site.form == Form::Possessive && a_subject && same);
+        r[43] = f(site.form == Form::Possessive && a_subject && d == 1);
+        r[44] = f(n_cands == 1);
+        r[45] = f(compatible && a_subject && !s.forward);
+        r[46] = f(a.name.as_ref().is_some_and(|n| n.len() >= 2));
+        r[47] = f(site.form == Form::Subject && a_subject && d == 1);
+        let chained = chain.filter(|(x, _)| x == c);
+        r[48] = f(chained.is_some());
+        r[49] = chained.map_or(0.0, |(_, s)| (1.0 + sent.abs_diff(s) as f32).ln());
+        r[50] = f(chained.is_some() && d > SENTENCES_BACK);
+        r[51] = f(a_roles.governed);
+        r[52] = f(a_roles.subordinate);
+        r[53] = f(a_roles.main_subject);
+        r[54] = f(a_roles.main_subject && site_roles.main_subject);
+        r[55] = f(site_roles.subordinate);
+        r[56] = f(a_roles.subordinate && site_roles.subordinate && same);
+        r[57] = f(a_roles.main_subject && d == 1);
+        r[58] = f(a_roles.main_subject && same && !s.forward);
+        r[59] = f(first_cluster == Some(*c));
+        r[60] = f(site_roles.main_subject);
+        r[61] = f(site_roles.governed);
         out.push(Candidate {
             cluster: *c,
             mention: s.nearest,
@@ -326,12 +576,9 @@ pub(crate) fn candidates(
 
 /// The cluster `model` picks among `cands`, if any scores at its threshold.
 pub(crate) fn choose(model: &PronounModel, cands: &[Candidate]) -> Option<usize> {
-    cands
-        .iter()
-        .map(|c| (model.prob(&c.row), c.cluster))
-        .filter(|(p, _)| *p >= model.threshold)
-        .max_by(|a, b| a.0.total_cmp(&b.0))
-        .map(|x| x.1)
+    model
+        .pick(cands.iter().map(|c| &c.row))
+        .map(|k| cands[k].cluster)
 }
 
 /// A pronoun's candidates as recorded for training: their features and a mention of
@@ -353,7 +600,11 @@ pub(crate) struct Example {
 }
 
 /// The labelled pronouns of one GUM or GAP document (empty for other data).
-pub(crate) fn examples(d: &crate::corpus::LabelledDocument) -> Vec<Example> {
+pub(crate) fn examples(
+    d: &crate::corpus::LabelledDocument,
+    model: Option<&PronounModel>,
+    tags: &WordTags,
+) -> Vec<Example> {
     use crate::document::{CharIndex, Span};
     if d.entities.is_none() && d.pronoun.is_none() {
         return Vec::new();
@@ -361,8 +612,9 @@ pub(crate) fn examples(d: &crate::corpus::LabelledDocument) -> Vec<Example> {
     let layout = crate::text::TextLayout::new(&d.text);
     let ci = CharIndex::new(&d.text);
     let resolver = super::entities::Resolver {
-        model: None,
+        model,
         record: true,
+        tags,
     };
     let budget = crate::budget::Budget::unlimited();
     let Ok(a) = super::analyse_within(super::view_of(&layout), None, resolver, &budget) else {
@@ -405,6 +657,18 @@ pub(crate) fn examples(d: &crate::corpus::LabelledDocument) -> Vec<Example> {
             }
         }
     }
+    // GUM: per cluster, the gold entity of its first name's head.
+    let mut named_entity: Vec<Option<usize>> = vec![None; a.ents.clusters.len()];
+    if d.entities.is_some() {
+        for (j, c) in a.ents.of.iter().enumerate() {
+            let m = &a.ms[j];
+            if let Some(slot) = c.and_then(|c| named_entity.get_mut(c)) {
+                if slot.is_none() && m.kind == MentionKind::Name {
+                    *slot = entity_at(&chars(m.head..m.head + 1));
+                }
+            }
+        }
+    }
     let mut out = Vec::new();
     for r in &a.ents.recorded {
         let ps = chars(r.site.tok..r.site.tok + 1);
@@ -439,10 +703,11 @@ pub(crate) fn examples(d: &crate::corpus::LabelledDocument) -> Vec<Example> {
                 .cands
                 .iter()
                 .map(|c| {
-                    Some(
-                        entity_at(&chars(a.ms[c.mention].head..a.ms[c.mention].head + 1))
-                            == Some(e),
-                    )
+                    // A cluster is who its names are; a nearby "he" of the right
+                    // person in a wrong cluster is not the right pick.
+                    let named = named_entity.get(c.cluster).copied().flatten();
+                    let head = || entity_at(&chars(a.ms[c.mention].head..a.ms[c.mention].head + 1));
+                    Some(named.or_else(head) == Some(e))
                 })
                 .collect();
             out.push(Example {
@@ -517,32 +782,52 @@ fn rule_pick(x: &Example) -> Option<usize> {
 }
 
 fn model_pick(m: &PronounModel, x: &Example) -> Option<usize> {
-    x.rows
-        .iter()
-        .enumerate()
-        .map(|(k, r)| (m.prob(r), k))
-        .filter(|(p, _)| *p >= m.threshold)
-        .max_by(|a, b| a.0.total_cmp(&b.0))
-        .map(|x| x.1)
+    m.pick(x.rows.iter())
 }
 
-/// Trains the pronoun resolver on GUM and GAP documents (those with `entities` or a
-/// `pronoun`), tunes its threshold on `dev`, and reports the rule and the model on
-/// `dev`: `(model, rule's dev scores, model's dev scores)`.
-///
-/// # Errors
-/// [`crate::Error::Training`] when there are no labelled pronouns or the solver fails.
-pub fn train(
-    train: &[crate::corpus::LabelledDocument],
-    dev: &[crate::corpus::LabelledDocument],
-) -> crate::Result<(PronounModel, PronounScores, PronounScores)> {
+/// The word-tag table of the documents' gold tokens (GUM's `tokens`): each word
+/// seen at least twice with its most frequent part of speech, sorted by word.
+fn word_tags(docs: &[crate::corpus::LabelledDocument]) -> Vec<(String, u8)> {
+    let mut counts: std::collections::BTreeMap<String, [u32; 16]> = Default::default();
+    for d in docs {
+        let Some(toks) = &d.tokens else { continue };
+        // Token offsets are code points.
+        let chars: Vec<usize> = d
+            .text
+            .char_indices()
+            .map(|(b, _)| b)
+            .chain([d.text.len()])
+            .collect();
+        for t in toks {
+            let (Some(&a), Some(&b)) = (chars.get(t.start), chars.get(t.end)) else {
+                continue;
+            };
+            let w = d.text[a..b].to_lowercase();
+            counts.entry(w).or_default()[usize::from(tag::of_upos(&t.upos))] += 1;
+        }
+    }
+    counts
+        .into_iter()
+        .filter(|(_, c)| c.iter().sum::<u32>() >= 2)
+        .filter_map(|(w, c)| {
+            let (best, _) = c
+                .iter()
+                .enumerate()
+                .max_by_key(|(i, n)| (**n, usize::MAX - i))?;
+            Some((w, best as u8))
+        })
+        .collect()
+}
+
+/// Fits the pair scorer on the labelled rows of `examples` and tunes its
+/// threshold on `tune` (the best mean of the GAP and GUM figures).
+fn fit(
+    examples: &[Example],
+    tune: &[Example],
+    tags: &[(String, u8)],
+) -> crate::Result<PronounModel> {
     use linfa::prelude::*;
-    use rayon::prelude::*;
-    let gather = |docs: &[crate::corpus::LabelledDocument]| -> Vec<Example> {
-        docs.par_iter().flat_map_iter(examples).collect()
-    };
-    let (tr, dv) = (gather(train), gather(dev));
-    let rows: Vec<(&[f32; N_FEATURES], bool)> = tr
+    let rows: Vec<(&[f32; N_FEATURES], bool)> = examples
         .iter()
         .flat_map(|x| {
             x.rows
@@ -580,9 +865,8 @@ pub fn train(
         features_version: FEATURES_VERSION,
         weights,
         threshold: 0.5,
+        tags: tags.to_vec(),
     };
-    // Threshold: the best mean of the two dev figures.
-    let tune = if dv.is_empty() { &tr } else { &dv };
     let mut best = (f64::MIN, 0.5);
     for t in (5..=80).step_by(5).map(|t| f64::from(t) / 100.0) {
         model.threshold = t;
@@ -593,10 +877,42 @@ pub fn train(
         }
     }
     model.threshold = best.1;
-    let scored = if dv.is_empty() { &tr } else { &dv };
-    Ok((
-        model.clone(),
-        score(scored, rule_pick),
-        score(scored, |x| model_pick(&model, x)),
-    ))
+    Ok(model)
+}
+
+/// Trains the pronoun resolver on GUM and GAP documents (those with `entities` or a
+/// `pronoun`), tunes its threshold on `dev`, and reports the rule and the model on
+/// `dev`: `(model, rule's dev scores, model's dev scores)`.
+///
+/// Two rounds: the first learns from features computed over the rule's decisions;
+/// the second from features over the first model's own decisions (the entity the
+/// previous pronoun was taken for is one), as the model meets them when it runs.
+///
+/// # Errors
+/// [`crate::Error::Training`] when there are no labelled pronouns or the solver fails.
+pub fn train(
+    train: &[crate::corpus::LabelledDocument],
+    dev: &[crate::corpus::LabelledDocument],
+) -> crate::Result<(PronounModel, PronounScores, PronounScores)> {
+    use rayon::prelude::*;
+    let tags = word_tags(train);
+    let gather = |docs: &[crate::corpus::LabelledDocument], m: Option<&PronounModel>| {
+        docs.par_iter()
+            .flat_map_iter(|d| examples(d, m, &tags))
+            .collect::<Vec<Example>>()
+    };
+    fn tune<'a>(dv: &'a [Example], tr: &'a [Example]) -> &'a [Example] {
+        if dv.is_empty() {
+            tr
+        } else {
+            dv
+        }
+    }
+    let (tr, dv) = (gather(train, None), gather(dev, None));
+    let rule = score(tune(&dv, &tr), rule_pick);
+    let first = fit(&tr, tune(&dv, &tr), &tags)?;
+    let (tr, dv) = (gather(train, Some(&first)), gather(dev, Some(&first)));
+    let model = fit(&tr, tune(&dv, &tr), &tags)?;
+    let scored = score(tune(&dv, &tr), |x| model_pick(&model, x));
+    Ok((model, rule, scored))
 }

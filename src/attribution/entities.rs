@@ -142,7 +142,7 @@ pub(crate) struct Cluster {
     /// up to date by [`Cluster::add_form`] so that lookups need no scan.
     longest: usize,
     /// Display names (original spelling) with their token counts.
-    display: Vec<(usize, String)>,
+    pub(super) display: Vec<(usize, String)>,
     honorific: Option<String>,
     pub person: bool,
     pub(super) gender: Gender,
@@ -249,9 +249,20 @@ pub(crate) struct Entities {
     /// The clusters by the words of their forms (see [`NameIndex`]).
     index: NameIndex,
     /// Every he/she-family pronoun ([`coref::site_at`]) with the cluster it stands for.
-    pub pronouns: Vec<(Site, Option<usize>)>,
+    pub pronouns: Vec<PronounAt>,
     /// With [`Resolver::record`]: each pronoun's candidates and their features.
     pub recorded: Vec<Recorded>,
+}
+
+/// A he/she-family pronoun of the document and the cluster it stands for.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct PronounAt {
+    pub site: Site,
+    /// Its mention (he/she are speaker candidates; him, his … are not).
+    pub mention: Option<usize>,
+    /// How many mentions come before it.
+    pub before: usize,
+    pub cluster: Option<usize>,
 }
 
 /// How pronouns are resolved: by the trained model where there is one (else by the
@@ -260,6 +271,8 @@ pub(crate) struct Entities {
 pub(crate) struct Resolver<'m> {
     pub model: Option<&'m PronounModel>,
     pub record: bool,
+    /// The word-tag table when there is no model yet (training's first round).
+    pub tags: &'m [(String, u8)],
 }
 
 impl Entities {
@@ -566,7 +579,6 @@ pub(crate) fn resolve(
         pronouns: Vec::new(),
         recorded: Vec::new(),
     };
-    let model = resolver.model.filter(|m| m.usable());
     // Object, possessive and reflexive pronouns are no speaker candidates: they are
     // resolved here, in text order among the mentions, for the entity layer only.
     let oblique: Vec<Site> = (0..v.toks.len())
@@ -574,7 +586,6 @@ pub(crate) fn resolve(
         .filter(|s| s.form != coref::Form::Subject)
         .collect();
     let mut next_oblique = 0;
-    let mut cands: Vec<coref::Candidate> = Vec::new();
     // Per token end, the mentions ending there that are not possessives, ascending.
     let mut ending: super::FastMap<usize, Vec<usize>> = Default::default();
     for (j, p) in ms.iter().enumerate() {
@@ -588,20 +599,13 @@ pub(crate) fn resolve(
         budget.tick("entities")?;
         while let Some(&site) = oblique.get(next_oblique).filter(|s| s.tok < m.toks.start) {
             next_oblique += 1;
-            let c = resolve_site(
-                v,
-                ms,
-                &by_sent,
-                speaks,
+            let cluster = rule_site(v, ms, &by_sent, speaks, (site, i), &ents, budget);
+            ents.pronouns.push(PronounAt {
                 site,
-                i,
-                &mut ents,
-                model,
-                resolver.record,
-                &mut cands,
-                budget,
-            );
-            ents.pronouns.push((site, c));
+                mention: None,
+                before: i,
+                cluster,
+            });
         }
         let assigned = match m.kind {
             MentionKind::Name => assign_name(v, m, &mut ents, budget),
@@ -615,21 +619,14 @@ pub(crate) fn resolve(
             }
             MentionKind::Pronoun(Pronoun::He | Pronoun::She) => match coref::site_at(v, m.head) {
                 Some(site) => {
-                    let c = resolve_site(
-                        v,
-                        ms,
-                        &by_sent,
-                        speaks,
+                    let cluster = rule_site(v, ms, &by_sent, speaks, (site, i), &ents, budget);
+                    ents.pronouns.push(PronounAt {
                         site,
-                        i,
-                        &mut ents,
-                        model,
-                        resolver.record,
-                        &mut cands,
-                        budget,
-                    );
-                    ents.pronouns.push((site, c));
-                    c
+                        mention: Some(i),
+                        before: i,
+                        cluster,
+                    });
+                    cluster
                 }
                 None => None,
             },
@@ -676,20 +673,13 @@ pub(crate) fn resolve(
     }
     for &site in &oblique[next_oblique..] {
         budget.tick("entities")?;
-        let c = resolve_site(
-            v,
-            ms,
-            &by_sent,
-            speaks,
+        let cluster = rule_site(v, ms, &by_sent, speaks, (site, ms.len()), &ents, budget);
+        ents.pronouns.push(PronounAt {
             site,
-            ms.len(),
-            &mut ents,
-            model,
-            resolver.record,
-            &mut cands,
-            budget,
-        );
-        ents.pronouns.push((site, c));
+            mention: None,
+            before: ms.len(),
+            cluster,
+        });
     }
     // A headline's role ("UN chief warns …") names a person the text introduces
     // after it: matched by description only, once all clusters are known.
@@ -739,6 +729,7 @@ pub(crate) fn resolve(
             ents.of[i] = ents.of[j];
         }
     }
+    rerank_pronouns(v, ms, speaks, &mut ents, resolver, budget)?;
     Ok(ents)
 }
 
@@ -976,7 +967,9 @@ fn latest_persons(ents: &Entities) -> impl Iterator<Item = (usize, &Cluster)> {
 /// headline's "UN chief" before the text names Antonio Guterres).
 fn assign_nominal_among(v: &View, m: &Mention, ents: &Entities, ahead: bool) -> Option<usize> {
     let det = v.lower(m.toks.start);
-    let definite = matches!(det, "the" | "this" | "that") || v.toks[m.toks.start].cap;
+    // "His father" opening a sentence is capitalised, but is someone else than "him".
+    let definite = matches!(det, "the" | "this" | "that")
+        || v.toks[m.toks.start].cap && lexicon::possessive_pronoun(det).is_none();
     if !definite {
         return None;
     }
@@ -1112,21 +1105,15 @@ impl<'m> SentIndex<'m> {
     }
 }
 
-/// The cluster the pronoun at `site` stands for, `i` mentions before it: the
-/// trained model's pick among the candidates (with the hand rule's pick as one of
-/// its features), or the rule's without a model.
-#[allow(clippy::too_many_arguments)]
-fn resolve_site(
+/// The hand rule's cluster for the pronoun at `site`, `i` mentions before it
+/// (its own mention `ms[i]` for he/she).
+fn rule_site(
     v: &View,
     ms: &[Mention],
     by_sent: &SentIndex,
     speaks: &[bool],
-    site: Site,
-    i: usize,
-    ents: &mut Entities,
-    model: Option<&PronounModel>,
-    record: bool,
-    cands: &mut Vec<coref::Candidate>,
+    (site, i): (Site, usize),
+    ents: &Entities,
     budget: &Budget,
 ) -> Option<usize> {
     let p = if site.female {
@@ -1142,23 +1129,63 @@ fn resolve_site(
             &own
         }
     };
-    let rule = assign_pronoun(v, ms, by_sent, (m, i), p, ents, None, budget)
-        .or_else(|| assign_pronoun(v, ms, by_sent, (m, i), p, ents, Some(speaks), budget));
-    if model.is_none() && !record {
-        return rule;
+    assign_pronoun(v, ms, by_sent, (m, i), p, ents, None, budget)
+        .or_else(|| assign_pronoun(v, ms, by_sent, (m, i), p, ents, Some(speaks), budget))
+}
+
+/// The trained resolver's second look at every pronoun, in text order, once all
+/// names are clustered (so a name after the pronoun can be its antecedent: "After
+/// her sophomore year, Lofgren …"). Each pick replaces the rule's at once, and the
+/// entity the last he (she) was taken for stays a candidate however far back it was
+/// named (a biography's subject).
+fn rerank_pronouns(
+    v: &View,
+    ms: &[Mention],
+    speaks: &[bool],
+    ents: &mut Entities,
+    resolver: Resolver,
+    budget: &Budget,
+) -> Result<()> {
+    let model = resolver.model.filter(|m| m.usable());
+    if model.is_none() && !resolver.record {
+        return Ok(());
     }
-    coref::candidates(v, ms, ents, speaks, site, i, rule, cands);
-    budget.spend(cands.len() as u64);
-    if record {
-        ents.recorded.push(Recorded {
-            site,
-            cands: cands.clone(),
-        });
+    let mut cands = Vec::new();
+    // Per gender (he, she): the entity the latest such pronoun stands for, and its sentence.
+    let mut chain: [Option<(usize, usize)>; 2] = [None, None];
+    let tags: &[(String, u8)] = model.map_or(resolver.tags, |m| &m.tags);
+    let topic = ms
+        .iter()
+        .zip(&ents.of)
+        .find(|(m, c)| m.kind == MentionKind::Name && c.is_some())
+        .and_then(|(_, c)| *c);
+    for k in 0..ents.pronouns.len() {
+        budget.tick("entities")?;
+        let at = ents.pronouns[k];
+        let g = usize::from(at.site.female);
+        let cx = coref::Context {
+            chain: chain[g],
+            tags,
+            topic,
+        };
+        coref::candidates(v, ms, ents, speaks, &at, &cx, &mut cands);
+        budget.spend(cands.len() as u64);
+        if resolver.record {
+            ents.recorded.push(Recorded {
+                site: at.site,
+                cands: cands.clone(),
+            });
+        }
+        let pick = model.map_or(at.cluster, |m| coref::choose(m, &cands));
+        ents.pronouns[k].cluster = pick;
+        if let Some(i) = at.mention {
+            ents.of[i] = pick;
+        }
+        if let Some(c) = pick {
+            chain[g] = Some((c, v.toks[at.site.tok].sent()));
+        }
     }
-    match model {
-        Some(model) => coref::choose(model, cands),
-        None => rule,
-    }
+    Ok(())
 }
 
 /// he/she: the nearest earlier sentence's first compatible person (a subject), or in

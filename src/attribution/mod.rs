@@ -381,7 +381,7 @@ impl Attributor {
     fn attribute_view_within(&self, v: View<'_>, budget: &Budget) -> Result<DocAttribution> {
         let resolver = entities::Resolver {
             model: self.pronouns.as_ref(),
-            record: false,
+            ..Default::default()
         };
         let a = analyse_within(
             v,
@@ -591,17 +591,23 @@ fn entity_layer(
             m.kind,
             MentionKind::Pronoun(lexicon::Pronoun::He | lexicon::Pronoun::She)
         );
-        let person = cl.is_some_and(|c| c.person)
-            || he_she
-            || (cl.is_none() && (m.person || m.kind == MentionKind::Plural));
+        // An unnamed source is a person unless its head is an organisation's word.
+        let org_head = v.toks[m.head].is(lexicon::list::ORG_WORDS);
+        let person = cl.is_some_and(|c| c.person) || he_she || (cl.is_none() && !org_head);
         let organisation = cl.is_some_and(|c| c.organisation_shaped())
             || (a.ents.of[i].is_none() && cluster.is_some() && m.kind != MentionKind::Relative)
             || matches!(
                 m.kind,
                 MentionKind::Pronoun(lexicon::Pronoun::It | lexicon::Pronoun::They)
             )
-            || (cl.is_none() && !person);
-        add(key, v.span(&m.toks), person, organisation);
+            || (cl.is_none() && org_head);
+        // A subject phrase the quote detector built may run past the name ("Peel
+        // later became …"): the name stands for it.
+        let toks = match &m.name {
+            Some(r) if m.toks.end > r.end => m.toks.start..r.end,
+            _ => m.toks.clone(),
+        };
+        add(key, v.span(&toks), person, organisation);
     }
     // Named through a mention of their cluster: the namer works on mentions.
     let mut first_of: Vec<Option<usize>> = vec![None; a.ents.clusters.len()];
@@ -610,14 +616,19 @@ fn entity_layer(
             f.get_or_insert(i);
         }
     }
-    for (site, c) in &a.ents.pronouns {
-        if site.form == coref::Form::Subject {
+    for at in &a.ents.pronouns {
+        if at.mention.is_some() {
             continue;
         }
-        let Some(j) = c.and_then(|c| first_of.get(c).copied().flatten()) else {
+        let Some(j) = at.cluster.and_then(|c| first_of.get(c).copied().flatten()) else {
             continue;
         };
-        add(name(j), v.span(&(site.tok..site.tok + 1)), true, false);
+        add(
+            name(j),
+            v.span(&(at.site.tok..at.site.tok + 1)),
+            true,
+            false,
+        );
     }
     order
         .into_iter()

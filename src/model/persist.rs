@@ -427,6 +427,7 @@ mod tests {
                 features_version: crate::attribution::PRONOUN_FEATURES_VERSION,
                 weights: vec![0.5; crate::attribution::PRONOUN_FEATURES + 1],
                 threshold: 0.3,
+                tags: vec![("said".into(), 3)],
             }),
             ..tiny()
         };
