@@ -9,11 +9,13 @@
 //! - `grpc`: the real server on a loopback port, called by a real tonic client
 //! - `python_client`: the Python grpcio client tests, against the built binary
 //! - `eval`: `newsroles eval` figures agree with ../shared/tools/score.py
+//! - `entities`: the entity layer with the shipped pronoun resolver (issue 32's misses)
 //! - `web`: `classify` on WARC archives (one written by warcio) and HTML pages
 //! - `view`: the HTML view in headless Chromium, and `serve --http-addr`
 
 mod batch;
 mod cli;
+mod entities;
 mod eval;
 mod grpc;
 mod hardening;

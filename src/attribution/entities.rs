@@ -819,12 +819,15 @@ fn best_cluster(
             }
         } else if key.len() == 1
             && c.forms.iter().any(|f| f.len() >= 2 && f[0] == first)
-            && lexicon::in_list(
+            && (lexicon::in_list(
                 first,
                 lexicon::list::FEMALE_NAMES | lexicon::list::MALE_NAMES,
-            )
+            ) || !c
+                .surname()
+                .is_some_and(|s| c.forms.iter().any(|f| f.len() == 1 && f[0] == s)))
         {
-            // "Hillary" → "Hillary Clinton".
+            // "Hillary" → "Hillary Clinton"; a family name given first ("Xi" →
+            // "Xi Jinping"), where the last word is never used alone.
             2
         } else if key.len() >= 2
             && c.forms.iter().all(|f| f.len() == 1)
@@ -883,7 +886,8 @@ fn assign_name(v: &View, m: &Mention, ents: &mut Entities, budget: &Budget) -> O
     // compare each name with all before it.
     ents.index.candidates(sur, key.len() == 1, &mut cands);
     budget.spend(cands.len() as u64);
-    let best = best_cluster(&ents.clusters, cands.iter().copied(), &key, m.gender);
+    let best = best_cluster(&ents.clusters, cands.iter().copied(), &key, m.gender)
+        .or_else(|| expansion_of(v, m, &key, ents).map(|c| (4, c)));
     let display = v
         .text
         .get(v.span(&(display_start..display_end)))
@@ -926,6 +930,31 @@ fn assign_name(v: &View, m: &Mention, ents: &mut Entities, budget: &Budget) -> O
     c.desc.extend(desc);
     c.last = m.toks.start;
     Some(ci)
+}
+
+/// An acronym's expansion named before it ("The World Health Organization (WHO)" …
+/// "WHO"): the latest cluster whose longest form's initials, short words left
+/// out, spell it.
+fn expansion_of(v: &View, m: &Mention, key: &[String], ents: &Entities) -> Option<usize> {
+    let [word] = key else { return None };
+    let raw = m.name.as_ref().map(|r| v.tok_text(r.start)).unwrap_or("");
+    if !is_acronym(raw) {
+        return None;
+    }
+    let start = ents.clusters.len().saturating_sub(CLUSTER_WINDOW);
+    (start..ents.clusters.len()).rev().find(|&ci| {
+        ents.clusters[ci]
+            .forms
+            .get(ents.clusters[ci].longest)
+            .is_some_and(|f| {
+                let initials: String = f
+                    .iter()
+                    .filter(|w| !matches!(w.as_str(), "of" | "the" | "and" | "for" | "&" | "on"))
+                    .filter_map(|w| w.chars().next())
+                    .collect();
+                f.len() >= 2 && initials == *word
+            })
+    })
 }
 
 /// Whether a mention's gender comes from a title ("Mrs.", "Mr.") rather than a first name.
@@ -1303,10 +1332,18 @@ fn org_antecedent(v: &View, ms: &[Mention], i: usize, ents: &Entities) -> Option
     // headlines (whose capitalised words are no evidence of a name), among the
     // last ORG_LOOKBACK mentions: a bound, so a long text full of "the company"
     // stays linear.
+    // A name that ends in the noun itself ("The United Auto Workers union") is a
+    // nominal with capitalised modifiers: it fits too.
+    let named_nominal = |j: usize| {
+        let a = &ms[j];
+        a.kind == MentionKind::Nominal
+            && v.lower(a.head) == head
+            && (a.toks.start..a.head).filter(|&k| v.toks[k].cap).count() >= 2
+    };
     (i.saturating_sub(ORG_LOOKBACK)..i).rev().find(|&j| {
-        ms[j].kind == MentionKind::Name
-            && !v.sents.get(ms[j].sent).is_some_and(|s| s.title)
-            && ents.cluster_of(j).is_some_and(fits)
+        !v.sents.get(ms[j].sent).is_some_and(|s| s.title)
+            && (ms[j].kind == MentionKind::Name && ents.cluster_of(j).is_some_and(fits)
+                || named_nominal(j))
     })
 }
 

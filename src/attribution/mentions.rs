@@ -355,8 +355,13 @@ pub(crate) fn extract(v: &View) -> Vec<Mention> {
             starting.entry(s).or_default().push(out.len());
         }
         forward &= s <= h + 1;
+        let end = if kind == MentionKind::Plural {
+            source_complement_end(v, h + 1)
+        } else {
+            h + 1
+        };
         out.push(Some(Mention {
-            toks: s..h + 1,
+            toks: s..end,
             head: h,
             kind,
             name: None,
@@ -379,6 +384,43 @@ pub(crate) fn extract(v: &View) -> Vec<Mention> {
     let mut out: Vec<Mention> = out.into_iter().flatten().collect();
     out.sort_by_key(|m| (m.toks.start, m.toks.end));
     merge_titled_nominals(v, out)
+}
+
+/// The end of an unnamed source's complement that says who the sources are
+/// ("sources familiar with the talks", "officials close to the president"): the
+/// phrase after `k` up to punctuation, a cue or a clause word, at most 8 tokens;
+/// `k` itself when no such complement follows.
+fn source_complement_end(v: &View, k: usize) -> usize {
+    let at = |j: usize| v.toks.get(j).map_or("", |t| t.lower.as_str());
+    let opener = match (at(k), at(k + 1), at(k + 2)) {
+        (
+            "familiar" | "close" | "briefed" | "knowledgeable" | "involved",
+            "with" | "to" | "on" | "about" | "in",
+            _,
+        ) => 2,
+        ("with", "knowledge" | "direct" | "access", _) => 2,
+        _ => return k,
+    };
+    let sent = v.toks[k].sent();
+    let mut end = k + opener;
+    while end < v.toks.len() && end < k + opener + 8 {
+        let t = &v.toks[end];
+        if t.sent() != sent || !(t.is_word() || t.kind == Kind::Possessive) || t.cue.is_some() {
+            break;
+        }
+        if matches!(
+            t.lower.as_str(),
+            "who" | "that" | "which" | "and" | "but" | "said" | "say" | "says"
+        ) {
+            break;
+        }
+        end += 1;
+    }
+    if end > k + opener {
+        end
+    } else {
+        k
+    }
 }
 
 /// "the head of Palestinian Hamas' political bureau Ismail Haniya": a definite role

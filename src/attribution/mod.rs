@@ -532,7 +532,7 @@ fn build_output(a: &Analysed, picks: &[Option<(usize, f64)>]) -> DocAttribution 
             .then(b.mentions.cmp(&a.mentions))
             .then(a.entity.cmp(&b.entity))
     });
-    let layer = entity_layer(a, &mut name, &quote_count);
+    let layer = entity_layer(a, &mut name, &quote_count, &quotes);
     DocAttribution {
         quotes,
         entities,
@@ -549,6 +549,7 @@ fn entity_layer(
     a: &Analysed,
     name: &mut impl FnMut(usize) -> String,
     quoted: &FastMap<String, usize>,
+    quotes: &[FoundQuote],
 ) -> Vec<FoundEntity> {
     struct Acc {
         mentions: Vec<Range<usize>>,
@@ -608,6 +609,20 @@ fn entity_layer(
             _ => m.toks.clone(),
         };
         add(key, v.span(&toks), person, organisation);
+    }
+    // "I", "me", "my" in a direct quote are its speaker (whose entity is listed).
+    for q in quotes.iter().filter(|q| q.direct) {
+        let Some(sp) = &q.speaker else { continue };
+        // An unresolved "he said" names no one.
+        if lexicon::pronoun(&sp.entity.to_lowercase()).is_some() {
+            continue;
+        }
+        let (lo, hi) = (v.tok_at(q.content.start), v.tok_at(q.content.end));
+        for k in lo..hi.min(v.toks.len()) {
+            if matches!(v.lower(k), "i" | "me" | "my" | "myself" | "mine") && v.toks[k].is_word() {
+                add(sp.entity.clone(), v.toks[k].range(), true, false);
+            }
+        }
     }
     // Named through a mention of their cluster: the namer works on mentions.
     let mut first_of: Vec<Option<usize>> = vec![None; a.ents.clusters.len()];
