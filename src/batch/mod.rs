@@ -56,6 +56,9 @@ pub struct BatchOptions {
     /// Copy each sentence's and quote's text into its line (`--no-text` turns it off;
     /// the spans are always there).
     pub include_text: bool,
+    /// Output every attribution with its type (`--attributions`), not only reported
+    /// speech.
+    pub include_attributions: bool,
     /// Longest analysis of one document; a document that takes longer gets an error
     /// line naming the limit (see [`crate::budget`]). `None`: no limit.
     pub max_analysis_time: Option<std::time::Duration>,
@@ -71,6 +74,7 @@ impl Default for BatchOptions {
             chunk: 256,
             chunk_bytes: 2 << 20,
             include_text: true,
+            include_attributions: false,
             max_analysis_time: Some(crate::budget::DEFAULT_LIMIT),
             output_format: OutputFormat::Jsonl,
         }
@@ -401,7 +405,11 @@ fn process(
                 .max_analysis_time
                 .map_or_else(Budget::unlimited, Budget::limited);
             let analysed = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-                pipeline.analyze_within(&doc, opts.include_text, &budget)
+                let analyze = crate::pipeline::AnalyzeOptions {
+                    include_text: opts.include_text,
+                    include_attributions: opts.include_attributions,
+                };
+                pipeline.analyze_within(&doc, analyze, &budget)
             }));
             match analysed {
                 Ok(Ok(a)) => {

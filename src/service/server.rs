@@ -17,6 +17,7 @@ use super::status::code_name;
 use super::view;
 use crate::budget::Budget;
 use crate::document as dom;
+use crate::pipeline::AnalyzeOptions;
 use crate::{Error, Pipeline};
 use futures::stream::BoxStream;
 use futures::{FutureExt, Stream, StreamExt};
@@ -679,7 +680,7 @@ impl Drop for Call {
 fn analyze_one(
     pipeline: &Pipeline,
     doc: pb::Document,
-    include_text: bool,
+    opts: AnalyzeOptions,
     budget: &Budget,
 ) -> pb::Analysis {
     let doc = match dom::Document::try_from(doc) {
@@ -687,11 +688,11 @@ fn analyze_one(
         Err((id, message)) => return pb::failed(id, Code::InvalidArgument, &message),
     };
     match catch_unwind(AssertUnwindSafe(|| {
-        pipeline.analyze_within(&doc, include_text, budget)
+        pipeline.analyze_within(&doc, opts, budget)
     })) {
         Ok(Ok(mut a)) => {
             a.id = doc.id; // the contract echoes the id whatever the pipeline did
-            pb::analysis(a, include_text)
+            pb::analysis(a, opts.include_text)
         }
         Ok(Err(e)) => {
             let status = Status::from(e);
@@ -730,9 +731,22 @@ impl Drop for CancelOnDrop {
     }
 }
 
-/// The document's own `include_text` option (ClassifyStream's only way to ask).
-fn wants_text(doc: &pb::Document) -> bool {
-    doc.options.as_ref().is_some_and(|o| o.include_text)
+/// The request's options with the document's own added (ClassifyStream's only way
+/// to ask).
+fn options_for(request: AnalyzeOptions, doc: &pb::Document) -> AnalyzeOptions {
+    let own = options_of(doc.options.as_ref());
+    AnalyzeOptions {
+        include_text: request.include_text || own.include_text,
+        include_attributions: request.include_attributions || own.include_attributions,
+    }
+}
+
+/// What `ClassifyOptions` ask for (nothing when unset).
+fn options_of(o: Option<&pb::ClassifyOptions>) -> AnalyzeOptions {
+    AnalyzeOptions {
+        include_text: o.is_some_and(|o| o.include_text),
+        include_attributions: o.is_some_and(|o| o.include_attributions),
+    }
 }
 
 fn sentence_count(analyses: &[pb::Analysis]) -> usize {
@@ -755,8 +769,8 @@ impl NewsRoles for NewsRolesService {
             }
             let pb::ClassifyRequest { documents, options } = request.into_inner();
             let n = documents.len();
-            let include_text = options.is_some_and(|o| o.include_text);
-            match self.classify_documents(documents, include_text).await {
+            let opts = options_of(options.as_ref());
+            match self.classify_documents(documents, opts).await {
                 Ok(analyses) => {
                     self.shared.metrics.record_analyses(&analyses);
                     let res = call.respond(pb::ClassifyResponse { analyses });
@@ -888,7 +902,11 @@ impl NewsRolesService {
             };
             let limit = self.shared.config.max_analysis_time;
             let work = self.shared.pool.run(true, move || {
-                let a = pipeline.analyze_within(&doc, false, &Budget::limited(limit));
+                let opts = AnalyzeOptions {
+                    include_text: false,
+                    include_attributions: false,
+                };
+                let a = pipeline.analyze_within(&doc, opts, &Budget::limited(limit));
                 (a, doc.text)
             });
             match work.await? {
@@ -913,7 +931,7 @@ impl NewsRolesService {
     async fn classify_documents(
         &self,
         documents: Vec<pb::Document>,
-        include_text: bool,
+        opts: AnalyzeOptions,
     ) -> Result<Vec<pb::Analysis>, Status> {
         let config = &self.shared.config;
         limits::check_document_count(documents.len(), config.max_documents_per_request)?;
@@ -930,9 +948,9 @@ impl NewsRolesService {
         let limit = config.max_analysis_time;
         let work = self.shared.pool.run(true, move || {
             analyze_all(documents, &cancelled, |doc| {
-                let include_text = include_text || wants_text(&doc);
+                let opts = options_for(opts, &doc);
                 let budget = Budget::limited(limit).cancelled_by(Arc::clone(&cancelled));
-                analyze_one(&pipeline, doc, include_text, &budget)
+                analyze_one(&pipeline, doc, opts, &budget)
             })
         });
         match work.await? {
@@ -984,10 +1002,10 @@ impl NewsRolesService {
                         Err(s) => return Ok(pb::failed(doc.id, s.code(), s.message())),
                     };
                     let work = pool.run(false, move || {
-                        let include_text = wants_text(&doc);
+                        let opts = options_of(doc.options.as_ref());
                         let budget = Budget::limited(limit).cancelled_by(Arc::clone(&cancelled));
                         (!cancelled.load(Ordering::Relaxed))
-                            .then(|| analyze_one(&pipeline, doc, include_text, &budget))
+                            .then(|| analyze_one(&pipeline, doc, opts, &budget))
                     });
                     match work.await? {
                         Ok(Some(analysis)) => Ok(analysis),
