@@ -855,6 +855,16 @@ fn train_types(a: TrainTypesArgs) -> Result<()> {
     eprint!("{}", outcome.report);
     outcome.model.save(&a.out)?;
     eprintln!("wrote {} (held out: {})", a.out.display(), outcome.heldout);
+    // The model card beside it, if any, gets the typed model's section.
+    let card = model_dir(&a.out).join("MODEL_CARD.md");
+    if let Ok(text) = std::fs::read_to_string(&card) {
+        let text = newsroles::model::card::with_types_section(&text, Some(&outcome.model));
+        std::fs::write(&card, text).with_context(|| format!("writing {}", card.display()))?;
+        eprintln!(
+            "updated the attribution types section of {}",
+            card.display()
+        );
+    }
     Ok(())
 }
 

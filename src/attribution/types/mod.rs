@@ -544,11 +544,7 @@ impl TypeModel {
     pub fn for_model(model_path: &Path, model_sha256: &str) -> Result<Option<TypeModel>> {
         let beside = model_path.with_file_name(TYPES_FILE);
         if !crate::model::is_embedded(model_path) && beside.is_file() {
-            let bytes = std::fs::read(&beside).map_err(|e| Error::model(&beside, e.to_string()))?;
-            if bytes.is_empty() {
-                return Ok(None);
-            }
-            return TypeModel::from_bytes(&bytes, &beside).map(Some);
+            return TypeModel::beside(beside.parent().unwrap_or(Path::new(".")));
         }
         let default =
             crate::model::is_embedded(model_path) || model_sha256 == embedded_model_sha256();
@@ -556,6 +552,22 @@ impl TypeModel {
             return Ok(None);
         }
         TypeModel::from_bytes(EMBEDDED_TYPES_BYTES, Path::new("<embedded types model>")).map(Some)
+    }
+
+    /// The `types.model` in directory `dir`, if there is one (an empty file is none).
+    ///
+    /// # Errors
+    /// [`Error::Model`] when it is there but cannot be read.
+    pub fn beside(dir: &Path) -> Result<Option<TypeModel>> {
+        let p = dir.join(TYPES_FILE);
+        if !p.is_file() {
+            return Ok(None);
+        }
+        let bytes = std::fs::read(&p).map_err(|e| Error::model(&p, e.to_string()))?;
+        if bytes.is_empty() {
+            return Ok(None);
+        }
+        TypeModel::from_bytes(&bytes, &p).map(Some)
     }
 
     /// Writes the model as JSON.
