@@ -317,3 +317,82 @@ pub fn train(
         report,
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_sample_is_matched_to_found_quotes_and_fitted() {
+        let pipeline = Pipeline::load(&crate::model::default_model_path())
+            .expect("loads")
+            .with_types(None);
+        let mut text = String::new();
+        for name in [
+            "Anna Berg",
+            "Tom Hale",
+            "Lena Cruz",
+            "Omar Diaz",
+            "Ruth Kim",
+            "Ivan Roe",
+        ] {
+            text += &format!(
+                "Mayor {name} said the road would reopen soon. A new poll shows that most \
+                 voters oppose the plan of {name}.\n\n"
+            );
+        }
+        let doc = LabelledDocument {
+            id: "d1".into(),
+            text: text.clone(),
+            sentences: None,
+            quotes: None,
+        };
+        let found = pipeline.attributions(&crate::Document {
+            id: "d1".into(),
+            text,
+        });
+        assert_eq!(found.len(), 12, "two quotes a paragraph");
+        let dir = tempfile::tempdir().unwrap();
+        let tsv = dir.path().join("sample.tsv");
+        let mut rows = String::from(
+            "# a comment\nitem\tcorpus\tdoc\tstart\tend\tcue_start\tcue_end\tdirect\ttype\tsplit\n",
+        );
+        for (i, (s, e, q)) in found.iter().enumerate() {
+            let label = if q.kind == AttributionType::Speech {
+                "speech"
+            } else {
+                "document"
+            };
+            let split = if i >= 8 { "heldout" } else { "train" };
+            rows += &format!("a{i}\tx\td1\t{s}\t{e}\t0\t0\tfalse\t{label}\t{split}\n");
+        }
+        // A row no quote matches is counted, not fatal.
+        rows += "a99\tx\td1\t1\t2\t0\t0\tfalse\tother\ttrain\n";
+        std::fs::write(&tsv, rows).unwrap();
+        let sample = read_sample(&tsv).expect("reads");
+        assert_eq!(sample.len(), 13);
+        assert_eq!(sample.iter().filter(|r| r.heldout).count(), 4);
+        let out = train(&pipeline, &sample, &[doc]).expect("trains");
+        assert!(
+            out.report
+                .contains("1 rows match no quote found today (a99)"),
+            "{}",
+            out.report
+        );
+        assert_eq!(out.heldout.rows, 4);
+        assert_eq!(out.heldout.type_accuracy, 1.0, "{}", out.report);
+    }
+
+    #[test]
+    fn a_malformed_row_names_its_line() {
+        let dir = tempfile::tempdir().unwrap();
+        let tsv = dir.path().join("bad.tsv");
+        std::fs::write(
+            &tsv,
+            "item\tcorpus\na1\tx\td\t1\t2\t0\t0\tfalse\tspeechy\ttrain\n",
+        )
+        .unwrap();
+        let e = read_sample(&tsv).unwrap_err().to_string();
+        assert!(e.contains("bad.tsv:2: unknown type"), "{e}");
+    }
+}
