@@ -162,6 +162,10 @@ pub struct Quote {
     pub text: String,
     /// True for words in quotation marks, false for reported speech.
     pub direct: bool,
+    /// What it reports (JSON key `type`): speech, or with `--attributions` also
+    /// thought, document or other. Read as speech when absent.
+    #[serde(rename = "type", default)]
+    pub kind: crate::attribution::AttributionType,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cue: Option<Cue>,
     #[serde(default, skip_serializing_if = "Option::is_none")]

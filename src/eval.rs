@@ -1188,23 +1188,37 @@ fn predictions_by_id(pred: &[PredDoc]) -> HashMap<String, &PredDoc> {
 }
 
 /// Runs the pipeline over labelled documents' raw text (on all cores), one result
-/// per document in order.
+/// per document in order, with every attribution (all types): the broad view that
+/// PolNeAR's guideline annotates, and what the model card's figures score.
 pub fn analyze_all(
     pipeline: &crate::Pipeline,
     docs: &[LabelledDocument],
 ) -> Vec<crate::Result<Analysis>> {
-    // The entity layer where there is coreference gold to score it on.
-    let layers = crate::Layers {
-        entities: docs.iter().any(entities::has_coreference),
-        ..Default::default()
+    analyze_all_with(pipeline, docs, true)
+}
+
+/// [`analyze_all`], with only the reported speech when `!include_attributions` (the
+/// view `classify` gives by default), and the entity layer where there is
+/// coreference gold to score it on.
+pub fn analyze_all_with(
+    pipeline: &crate::Pipeline,
+    docs: &[LabelledDocument],
+    include_attributions: bool,
+) -> Vec<crate::Result<Analysis>> {
+    let opts = crate::pipeline::AnalyzeOptions {
+        include_text: true,
+        include_attributions,
+        include_entities: docs.iter().any(entities::has_coreference),
     };
     docs.par_iter()
         .map(|d| {
-            let doc = crate::Document {
-                id: d.id.clone(),
-                text: d.text.clone(),
-            };
-            pipeline.analyze_layers(&doc, layers, &crate::budget::Budget::unlimited())
+            pipeline.analyze_opts(
+                &crate::Document {
+                    id: d.id.clone(),
+                    text: d.text.clone(),
+                },
+                opts,
+            )
         })
         .collect()
 }

@@ -60,4 +60,4 @@ pub use document::{
     Span, Speaker,
 };
 pub use error::{Error, Result};
-pub use pipeline::{Layers, Pipeline};
+pub use pipeline::{AnalyzeOptions, Pipeline};

@@ -49,6 +49,37 @@ enum Command {
     Eval(EvalArgs),
     /// Run the gRPC server (with health checking and server reflection).
     Serve(ServeArgs),
+    /// Train the typed attribution model (speech, thought, document, other) from the
+    /// hand-typed sample and write it (types.model, beside the model it serves).
+    TrainTypes(TrainTypesArgs),
+}
+
+#[derive(Args)]
+struct TrainTypesArgs {
+    /// The typed sample (docs/ATTRIBUTION-TYPES.md).
+    #[arg(
+        long,
+        default_value = "data/attribution-types.tsv",
+        value_name = "FILE"
+    )]
+    data: PathBuf,
+    /// The corpora holding the sample's documents.
+    #[arg(
+        long,
+        num_args = 1..,
+        value_name = "FILE",
+        default_values = [
+            "../shared/corpora/newsroles/polnear-train.jsonl",
+            "../shared/corpora/newsroles/newsdiscourse-train.jsonl",
+        ]
+    )]
+    corpus: Vec<PathBuf>,
+    /// Output file, e.g. models/default/types.model (beside the model it serves).
+    #[arg(long, value_name = "FILE")]
+    out: PathBuf,
+    /// The model whose quotes the sample types (its attribution stage finds them).
+    #[command(flatten)]
+    model: ModelArg,
 }
 
 #[derive(Args)]
@@ -117,6 +148,10 @@ struct ClassifyArgs {
     /// No progress bar and no summary on stderr.
     #[arg(long, short = 'q')]
     quiet: bool,
+    /// Also output the attributions that are not reported speech (thoughts, documents,
+    /// others), each with its `type`; without it, quotes are reported speech only.
+    #[arg(long)]
+    attributions: bool,
     /// Leave each sentence's and quote's text out of the output (their start/end
     /// offsets index the input text; cue and speaker texts stay): smaller lines for
     /// large archives (about 40% smaller on news, half once compressed).
@@ -246,6 +281,11 @@ struct EvalArgs {
     /// Also write the predictions to this JSONL file (all files', in order).
     #[arg(long, value_name = "PRED.jsonl")]
     predictions: Option<PathBuf>,
+    /// Score only the reported speech (the quotes `classify` gives by default). Without
+    /// it, eval scores every attribution, as `classify --attributions` gives them: the
+    /// broad view PolNeAR's guideline annotates.
+    #[arg(long, conflicts_with = "update_card")]
+    speech_only: bool,
     /// Recompute the figures of the model DIR/newsroles.model (or of the model file
     /// given) with this build and write them into it (the metrics GetModelInfo reports and its card's dev
     /// sections) and beside it (MODEL_CARD.md, metrics.json, confusion.svg,
@@ -360,6 +400,7 @@ fn main() -> ExitCode {
         Command::TrainEntities(a) => train_entities(a).map(|_| ExitCode::SUCCESS),
         Command::Eval(a) => eval_cmd(a).map(|_| ExitCode::SUCCESS),
         Command::Serve(a) => serve(a).map(|_| ExitCode::SUCCESS),
+        Command::TrainTypes(a) => train_types(a).map(|_| ExitCode::SUCCESS),
     };
     match result {
         Ok(code) => code,
@@ -420,6 +461,7 @@ fn classify(a: ClassifyArgs) -> Result<ExitCode> {
         max_text_bytes: a.max_text_bytes,
         chunk: a.chunk.max(1),
         include_text: !a.no_text,
+        include_attributions: a.attributions,
         include_entities: a.entities,
         max_analysis_time: analysis_limit(a.max_analysis_seconds)?,
         output_format: a.output_format,
@@ -722,7 +764,7 @@ fn eval_cmd(a: EvalArgs) -> Result<()> {
     }
     let pipeline = Pipeline::load(&model_path)?;
     // One run of the pipeline serves the written predictions and the scores.
-    let results = eval::analyze_all(&pipeline, &all);
+    let results = eval::analyze_all_with(&pipeline, &all, !a.speech_only);
     if let Some(p) = &a.predictions {
         let mut w = std::io::BufWriter::new(
             std::fs::File::create(p).with_context(|| format!("creating {}", p.display()))?,
@@ -878,6 +920,32 @@ fn update_card(
         model_path.display(),
         dir.display()
     );
+    Ok(())
+}
+
+fn train_types(a: TrainTypesArgs) -> Result<()> {
+    use newsroles::attribution::types::train;
+    let sample = train::read_sample(&a.data)?;
+    let mut docs = Vec::new();
+    for p in &a.corpus {
+        docs.extend(newsroles::corpus::read_labelled(p)?);
+    }
+    // Features come from the attribution stage alone; the rule types are the weak labels.
+    let pipeline = a.model.load()?.with_types(None);
+    let outcome = train::train(&pipeline, &sample, &docs)?;
+    eprint!("{}", outcome.report);
+    outcome.model.save(&a.out)?;
+    eprintln!("wrote {} (held out: {})", a.out.display(), outcome.heldout);
+    // The model card beside it, if any, gets the typed model's section.
+    let card = model_dir(&a.out).join("MODEL_CARD.md");
+    if let Ok(text) = std::fs::read_to_string(&card) {
+        let text = newsroles::model::card::with_types_section(&text, Some(&outcome.model));
+        std::fs::write(&card, text).with_context(|| format!("writing {}", card.display()))?;
+        eprintln!(
+            "updated the attribution types section of {}",
+            card.display()
+        );
+    }
     Ok(())
 }
 

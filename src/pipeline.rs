@@ -1,7 +1,7 @@
 //! The whole analysis, text → features → model → attribution, as one `Send + Sync`
 //! value shared by the CLI, the batch runner and the gRPC server.
 
-use crate::attribution::{Attributor, DocAttribution, FoundQuote, FoundSpeaker};
+use crate::attribution::{Attributor, DocAttribution, FoundQuote, FoundSpeaker, TypeModel};
 use crate::budget::Budget;
 use crate::document::{
     Analysis, CharIndex, Cue, Document, Entity, EntityKind, EntityMention, Quote, Sentence,
@@ -14,24 +14,6 @@ use crate::text::{Normalized, TextLayout};
 use std::ops::Range;
 use std::path::Path;
 
-/// The optional parts of an analysis, and whether they are filled in.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Layers {
-    /// Sentence and quote texts (spans, cue and speaker texts are always given).
-    pub text: bool,
-    /// The entity layer: persons and organisations with all their mentions.
-    pub entities: bool,
-}
-
-impl Default for Layers {
-    fn default() -> Self {
-        Layers {
-            text: true,
-            entities: false,
-        }
-    }
-}
-
 /// A loaded model plus everything needed to analyse documents with it.
 pub struct Pipeline {
     meta: ModelMeta,
@@ -39,6 +21,31 @@ pub struct Pipeline {
     roles: RoleModel,
     decoder: Decoder,
     attributor: Attributor,
+    /// The typed attribution model (`types.model` beside the model file); without
+    /// it, quotes are typed by the cue-class rule.
+    types: Option<TypeModel>,
+}
+
+/// What an analysis includes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct AnalyzeOptions {
+    /// Copy sentence and quote texts into the answer.
+    pub include_text: bool,
+    /// Output every attribution (thoughts, documents, others, each with its type), not
+    /// only reported speech.
+    pub include_attributions: bool,
+    /// Add the entity layer: every person and organisation with all its mentions.
+    pub include_entities: bool,
+}
+
+impl Default for AnalyzeOptions {
+    fn default() -> Self {
+        AnalyzeOptions {
+            include_text: true,
+            include_attributions: false,
+            include_entities: false,
+        }
+    }
 }
 
 /// Maps normalised byte ranges to public code-point spans and original text.
@@ -96,11 +103,14 @@ impl Pipeline {
         Pipeline::from_model(file, path)
     }
 
-    /// Builds a pipeline from a decoded model; `path` names it in errors.
+    /// Builds a pipeline from a decoded model; `path` names it in errors, and the
+    /// typed attribution model is read from beside it ([`TypeModel::for_model`]).
     ///
     /// # Errors
-    /// [`crate::Error::Model`] if the weights are inconsistent.
+    /// [`crate::Error::Model`] if the weights are inconsistent or a `types.model`
+    /// beside it cannot be read.
     pub fn from_model(file: ModelFile, path: &Path) -> Result<Pipeline> {
+        let types = TypeModel::for_model(path, &file.meta.sha256)?;
         let roles = file.role_model(path)?;
         Ok(Pipeline {
             // Scoring adds the word vectors' logits directly (see Featurizer::folded).
@@ -112,7 +122,49 @@ impl Pipeline {
                 ..file.attribution
             },
             meta: file.meta,
+            types,
         })
+    }
+
+    /// Replaces the typed attribution model (`None`: the cue-class rule types).
+    pub fn with_types(mut self, types: Option<TypeModel>) -> Pipeline {
+        self.types = types;
+        self
+    }
+
+    /// A copy that types by the cue-class rule (for comparisons and tests).
+    pub fn clone_without_types(&self) -> Pipeline {
+        Pipeline {
+            meta: self.meta.clone(),
+            featurizer: self.featurizer.clone(),
+            roles: self.roles.clone(),
+            decoder: self.decoder.clone(),
+            attributor: self.attributor.clone(),
+            types: None,
+        }
+    }
+
+    /// The typed attribution model in use, if any.
+    pub fn types(&self) -> Option<&TypeModel> {
+        self.types.as_ref()
+    }
+
+    /// Every attribution of `doc` with its type features, content spans in code
+    /// points of the text (what `train-types` matches its sample against).
+    pub fn attributions(&self, doc: &Document) -> Vec<(usize, usize, FoundQuote)> {
+        let layout = TextLayout::new(&doc.text);
+        let mut attribution = self.attributor.attribute(&layout);
+        attribution.type_quotes(self.types.as_ref());
+        let chars = CharIndex::new(&doc.text);
+        attribution
+            .quotes
+            .into_iter()
+            .map(|q| {
+                let o = layout.norm.original_range(q.content.clone());
+                let sp = chars.span(o.start, o.end);
+                (sp.start, sp.end, q)
+            })
+            .collect()
     }
 
     /// Model name, version, labels, metrics.
@@ -120,7 +172,8 @@ impl Pipeline {
         &self.meta
     }
 
-    /// Analyses one document. Empty text is valid and gives no sentences.
+    /// Analyses one document: reported speech only ([`AnalyzeOptions::default`]).
+    /// Empty text is valid and gives no sentences.
     ///
     /// # Errors
     /// None at present: every UTF-8 text can be analysed. Limits on size are the
@@ -135,10 +188,22 @@ impl Pipeline {
     /// # Errors
     /// As [`Pipeline::analyze`].
     pub fn analyze_with(&self, doc: &Document, include_text: bool) -> Result<Analysis> {
-        self.analyze_within(doc, include_text, &Budget::unlimited())
+        let opts = AnalyzeOptions {
+            include_text,
+            ..Default::default()
+        };
+        self.analyze_within(doc, opts, &Budget::unlimited())
     }
 
-    /// [`Pipeline::analyze_with`] within `budget`, checked between the stages and in
+    /// [`Pipeline::analyze`] with `opts`.
+    ///
+    /// # Errors
+    /// As [`Pipeline::analyze`].
+    pub fn analyze_opts(&self, doc: &Document, opts: AnalyzeOptions) -> Result<Analysis> {
+        self.analyze_within(doc, opts, &Budget::unlimited())
+    }
+
+    /// [`Pipeline::analyze_opts`] within `budget`, checked between the stages and in
     /// the long loops of attribution.
     ///
     /// # Errors
@@ -147,31 +212,14 @@ impl Pipeline {
     pub fn analyze_within(
         &self,
         doc: &Document,
-        include_text: bool,
+        opts: AnalyzeOptions,
         budget: &Budget,
     ) -> Result<Analysis> {
-        let layers = Layers {
-            text: include_text,
-            ..Layers::default()
-        };
-        self.analyze_layers(doc, layers, budget)
-    }
-
-    /// [`Pipeline::analyze_within`] with the optional `layers` asked for.
-    ///
-    /// # Errors
-    /// As [`Pipeline::analyze_within`].
-    pub fn analyze_layers(
-        &self,
-        doc: &Document,
-        layers: Layers,
-        budget: &Budget,
-    ) -> Result<Analysis> {
-        let include_text = layers.text;
         budget.check("text")?;
         let mut layout = TextLayout::new(&doc.text);
         budget.check("text")?;
-        let attribution = self.attributor.attribute_within(&layout, budget)?;
+        let mut attribution = self.attributor.attribute_within(&layout, budget)?;
+        attribution.type_quotes(self.types.as_ref());
         budget.check("attribution")?;
         // Each sentence's features are scored as they are made and dropped: held for
         // the whole text they would weigh many times the text.
@@ -191,29 +239,18 @@ impl Pipeline {
             original: &doc.text,
             norm: &layout.norm,
             chars: CharIndex::new(&doc.text),
-            include_text,
+            include_text: opts.include_text,
         };
-        let mut analysis = self.assemble(doc, &layout, &logits, &attribution, &map);
-        if layers.entities {
-            analysis.entities = attribution
-                .layer
-                .iter()
-                .map(|e| Entity {
-                    name: e.name.clone(),
-                    kind: match e.kind {
-                        crate::attribution::EntityKind::Person => EntityKind::Person,
-                        crate::attribution::EntityKind::Organisation => EntityKind::Organisation,
-                    },
-                    mentions: e
-                        .mentions
-                        .iter()
-                        .map(|r| {
-                            let (start, end, text) = map.span(r);
-                            EntityMention { start, end, text }
-                        })
-                        .collect(),
-                })
-                .collect();
+        // The role features above read every attribution; the answer holds the
+        // asked-for view, and its sentence speakers and speaker list follow it.
+        let mut analysis = if opts.include_attributions {
+            self.assemble(doc, &layout, &logits, &attribution, &map)
+        } else {
+            let speech = attribution.speech_only();
+            self.assemble(doc, &layout, &logits, &speech, &map)
+        };
+        if opts.include_entities {
+            analysis.entities = attribution.layer.iter().map(|e| entity(e, &map)).collect();
         }
         Ok(analysis)
     }
@@ -240,6 +277,7 @@ impl Pipeline {
                     end,
                     text,
                     direct: q.direct,
+                    kind: q.kind,
                     cue,
                     speaker: q.speaker.as_ref().map(|s| map.speaker(s)),
                 }
@@ -300,6 +338,25 @@ impl Pipeline {
             speakers,
             entities: Vec::new(),
         }
+    }
+}
+
+/// An entity of the entity layer with public spans and mention texts.
+fn entity(e: &crate::attribution::FoundEntity, map: &Mapper<'_>) -> Entity {
+    Entity {
+        name: e.name.clone(),
+        kind: match e.kind {
+            crate::attribution::EntityKind::Person => EntityKind::Person,
+            crate::attribution::EntityKind::Organisation => EntityKind::Organisation,
+        },
+        mentions: e
+            .mentions
+            .iter()
+            .map(|r| {
+                let (start, end, text) = map.span(r);
+                EntityMention { start, end, text }
+            })
+            .collect(),
     }
 }
 

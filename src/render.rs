@@ -20,7 +20,7 @@
 //! - labels (the speaker's name after a quote) are CSS-generated content, so the text
 //!   content of a document's `div.text` is exactly the input text.
 
-use crate::document::{Analysis, Role, Speaker};
+use crate::document::{Analysis, Quote, Role, Speaker};
 use std::fmt::Write as _;
 
 /// What `classify` writes.
@@ -245,7 +245,7 @@ pub fn table(doc: &Doc<'_>) -> String {
                         .as_ref()
                         .map(|c| shorten(&one_line(&c.text), 16))
                         .unwrap_or_else(|| "-".into()),
-                    if q.direct { "direct" } else { "reported" }.into(),
+                    quote_kind(q).into(),
                     shorten(&one_line(chars.slice(q.start, q.end)), TEXT_WIDTH),
                 ]
             })
@@ -637,7 +637,7 @@ pub fn html_document(doc: &Doc<'_>, index: usize) -> String {
             let mut tag = None;
             if let Some((qi, q)) = quote {
                 let e = q.speaker.as_ref().and_then(entity_index);
-                let kind = if q.direct { "direct" } else { "reported" };
+                let kind = quote_kind(q);
                 let mut title = format!("{kind} quote");
                 match &q.speaker {
                     Some(sp) => {
@@ -724,6 +724,16 @@ pub fn html_document(doc: &Doc<'_>, index: usize) -> String {
     out
 }
 
+/// How a quote is shown: direct or reported speech, else its type (thought,
+/// document, other: with `--attributions`).
+fn quote_kind(q: &Quote) -> &'static str {
+    match q.kind {
+        crate::attribution::AttributionType::Speech if q.direct => "direct",
+        crate::attribution::AttributionType::Speech => "reported",
+        t => t.as_str(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -771,6 +781,7 @@ mod tests {
                     end: c("»"),
                     text: String::new(),
                     direct: true,
+                    kind: Default::default(),
                     cue: Some(Cue {
                         start: c("dit"),
                         end: c("dit") + 3,
@@ -784,6 +795,7 @@ mod tests {
                     end: c("It") + 2,
                     text: String::new(),
                     direct: false,
+                    kind: Default::default(),
                     cue: None,
                     speaker: None,
                 },
@@ -962,6 +974,7 @@ mod tests {
                 end: 99,
                 text: String::new(),
                 direct: true,
+                kind: Default::default(),
                 cue: None,
                 speaker: None,
             }],

@@ -46,7 +46,7 @@ fn help_documents_every_command() {
     let out = run(&["--help"], None);
     assert!(out.status.success());
     let help = String::from_utf8_lossy(&out.stdout);
-    for cmd in ["classify", "train", "eval", "serve"] {
+    for cmd in ["classify", "train", "eval", "serve", "train-types"] {
         assert!(help.contains(cmd), "--help lacks {cmd}:\n{help}");
     }
 }
@@ -141,6 +141,45 @@ fn no_text_leaves_out_sentence_and_quote_texts_only() {
         }
     }
     assert_eq!(bare, full);
+}
+
+/// The types of the quotes of one classify line, in order.
+fn quote_types(v: &Value) -> Vec<String> {
+    v["quotes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|q| {
+            q["type"]
+                .as_str()
+                .unwrap_or_else(|| panic!("a quote without a type: {q}"))
+                .to_string()
+        })
+        .collect()
+}
+
+#[test]
+fn attributions_add_typed_non_speech_quotes_to_the_speech_default() {
+    let text = "Mayor Jane Doe said the road would reopen. A new poll shows that most voters \
+                oppose the plan. She believes that the economy will recover.";
+    let default = lines(&run_ok(&["classify", "--text"], Some(text.as_bytes()), 0));
+    let all = lines(&run_ok(
+        &["classify", "--text", "--attributions"],
+        Some(text.as_bytes()),
+        0,
+    ));
+    assert_spans_slice(text, &default[0]);
+    assert_spans_slice(text, &all[0]);
+    assert_eq!(quote_types(&default[0]), ["speech"]);
+    assert_eq!(quote_types(&all[0]), ["speech", "document", "thought"]);
+    // The speakers list follows the view: the poll speaks only with --attributions.
+    let speakers = |v: &Value| v["speakers"].to_string();
+    assert!(
+        !speakers(&default[0]).contains("poll"),
+        "{}",
+        speakers(&default[0])
+    );
+    assert!(speakers(&all[0]).contains("poll"), "{}", speakers(&all[0]));
 }
 
 #[test]

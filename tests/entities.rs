@@ -4,22 +4,20 @@
 //! constructed text.
 
 use crate::util;
-use newsroles::{Document, Layers, Pipeline};
+use newsroles::{AnalyzeOptions, Document, Pipeline};
 
 /// Each entity of `text` as (name, mention texts).
 fn entities(text: &str) -> Vec<(String, Vec<String>)> {
     let pipeline = Pipeline::load(&util::default_model()).expect("the default model loads");
-    let layers = Layers {
-        entities: true,
-        ..Layers::default()
+    let opts = AnalyzeOptions {
+        include_entities: true,
+        ..AnalyzeOptions::default()
     };
     let doc = Document {
         id: "t".into(),
         text: text.into(),
     };
-    let a = pipeline
-        .analyze_layers(&doc, layers, &newsroles::budget::Budget::unlimited())
-        .expect("analysis");
+    let a = pipeline.analyze_opts(&doc, opts).expect("analysis");
     // Every quote speaker's entity is one of the layer's.
     for q in &a.quotes {
         if let Some(s) = &q.speaker {

@@ -360,9 +360,12 @@ fn shipped_model_figures_agree_with_eval() {
         );
     }
     let card = std::fs::read_to_string(dir.join("MODEL_CARD.md")).unwrap();
+    let types = newsroles::attribution::TypeModel::beside(&dir).unwrap();
+    assert!(types.is_some(), "the default model ships types.model");
     assert_eq!(
-        card, model.meta.card,
-        "MODEL_CARD.md is the card stored in the model"
+        card,
+        newsroles::model::card::with_types_section(&model.meta.card, types.as_ref()),
+        "MODEL_CARD.md is the card stored in the model, and the typed model's section"
     );
     let q = scores.quotes.expect("quote figures");
     for line in [

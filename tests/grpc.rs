@@ -349,6 +349,27 @@ async fn include_entities_adds_the_entity_layer_agreeing_with_speakers() -> Test
     server.stop().await
 }
 
+#[tokio::test]
+async fn include_attributions_adds_typed_non_speech_quotes() -> TestResult {
+    let server = Server::start(ServiceConfig::default()).await?;
+    let text = "Mayor Jane Doe said the road would reopen. A new poll shows that most \
+                voters oppose the plan.";
+    let types = |a: &pb::Analysis| a.quotes.iter().map(|q| q.r#type()).collect::<Vec<_>>();
+    let mut req = request(vec![doc("a", text)]);
+    let default = server.client().classify(req.clone()).await?.into_inner();
+    assert_eq!(types(&default.analyses[0]), [pb::AttributionType::Speech]);
+    req.options = Some(pb::ClassifyOptions {
+        include_attributions: true,
+        ..Default::default()
+    });
+    let all = server.client().classify(req).await?.into_inner();
+    assert_eq!(
+        types(&all.analyses[0]),
+        [pb::AttributionType::Speech, pb::AttributionType::Document]
+    );
+    server.stop().await
+}
+
 /// Opens a bare HTTP/2 connection that sends nothing, and says whether the server
 /// closed it within `wait`.
 async fn closed_within(addr: SocketAddr, wait: Duration) -> Result<bool, BoxError> {

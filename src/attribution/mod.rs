@@ -8,7 +8,9 @@
 //! 3. `detect`: quote spans, cues and the speaker the rules pick;
 //! 4. `cues`: the trained cue detector, for reported speech the rules miss;
 //! 5. `entities`: per-document clusters and canonical names;
-//! 6. `ranker`: candidate features and the linear speaker ranker ([`Attributor::train`]).
+//! 6. `ranker`: candidate features and the linear speaker ranker ([`Attributor::train`]);
+//! 7. [`types`]: each quote's features for its type (speech, thought, document,
+//!    other), typed by the trained [`TypeModel`] or, without one, by the cue-class rule.
 //!
 //! All ranges are byte ranges into the normalised text of the [`TextLayout`].
 
@@ -20,6 +22,7 @@ pub use crate::lexicon;
 mod mentions;
 mod ranker;
 mod train;
+pub mod types;
 mod view;
 
 use crate::budget::Budget;
@@ -34,6 +37,7 @@ use detect::{Detected, Structure};
 use mentions::{Mention, MentionKind};
 use serde::{Deserialize, Serialize};
 use std::ops::Range;
+pub use types::{AttributionType, TypeFeatures, TypeModel};
 use view::{RawLayout, View};
 
 /// Quote attribution settings and, when trained, the speaker ranker's weights.
@@ -76,6 +80,13 @@ pub struct FoundQuote {
     /// Found by the trained cue detector; the role model's attribution features
     /// leave these out too, as it learned from the rules' quotes.
     pub learned: bool,
+    /// What it reports: the cue-class rule's type until [`DocAttribution::type_quotes`]
+    /// sets the trained model's.
+    pub kind: AttributionType,
+    /// The probability that it is reported speech.
+    pub p_speech: f32,
+    /// What the typed decision reads.
+    pub features: TypeFeatures,
 }
 
 /// The speaker of a quote: the mention and its canonical entity.
@@ -92,6 +103,8 @@ pub struct EntitySummary {
     pub entity: String,
     pub mentions: usize,
     pub quotes: usize,
+    /// Listed as a person, not only for being quoted.
+    pub person: bool,
 }
 
 /// What an entity of the entity layer is.
@@ -391,7 +404,7 @@ impl Attributor {
         )?;
         budget.check("entities")?;
         let picks = self.choose(&a);
-        let out = build_output(&a, &picks);
+        let out = build_output(&a, &picks, &self.cue_prior);
         view::recycle(a.v.toks);
         Ok(out)
     }
@@ -461,7 +474,11 @@ impl Attributor {
     }
 }
 
-fn build_output(a: &Analysed, picks: &[Option<(usize, f64)>]) -> DocAttribution {
+fn build_output(
+    a: &Analysed,
+    picks: &[Option<(usize, f64)>],
+    cue_prior: &[(String, f32)],
+) -> DocAttribution {
     let v = &a.v;
     let mut quotes = Vec::with_capacity(a.quotes.len());
     let mut quote_count: FastMap<String, usize> = FastMap::default();
@@ -483,7 +500,13 @@ fn build_output(a: &Analysed, picks: &[Option<(usize, f64)>]) -> DocAttribution 
         let start = q
             .opens_at
             .map_or(q.content.start, |o| o.min(q.content.start));
+        let speaker_mention = pick.map(|(m, _)| m);
+        let features = types::features(v, &a.ms, q, speaker_mention, cue_prior);
+        let kind = types::rule_type(v, &a.ms, q, speaker_mention, features.furniture);
         quotes.push(FoundQuote {
+            kind,
+            p_speech: types::rule_probability(kind),
+            features,
             content: start..q.content.end,
             direct: q.direct,
             cue: q.cue.as_ref().map(|c| v.span(&c.toks)),
@@ -497,7 +520,7 @@ fn build_output(a: &Analysed, picks: &[Option<(usize, f64)>]) -> DocAttribution 
     // A pronoun that refers to nothing found ("she" with no person before it) is no
     // entity: its quotes keep it as their speaker, the list leaves it out.
     let mut mentions: FastMap<String, usize> = FastMap::default();
-    let mut listed: Vec<String> = Vec::new();
+    let mut listed: Vec<(String, bool)> = Vec::new();
     for (i, m) in a.ms.iter().enumerate() {
         let cluster = a.ents.of.get(i).copied().flatten();
         let unresolved = cluster.is_none()
@@ -507,36 +530,86 @@ fn build_output(a: &Analysed, picks: &[Option<(usize, f64)>]) -> DocAttribution 
             continue;
         }
         let name = name(i);
-        let keep = cluster.is_some_and(|c| a.ents.clusters.get(c).is_some_and(|c| c.person))
-            || quote_count.contains_key(&name);
+        let person = cluster.is_some_and(|c| a.ents.clusters.get(c).is_some_and(|c| c.person));
+        let keep = person || quote_count.contains_key(&name);
         if !keep || m.in_quote && cluster.is_none() {
             continue;
         }
         let e = mentions.entry(name.clone()).or_default();
         if *e == 0 {
-            listed.push(name);
+            listed.push((name, person));
         }
         *e += 1;
     }
     let mut entities: Vec<EntitySummary> = listed
         .into_iter()
-        .map(|e| EntitySummary {
+        .map(|(e, person)| EntitySummary {
             mentions: mentions.get(&e).copied().unwrap_or(0),
             quotes: quote_count.get(&e).copied().unwrap_or(0),
             entity: e,
+            person,
         })
         .collect();
+    sort_entities(&mut entities);
+    let layer = entity_layer(a, &mut name, &quote_count, &quotes);
+    DocAttribution {
+        quotes,
+        entities,
+        layer,
+    }
+}
+
+/// Most quoted first, then most mentioned, then by name.
+fn sort_entities(entities: &mut [EntitySummary]) {
     entities.sort_by(|a, b| {
         b.quotes
             .cmp(&a.quotes)
             .then(b.mentions.cmp(&a.mentions))
             .then(a.entity.cmp(&b.entity))
     });
-    let layer = entity_layer(a, &mut name, &quote_count, &quotes);
-    DocAttribution {
-        quotes,
-        entities,
-        layer,
+}
+
+impl DocAttribution {
+    /// Sets each quote's type and speech probability from `model`; without one the
+    /// cue-class rule's types stay.
+    pub fn type_quotes(&mut self, model: Option<&TypeModel>) {
+        let Some(model) = model else { return };
+        for q in &mut self.quotes {
+            (q.kind, q.p_speech) = model.classify(&q.features);
+        }
+    }
+
+    /// Only the reported speech: the other quotes dropped, each entity's quote count
+    /// recounted, and entities listed only for quotes that are gone left out. The
+    /// entity layer stays whole.
+    pub fn speech_only(&self) -> DocAttribution {
+        let quotes: Vec<FoundQuote> = self
+            .quotes
+            .iter()
+            .filter(|q| q.kind == AttributionType::Speech)
+            .cloned()
+            .collect();
+        let mut count: FastMap<&str, usize> = FastMap::default();
+        for q in &quotes {
+            if let Some(s) = &q.speaker {
+                *count.entry(s.entity.as_str()).or_default() += 1;
+            }
+        }
+        let mut entities: Vec<EntitySummary> = self
+            .entities
+            .iter()
+            .map(|e| EntitySummary {
+                quotes: count.get(e.entity.as_str()).copied().unwrap_or(0),
+                ..e.clone()
+            })
+            .filter(|e| e.person || e.quotes > 0)
+            .collect();
+        sort_entities(&mut entities);
+        DocAttribution {
+            quotes,
+            entities,
+            layer: self.layer.clone(),
+        }
     }
 }
 

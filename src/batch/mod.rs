@@ -56,6 +56,9 @@ pub struct BatchOptions {
     /// Copy each sentence's and quote's text into its line (`--no-text` turns it off;
     /// the spans are always there).
     pub include_text: bool,
+    /// Output every attribution with its type (`--attributions`), not only reported
+    /// speech.
+    pub include_attributions: bool,
     /// Add the entity layer (`--entities`): every person and organisation with all
     /// its mentions.
     pub include_entities: bool,
@@ -74,6 +77,7 @@ impl Default for BatchOptions {
             chunk: 256,
             chunk_bytes: 2 << 20,
             include_text: true,
+            include_attributions: false,
             include_entities: false,
             max_analysis_time: Some(crate::budget::DEFAULT_LIMIT),
             output_format: OutputFormat::Jsonl,
@@ -409,11 +413,12 @@ fn process(
                 .max_analysis_time
                 .map_or_else(Budget::unlimited, Budget::limited);
             let analysed = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-                let layers = crate::Layers {
-                    text: opts.include_text,
-                    entities: opts.include_entities,
+                let analyze = crate::pipeline::AnalyzeOptions {
+                    include_text: opts.include_text,
+                    include_attributions: opts.include_attributions,
+                    include_entities: opts.include_entities,
                 };
-                pipeline.analyze_layers(&doc, layers, &budget)
+                pipeline.analyze_within(&doc, analyze, &budget)
             }));
             match analysed {
                 Ok(Ok(a)) => {

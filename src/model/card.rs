@@ -291,7 +291,12 @@ pub fn write_files(
         let p = dir.join(name);
         std::fs::write(&p, text).map_err(|e| Error::io(&p, e))
     };
-    write("MODEL_CARD.md", &model.meta.card)?;
+    // The typed attribution model beside it gets its section (it is trained apart).
+    let types = crate::attribution::TypeModel::beside(dir)?;
+    write(
+        "MODEL_CARD.md",
+        &with_types_section(&model.meta.card, types.as_ref()),
+    )?;
     if let Some(s) = scores {
         let json = serde_json::to_string_pretty(s)
             .map_err(|e| Error::Training(format!("encoding metrics.json: {e}")))?;
@@ -302,4 +307,55 @@ pub fn write_files(
         write(RELIABILITY_SVG, &super::plots::reliability_svg(c))?;
     }
     Ok(())
+}
+
+/// The heading of the typed attribution model's section of a card.
+const TYPES_SECTION: &str = "## Attribution types";
+
+/// `card` with its typed attribution section replaced by `types`' (or removed
+/// when there is none): the section comes last, from the typed model's report.
+pub fn with_types_section(card: &str, types: Option<&crate::attribution::TypeModel>) -> String {
+    let mut out = match card.find(TYPES_SECTION) {
+        Some(i) => card[..i].trim_end().to_string(),
+        None => card.trim_end().to_string(),
+    };
+    out.push('\n');
+    if let Some(t) = types {
+        let _ = write!(
+            out,
+            "\n{TYPES_SECTION} (types.model)\n\n\
+             Each quote is typed speech, thought, document or other\n\
+             (docs/ATTRIBUTION-TYPES.md) by a multinomial logistic regression over its cue,\n\
+             cue class, learned cue log-odds, quotation marks, speaker kind, negation,\n\
+             modality and position; `classify` outputs speech only unless `--attributions`.\n\
+             Trained by `newsroles train-types` on the `train` rows of\n\
+             `data/attribution-types.tsv` (attributions found in the PolNeAR and\n\
+             NewsDiscourse training texts, typed by hand); its `heldout` rows, drawn at\n\
+             random, give the figures:\n\n```\n{}```\n",
+            t.report
+        );
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_types_section_is_replaced_not_repeated() {
+        let t = crate::attribution::TypeModel {
+            features_version: 1,
+            buckets: 2,
+            weights: Vec::new(),
+            bias: [0.0; 4],
+            threshold: 0.5,
+            report: "held out: speech F1 0.9\n".into(),
+        };
+        let card = "# Model card\n\n## Dev\n\nfigures\n";
+        let once = with_types_section(card, Some(&t));
+        assert!(once.starts_with(card) && once.contains("held out: speech F1 0.9"));
+        assert_eq!(with_types_section(&once, Some(&t)), once);
+        assert_eq!(with_types_section(&once, None), card);
+    }
 }

@@ -140,6 +140,19 @@ impl From<dom::Quote> for Quote {
             kind: kind as i32,
             cue: q.cue.map(Into::into),
             speaker: q.speaker.map(Into::into),
+            r#type: AttributionType::from(q.kind) as i32,
+        }
+    }
+}
+
+impl From<crate::attribution::AttributionType> for AttributionType {
+    fn from(t: crate::attribution::AttributionType) -> Self {
+        use crate::attribution::AttributionType as T;
+        match t {
+            T::Speech => AttributionType::Speech,
+            T::Thought => AttributionType::Thought,
+            T::Document => AttributionType::Document,
+            T::Other => AttributionType::Other,
         }
     }
 }
@@ -263,6 +276,7 @@ mod tests {
                 end: 20,
                 text: "we will win".into(),
                 direct: true,
+                kind: Default::default(),
                 cue: Some(dom::Cue {
                     start: 22,
                     end: 26,

@@ -17,7 +17,8 @@ use super::status::code_name;
 use super::view;
 use crate::budget::Budget;
 use crate::document as dom;
-use crate::{Error, Layers, Pipeline};
+use crate::pipeline::AnalyzeOptions;
+use crate::{Error, Pipeline};
 use futures::stream::BoxStream;
 use futures::{FutureExt, Stream, StreamExt};
 use std::future::Future;
@@ -679,7 +680,7 @@ impl Drop for Call {
 fn analyze_one(
     pipeline: &Pipeline,
     doc: pb::Document,
-    layers: Layers,
+    opts: AnalyzeOptions,
     budget: &Budget,
 ) -> pb::Analysis {
     let doc = match dom::Document::try_from(doc) {
@@ -687,11 +688,11 @@ fn analyze_one(
         Err((id, message)) => return pb::failed(id, Code::InvalidArgument, &message),
     };
     match catch_unwind(AssertUnwindSafe(|| {
-        pipeline.analyze_layers(&doc, layers, budget)
+        pipeline.analyze_within(&doc, opts, budget)
     })) {
         Ok(Ok(mut a)) => {
             a.id = doc.id; // the contract echoes the id whatever the pipeline did
-            pb::analysis(a, layers.text)
+            pb::analysis(a, opts.include_text)
         }
         Ok(Err(e)) => {
             let status = Status::from(e);
@@ -730,21 +731,23 @@ impl Drop for CancelOnDrop {
     }
 }
 
-/// The optional layers `options` ask for.
-fn layers_of(options: Option<&pb::ClassifyOptions>) -> Layers {
-    Layers {
-        text: options.is_some_and(|o| o.include_text),
-        entities: options.is_some_and(|o| o.include_entities),
+/// The request's options with the document's own added (ClassifyStream's only way
+/// to ask).
+fn options_for(request: AnalyzeOptions, doc: &pb::Document) -> AnalyzeOptions {
+    let own = options_of(doc.options.as_ref());
+    AnalyzeOptions {
+        include_text: request.include_text || own.include_text,
+        include_attributions: request.include_attributions || own.include_attributions,
+        include_entities: request.include_entities || own.include_entities,
     }
 }
 
-/// The layers of a request's options and of the document's own (ClassifyStream's
-/// only way to ask): a flag set in either applies.
-fn doc_layers(request: Layers, doc: &pb::Document) -> Layers {
-    let own = layers_of(doc.options.as_ref());
-    Layers {
-        text: request.text || own.text,
-        entities: request.entities || own.entities,
+/// What `ClassifyOptions` ask for (nothing when unset).
+fn options_of(o: Option<&pb::ClassifyOptions>) -> AnalyzeOptions {
+    AnalyzeOptions {
+        include_text: o.is_some_and(|o| o.include_text),
+        include_attributions: o.is_some_and(|o| o.include_attributions),
+        include_entities: o.is_some_and(|o| o.include_entities),
     }
 }
 
@@ -768,8 +771,8 @@ impl NewsRoles for NewsRolesService {
             }
             let pb::ClassifyRequest { documents, options } = request.into_inner();
             let n = documents.len();
-            let layers = layers_of(options.as_ref());
-            match self.classify_documents(documents, layers).await {
+            let opts = options_of(options.as_ref());
+            match self.classify_documents(documents, opts).await {
                 Ok(analyses) => {
                     self.shared.metrics.record_analyses(&analyses);
                     let res = call.respond(pb::ClassifyResponse { analyses });
@@ -901,7 +904,11 @@ impl NewsRolesService {
             };
             let limit = self.shared.config.max_analysis_time;
             let work = self.shared.pool.run(true, move || {
-                let a = pipeline.analyze_within(&doc, false, &Budget::limited(limit));
+                let opts = AnalyzeOptions {
+                    include_text: false,
+                    ..AnalyzeOptions::default()
+                };
+                let a = pipeline.analyze_within(&doc, opts, &Budget::limited(limit));
                 (a, doc.text)
             });
             match work.await? {
@@ -926,7 +933,7 @@ impl NewsRolesService {
     async fn classify_documents(
         &self,
         documents: Vec<pb::Document>,
-        layers: Layers,
+        opts: AnalyzeOptions,
     ) -> Result<Vec<pb::Analysis>, Status> {
         let config = &self.shared.config;
         limits::check_document_count(documents.len(), config.max_documents_per_request)?;
@@ -943,9 +950,9 @@ impl NewsRolesService {
         let limit = config.max_analysis_time;
         let work = self.shared.pool.run(true, move || {
             analyze_all(documents, &cancelled, |doc| {
-                let layers = doc_layers(layers, &doc);
+                let opts = options_for(opts, &doc);
                 let budget = Budget::limited(limit).cancelled_by(Arc::clone(&cancelled));
-                analyze_one(&pipeline, doc, layers, &budget)
+                analyze_one(&pipeline, doc, opts, &budget)
             })
         });
         match work.await? {
@@ -997,10 +1004,10 @@ impl NewsRolesService {
                         Err(s) => return Ok(pb::failed(doc.id, s.code(), s.message())),
                     };
                     let work = pool.run(false, move || {
-                        let layers = layers_of(doc.options.as_ref());
+                        let opts = options_of(doc.options.as_ref());
                         let budget = Budget::limited(limit).cancelled_by(Arc::clone(&cancelled));
                         (!cancelled.load(Ordering::Relaxed))
-                            .then(|| analyze_one(&pipeline, doc, layers, &budget))
+                            .then(|| analyze_one(&pipeline, doc, opts, &budget))
                     });
                     match work.await? {
                         Ok(Some(analysis)) => Ok(analysis),

@@ -56,16 +56,21 @@ class Client:
     def _deadline(self, timeout):
         return self._timeout if timeout is None else timeout
 
-    def classify(self, text, id=None, include_text=True, timeout=None):
+    def classify(
+        self, text, id=None, include_text=True, include_attributions=False, timeout=None
+    ):
         """Analyses one document; the dict of its `newsroles classify` output line
-        (`newsroles classify --no-text` for `include_text=False`).
+        (`newsroles classify --no-text` for `include_text=False`, `--attributions`
+        for `include_attributions=True`: thoughts, documents and others besides speech).
 
         Raises `DocumentError` when the server could not analyse this document (too
         long, say), and `grpc.RpcError` when the call failed.
         """
         req = pb.ClassifyRequest(
             documents=[pb.Document(id=id or "", text=text)],
-            options=pb.ClassifyOptions(include_text=include_text),
+            options=pb.ClassifyOptions(
+                include_text=include_text, include_attributions=include_attributions
+            ),
         )
         res = self._stub.Classify(req, timeout=self._deadline(timeout), metadata=self._metadata)
         (analysis,) = res.analyses
@@ -73,7 +78,9 @@ class Client:
             raise DocumentError(analysis.id, analysis.error.code, analysis.error.message)
         return analysis_to_dict(analysis)
 
-    def classify_many(self, documents, include_text=True, timeout=None):
+    def classify_many(
+        self, documents, include_text=True, include_attributions=False, timeout=None
+    ):
         """Analyses many documents over one `ClassifyStream` call, yielding one dict
         per document in input order.
 
@@ -86,7 +93,9 @@ class Client:
         bad_input = []
 
         def requests():
-            options = pb.ClassifyOptions(include_text=include_text)
+            options = pb.ClassifyOptions(
+                include_text=include_text, include_attributions=include_attributions
+            )
             for item in documents:
                 try:
                     doc_id, text = _id_and_text(item)

@@ -88,11 +88,22 @@ def sentence_to_dict(s):
     return d
 
 
+# A quote's `type` as the CLI writes it; unset (an older server) is speech.
+TYPE_NAMES = {
+    pb.ATTRIBUTION_TYPE_UNSPECIFIED: "speech",
+    pb.ATTRIBUTION_TYPE_SPEECH: "speech",
+    pb.ATTRIBUTION_TYPE_THOUGHT: "thought",
+    pb.ATTRIBUTION_TYPE_DOCUMENT: "document",
+    pb.ATTRIBUTION_TYPE_OTHER: "other",
+}
+
+
 def quote_to_dict(q):
     d = _span(q.span)
     if q.text:
         d["text"] = q.text
     d["direct"] = q.kind == pb.QUOTE_KIND_DIRECT
+    d["type"] = TYPE_NAMES.get(q.type, "other")
     if q.HasField("cue"):
         d["cue"] = {**_span(q.cue.span), "text": q.cue.text}
     if q.HasField("speaker"):
