@@ -14,10 +14,10 @@ use super::view::{Kind, View};
 use serde::{Deserialize, Serialize};
 
 /// Bump when the features change: a model of another layout is not used.
-pub const FEATURES_VERSION: u32 = 1;
+pub const FEATURES_VERSION: u32 = 3;
 
 /// Number of features of a (pronoun, candidate entity) pair.
-pub const N_FEATURES: usize = 62;
+pub const N_FEATURES: usize = 64;
 
 /// How many sentences before its own a pronoun's candidates may be last mentioned in.
 const SENTENCES_BACK: usize = 5;
@@ -361,6 +361,8 @@ pub(crate) struct Context<'t> {
     pub tags: &'t WordTags,
     /// The cluster of the document's first name (a biography's subject).
     pub topic: Option<usize>,
+    /// Per cluster: named after a locative preposition somewhere ("in Australia").
+    pub locative: &'t [bool],
 }
 
 /// Per candidate cluster, what the window shows of it.
@@ -372,6 +374,8 @@ struct Seen {
     speaks: bool,
     named: bool,
     forward: bool,
+    /// Every mention of it seen is inside quotation marks.
+    all_quoted: bool,
 }
 
 /// How many mentions after a pronoun, in its sentence, may be its antecedent
@@ -419,6 +423,11 @@ pub(crate) fn candidates(
         if !ahead && a.sent + SENTENCES_BACK < sent {
             continue;
         }
+        // Outside quotation marks, a pronoun does not stand for what is named only
+        // inside them ("… in Australia," he said).
+        if a.in_quote && !in_quote {
+            continue;
+        }
         if a.toks.start <= site.tok && site.tok < a.toks.end {
             // A mention holding the pronoun ("his brother") is no antecedent of it.
             continue;
@@ -443,6 +452,7 @@ pub(crate) fn candidates(
                     Seen {
                         nearest: j,
                         forward: ahead,
+                        all_quoted: true,
                         ..Seen::default()
                     },
                 ));
@@ -455,6 +465,7 @@ pub(crate) fn candidates(
         s.subject |= first_in_sentence(ms, j);
         s.speaks |= speaks.get(j).copied().unwrap_or(false);
         s.named |= a.kind == MentionKind::Name;
+        s.all_quoted &= a.in_quote;
     }
     // The entity the last pronoun of this gender stood for, by its latest mention.
     if let Some((c, _)) = chain.filter(|(c, _)| !seen.iter().any(|(x, _)| x == c)) {
@@ -474,6 +485,7 @@ pub(crate) fn candidates(
                     speaks: speaks.get(j).copied().unwrap_or(false),
                     named: ms[j].kind == MentionKind::Name,
                     forward: false,
+                    all_quoted: ms[j].in_quote,
                 },
             ));
         }
@@ -566,6 +578,8 @@ pub(crate) fn candidates(
         r[59] = f(first_cluster == Some(*c));
         r[60] = f(site_roles.main_subject);
         r[61] = f(site_roles.governed);
+        r[62] = f(cx.locative.get(*c).copied().unwrap_or(false));
+        r[63] = f(s.all_quoted && !in_quote);
         out.push(Candidate {
             cluster: *c,
             mention: s.nearest,
@@ -617,9 +631,12 @@ pub(crate) fn examples(
         tags,
     };
     let budget = crate::budget::Budget::unlimited();
-    let Ok(a) = super::analyse_within(super::view_of(&layout), None, resolver, &budget) else {
+    let Ok(mut a) = super::analyse_within(super::view_of(&layout), None, &budget) else {
         return Vec::new();
     };
+    if super::rerank(&mut a, resolver, &budget).is_err() {
+        return Vec::new();
+    }
     let chars = |r: std::ops::Range<usize>| {
         let o = layout.norm.original_range(a.v.span(&r));
         ci.span(o.start, o.end)

@@ -568,7 +568,6 @@ pub(crate) fn resolve(
     v: &View,
     ms: &[Mention],
     speaks: &[bool],
-    resolver: Resolver,
     budget: &Budget,
 ) -> Result<Entities> {
     let mut ents = Entities {
@@ -729,7 +728,6 @@ pub(crate) fn resolve(
             ents.of[i] = ents.of[j];
         }
     }
-    rerank_pronouns(v, ms, speaks, &mut ents, resolver, budget)?;
     Ok(ents)
 }
 
@@ -1167,7 +1165,7 @@ fn rule_site(
 /// her sophomore year, Lofgren …"). Each pick replaces the rule's at once, and the
 /// entity the last he (she) was taken for stays a candidate however far back it was
 /// named (a biography's subject).
-fn rerank_pronouns(
+pub(crate) fn rerank_pronouns(
     v: &View,
     ms: &[Mention],
     speaks: &[bool],
@@ -1188,6 +1186,20 @@ fn rerank_pronouns(
         .zip(&ents.of)
         .find(|(m, c)| m.kind == MentionKind::Name && c.is_some())
         .and_then(|(_, c)| *c);
+    // Clusters named after "in", "at", "across" …: places, mostly.
+    let mut locative = vec![false; ents.clusters.len()];
+    for (m, c) in ms.iter().zip(&ents.of) {
+        let Some(c) = *c else { continue };
+        let s = m.toks.start;
+        if s > 0
+            && matches!(
+                v.lower(s - 1),
+                "in" | "at" | "across" | "throughout" | "near" | "outside" | "inside" | "into"
+            )
+        {
+            locative[c] = true;
+        }
+    }
     for k in 0..ents.pronouns.len() {
         budget.tick("entities")?;
         let at = ents.pronouns[k];
@@ -1196,6 +1208,7 @@ fn rerank_pronouns(
             chain: chain[g],
             tags,
             topic,
+            locative: &locative,
         };
         coref::candidates(v, ms, ents, speaks, &at, &cx, &mut cands);
         budget.spend(cands.len() as u64);

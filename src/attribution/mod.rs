@@ -203,7 +203,7 @@ fn view_of(layout: &TextLayout) -> View<'_> {
 /// Runs stages 2–4 on a view; with `cues`, the trained cue detector adds its quotes
 /// at that probability and above.
 pub(crate) fn analyse<'a>(v: View<'a>, cues: Option<(&CueModel, f32)>) -> Analysed<'a> {
-    match analyse_within(v, cues, entities::Resolver::default(), &Budget::unlimited()) {
+    match analyse_within(v, cues, &Budget::unlimited()) {
         Ok(a) => a,
         Err(_) => unreachable!("an unlimited budget never stops the work"),
     }
@@ -213,7 +213,6 @@ pub(crate) fn analyse<'a>(v: View<'a>, cues: Option<(&CueModel, f32)>) -> Analys
 pub(crate) fn analyse_within<'a>(
     v: View<'a>,
     cues: Option<(&CueModel, f32)>,
-    resolver: entities::Resolver,
     budget: &Budget,
 ) -> Result<Analysed<'a>> {
     let mut ms = mentions::extract(&v);
@@ -247,7 +246,7 @@ pub(crate) fn analyse_within<'a>(
     inherit_rules(&v, &quotes, &mut rule_idx);
     // Mentions the rules make the subject of a cue: evidence of a speaker.
     let subjects = cue_subjects(&quotes, &rule_idx, ms.len());
-    let ents = entities::resolve(&v, &ms, &subjects, resolver, budget)?;
+    let ents = entities::resolve(&v, &ms, &subjects, budget)?;
     Ok(Analysed {
         v,
         ms,
@@ -256,6 +255,16 @@ pub(crate) fn analyse_within<'a>(
         subjects,
         ents,
     })
+}
+
+/// The trained pronoun resolver's decisions over the rules' (see
+/// `entities::rerank_pronouns`).
+pub(crate) fn rerank(
+    a: &mut Analysed,
+    resolver: entities::Resolver,
+    budget: &Budget,
+) -> Result<()> {
+    entities::rerank_pronouns(&a.v, &a.ms, &a.subjects, &mut a.ents, resolver, budget)
 }
 
 /// For each of `n` mentions: is it the rule pick of some quote that has a cue.
@@ -392,18 +401,16 @@ impl Attributor {
     }
 
     fn attribute_view_within(&self, v: View<'_>, budget: &Budget) -> Result<DocAttribution> {
+        let mut a = analyse_within(v, self.cues.as_ref().map(|c| (c, c.threshold)), budget)?;
+        budget.check("entities")?;
+        // Speakers are ranked on the rules' entities (as the ranker was trained);
+        // the pronoun resolver then names them, and the entity layer.
+        let picks = self.choose(&a);
         let resolver = entities::Resolver {
             model: self.pronouns.as_ref(),
             ..Default::default()
         };
-        let a = analyse_within(
-            v,
-            self.cues.as_ref().map(|c| (c, c.threshold)),
-            resolver,
-            budget,
-        )?;
-        budget.check("entities")?;
-        let picks = self.choose(&a);
+        rerank(&mut a, resolver, budget)?;
         let out = build_output(&a, &picks, &self.cue_prior);
         view::recycle(a.v.toks);
         Ok(out)

@@ -141,11 +141,9 @@ impl ModelFile {
         } else {
             postcard::from_bytes(payload).map_err(corrupt)?
         };
-        if m.pronouns.as_ref().is_some_and(|p| !p.usable()) {
-            return Err(bad(
-                "its pronoun resolver has another feature layout than this build computes; retrain it with `newsroles train`".into(),
-            ));
-        }
+        // A pronoun resolver of another feature layout is not used (the hand rule
+        // resolves), as the speaker ranker falls back to the rules; `train-entities`
+        // replaces it.
         if m.features.version != FEATURES_VERSION {
             return Err(bad(format!(
                 "built with feature version {}, this build computes version {FEATURES_VERSION}",
