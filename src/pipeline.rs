@@ -303,13 +303,14 @@ impl Pipeline {
                 let scores = crate::document::RoleScores::from_array(p);
                 let (role, confidence) = (crate::Role::ALL[k], p[k]);
                 let (start, end, text) = map.content(&s.range);
-                // A quote sentence's speaker is that of the attributed quote covering most of it.
-                let speaker = if role == crate::Role::Quote {
-                    covering_quote(&attr.quotes, &max_end, &s.range)
-                        .and_then(|q| q.speaker.as_ref().map(|sp| map.speaker(sp)))
-                } else {
-                    None
-                };
+                // A sentence holding reported speech carries its speaker, whatever its
+                // role (one answer: the quote layer and the sentences agree); a quote
+                // sentence that of any attribution covering most of it.
+                let speaker = covering_quote(&attr.quotes, &max_end, &s.range, |q| {
+                    role == crate::Role::Quote
+                        || q.kind == crate::attribution::AttributionType::Speech
+                })
+                .and_then(|q| q.speaker.as_ref().map(|sp| map.speaker(sp)));
                 Sentence {
                     start,
                     end,
@@ -360,18 +361,19 @@ fn entity(e: &crate::attribution::FoundEntity, map: &Mapper<'_>) -> Entity {
     }
 }
 
-/// The quote with a speaker that overlaps `r` most (the later of equals), given quotes
+/// The `wanted` quote with a speaker that overlaps `r` most (the later of equals), given quotes
 /// sorted by start and the running maximum of their ends.
 fn covering_quote<'a>(
     quotes: &'a [FoundQuote],
     max_end: &[usize],
     r: &Range<usize>,
+    wanted: impl Fn(&FoundQuote) -> bool,
 ) -> Option<&'a FoundQuote> {
     let hi = quotes.partition_point(|q| q.content.start < r.end);
     let lo = max_end[..hi].partition_point(|&e| e <= r.start);
     quotes[lo..hi]
         .iter()
-        .filter(|q| q.speaker.is_some())
+        .filter(|q| q.speaker.is_some() && wanted(q))
         .map(|q| (overlap(&q.content, r), q))
         .filter(|(ov, _)| *ov > 0)
         .max_by_key(|(ov, _)| *ov)

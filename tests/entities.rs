@@ -129,3 +129,44 @@ fn descriptive_sources_are_kept_whole() {
         "{all:?}"
     );
 }
+
+/// One coherent answer (issue 31): every sentence holding reported speech carries a
+/// speaker of the speech it holds, whatever role the sentence got.
+#[test]
+fn sentences_holding_speech_carry_its_speaker() {
+    let text = std::fs::read_to_string(util::root().join("examples/wikinews-article.txt"))
+        .expect("the bundled example");
+    let pipeline = Pipeline::load(&util::default_model()).expect("the default model loads");
+    let a = pipeline
+        .analyze(&Document {
+            id: "w".into(),
+            text,
+        })
+        .expect("analysis");
+    let mut checked = 0;
+    for s in &a.sentences {
+        let holding: Vec<&str> = a
+            .quotes
+            .iter()
+            .filter(|q| q.start < s.end && s.start < q.end)
+            .filter_map(|q| q.speaker.as_ref().map(|sp| sp.entity.as_str()))
+            .collect();
+        if holding.is_empty() {
+            continue;
+        }
+        checked += 1;
+        let sp = s.speaker.as_ref().unwrap_or_else(|| {
+            panic!(
+                "{:?} ({:?}) holds speech by {holding:?} but has no speaker",
+                s.text, s.role
+            )
+        });
+        assert!(
+            holding.contains(&sp.entity.as_str()),
+            "{:?}: {} not in {holding:?}",
+            s.text,
+            sp.entity
+        );
+    }
+    assert!(checked >= 10, "only {checked} sentences hold a quote");
+}

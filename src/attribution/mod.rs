@@ -495,6 +495,17 @@ fn build_output(
         if q.learned.is_some() && pick.is_none() {
             continue;
         }
+        let speaker_mention = pick.map(|(m, _)| m);
+        let features = types::features(v, &a.ms, q, speaker_mention, cue_prior);
+        // Page furniture ("WATCH:", "Photo:", "Source: Xinhua") is never a quote, and
+        // its label never a speaker; with a cue word, it is typed (never speech).
+        let word_cue = q
+            .cue
+            .as_ref()
+            .is_some_and(|c| c.toks.clone().any(|k| v.toks[k].is_word()));
+        if features.furniture && !word_cue {
+            continue;
+        }
         let speaker = pick.map(|(m, p)| {
             let entity = name(m);
             *quote_count.entry(entity.clone()).or_default() += 1;
@@ -507,8 +518,6 @@ fn build_output(
         let start = q
             .opens_at
             .map_or(q.content.start, |o| o.min(q.content.start));
-        let speaker_mention = pick.map(|(m, _)| m);
-        let features = types::features(v, &a.ms, q, speaker_mention, cue_prior);
         let kind = types::rule_type(v, &a.ms, q, speaker_mention, features.furniture);
         quotes.push(FoundQuote {
             kind,

@@ -2496,3 +2496,12 @@ fn a_work_budget_stops_the_analysis() {
         .unwrap_err();
     assert!(e.to_string().contains("work budget of 1000 steps"), "{e}");
 }
+
+#[test]
+fn page_furniture_is_never_a_quote() {
+    let text = "WATCH: Trump speaks at the rally\n\nREAD MORE: The debate in five charts\n\n\
+                Photo: Reuters\n\nThe mayor said the road would reopen.";
+    let got = triples(text);
+    let contents: Vec<&str> = got.iter().map(|t| t.0.as_str()).collect();
+    assert_eq!(contents, ["the road would reopen"], "{got:?}");
+}
