@@ -297,7 +297,12 @@ struct Roles {
 
 fn roles(v: &View, tags: &WordTags, s: usize, e: usize) -> Roles {
     let sent = v.toks[s].sent();
-    let start = v.sents.get(sent).map_or(0, |x| x.toks.start);
+    // A clause's start is looked for at most 32 tokens back (bounded work on any text).
+    let start = v
+        .sents
+        .get(sent)
+        .map_or(0, |x| x.toks.start)
+        .max(s.saturating_sub(32));
     let mut k = s;
     let mut verb_before = false;
     while k > start {
@@ -489,6 +494,9 @@ pub(crate) fn candidates(
                 },
             ));
         }
+    }
+    if seen.is_empty() {
+        return;
     }
     let site_roles = roles(v, tags, site.tok, site.tok + 1);
     let (site_subject, site_object) = (site_roles.subject, site_roles.object);
