@@ -419,15 +419,14 @@ pub(crate) fn candidates(
     // Clusters in order of their latest mention, nearest first; then those named
     // only after the pronoun.
     let mut seen: Vec<(usize, Seen)> = Vec::new();
-    for (j, ahead) in (lo..before)
+    // Mentions are in text order: those of the last few sentences are a suffix.
+    let near = lo + ms[lo..before].partition_point(|a| a.sent + SENTENCES_BACK < sent);
+    for (j, ahead) in (near..before)
         .rev()
         .map(|j| (j, false))
         .chain(forward.map(|j| (j, true)))
     {
         let a = &ms[j];
-        if !ahead && a.sent + SENTENCES_BACK < sent {
-            continue;
-        }
         // Outside quotation marks, a pronoun does not stand for what is named only
         // inside them ("… in Australia," he said).
         if a.in_quote && !in_quote {
@@ -563,7 +562,7 @@ pub(crate) fn candidates(
         r[37] = f(a_subject && site_subject);
         r[38] = f(a_object && site_object);
         r[39] = f(a_bracketed);
-        r[40] = (1.0 + cl.display.len().min(64) as f32).ln();
+        r[40] = (1.0 + cl.names.min(64) as f32).ln();
         r[41] = (1.0 + compatible_rank as f32).ln();
         r[42] = f(site.form == Form::Possessive && a_subject && same);
         r[43] = f(site.form == Form::Possessive && a_subject && d == 1);

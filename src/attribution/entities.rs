@@ -143,6 +143,8 @@ pub(crate) struct Cluster {
     longest: usize,
     /// Display names (original spelling) with their token counts.
     pub(super) display: Vec<(usize, String)>,
+    /// Name mentions joined so far.
+    pub(super) names: usize,
     honorific: Option<String>,
     pub person: bool,
     pub(super) gender: Gender,
@@ -161,6 +163,7 @@ impl Cluster {
             forms: Vec::new(),
             longest: 0,
             display: Vec::new(),
+            names: 0,
             honorific: None,
             person: false,
             gender: Gender::Unknown,
@@ -914,7 +917,21 @@ fn assign_name(v: &View, m: &Mention, ents: &mut Entities, budget: &Budget) -> O
         ents.index.add_form(&key, ci);
         c.add_form(key);
     }
-    c.display.push((key_len, display));
+    // Distinct display names only, at most MAX_FORMS of them (a text of thousands of
+    // mentions of one name must not make every scan of them long); a longer name
+    // replaces the shortest, so the canonical name stays the longest.
+    c.names += 1;
+    if !c.display.iter().any(|d| d.1 == display) {
+        if c.display.len() < MAX_FORMS {
+            c.display.push((key_len, display));
+        } else if let Some(k) =
+            (0..c.display.len()).min_by_key(|&k| (c.display[k].0, c.display[k].1.len()))
+        {
+            if (key_len, display.len()) > (c.display[k].0, c.display[k].1.len()) {
+                c.display[k] = (key_len, display);
+            }
+        }
+    }
     if c.honorific.is_none() {
         c.honorific = hon;
     }
