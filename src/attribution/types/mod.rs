@@ -173,6 +173,9 @@ const FURNITURE_WORDS: &[&str] = &[
     "caption",
     "credit",
     "credits",
+    "update",
+    "updated",
+    "advertisement",
     "file",
     "update",
     "updated",
@@ -270,7 +273,8 @@ fn speaker_kind(v: &View, m: &Mention) -> &'static str {
 }
 
 /// Whether sentence `s` opens with page furniture: up to three words before a
-/// colon, in capitals or from [`FURNITURE_WORDS`] ("WATCH:", "READ MORE:", "Photo:").
+/// colon, in capitals or from [`FURNITURE_WORDS`], one of them from it ("WATCH:",
+/// "READ MORE:", "Photo:"; not "TAPPER:").
 pub(crate) fn furniture_sentence(v: &View, s: usize) -> bool {
     let Some(sent) = v.sents.get(s) else {
         return false;
@@ -278,10 +282,12 @@ pub(crate) fn furniture_sentence(v: &View, s: usize) -> bool {
     let toks = sent.toks.clone();
     let mut words = 0;
     let mut furniture_like = true;
+    // A label in capitals alone is a transcript's speaker ("TAPPER:"), not furniture.
+    let mut listed = false;
     for i in toks.take(5) {
         let Some(t) = v.get(i) else { return false };
         if t.kind == Kind::Punct && t.lower == ":" {
-            return words > 0 && furniture_like;
+            return words > 0 && furniture_like && listed;
         }
         if !t.is_word() {
             return false;
@@ -289,7 +295,9 @@ pub(crate) fn furniture_sentence(v: &View, s: usize) -> bool {
         words += 1;
         let text = v.tok_text(i);
         let caps = text.len() > 1 && text.chars().all(|c| !c.is_lowercase());
-        furniture_like &= caps || FURNITURE_WORDS.contains(&t.lower.as_str());
+        let word = FURNITURE_WORDS.contains(&t.lower.as_str());
+        listed |= word;
+        furniture_like &= caps || word;
         if words > 3 {
             return false;
         }
