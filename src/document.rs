@@ -166,6 +166,9 @@ pub struct Quote {
     /// thought, document or other. Read as speech when absent.
     #[serde(rename = "type", default)]
     pub kind: crate::attribution::AttributionType,
+    /// The probability that it is reported speech (the typed model's).
+    #[serde(default)]
+    pub speech_probability: f32,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cue: Option<Cue>,
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -278,6 +278,7 @@ impl Pipeline {
                     text,
                     direct: q.direct,
                     kind: q.kind,
+                    speech_probability: q.p_speech,
                     cue,
                     speaker: q.speaker.as_ref().map(|s| map.speaker(s)),
                 }

@@ -782,6 +782,7 @@ mod tests {
                     text: String::new(),
                     direct: true,
                     kind: Default::default(),
+                    speech_probability: 0.9,
                     cue: Some(Cue {
                         start: c("dit"),
                         end: c("dit") + 3,
@@ -796,6 +797,7 @@ mod tests {
                     text: String::new(),
                     direct: false,
                     kind: Default::default(),
+                    speech_probability: 0.9,
                     cue: None,
                     speaker: None,
                 },
@@ -975,6 +977,7 @@ mod tests {
                 text: String::new(),
                 direct: true,
                 kind: Default::default(),
+                speech_probability: 0.9,
                 cue: None,
                 speaker: None,
             }],

@@ -124,7 +124,8 @@ pub struct PronounModel {
     pub weights: Vec<f64>,
     /// Below this probability a pronoun is left unresolved.
     pub threshold: f64,
-    /// Parts of speech by word ([`WordTags`]), learned with the weights.
+    /// Parts of speech by word (the most frequent of each word in the training
+    /// tokens, sorted by word), learned with the weights.
     pub tags: Vec<(String, u8)>,
 }
 

@@ -141,6 +141,7 @@ impl From<dom::Quote> for Quote {
             cue: q.cue.map(Into::into),
             speaker: q.speaker.map(Into::into),
             r#type: AttributionType::from(q.kind) as i32,
+            speech_probability: q.speech_probability,
         }
     }
 }
@@ -277,6 +278,7 @@ mod tests {
                 text: "we will win".into(),
                 direct: true,
                 kind: Default::default(),
+                speech_probability: 0.9,
                 cue: Some(dom::Cue {
                     start: 22,
                     end: 26,

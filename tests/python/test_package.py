@@ -86,6 +86,18 @@ def test_without_text_is_the_cli_no_text_line(client, documents):
     assert got == expected
 
 
+def test_entities_and_attributions_are_the_cli_lines(client, documents):
+    docs, path = documents
+    expected = cli_lines(path, "--entities", "--attributions")
+    assert any(line.get("entities") for line in expected)
+    assert any(q["type"] != "speech" for line in expected for q in line["quotes"])
+    got = [
+        client.classify(d["text"], id=d["id"], include_entities=True, include_attributions=True)
+        for d in docs
+    ]
+    assert got == expected
+
+
 def test_classify_many_streams_cli_lines_in_order(client, documents):
     docs, path = documents
     expected = cli_lines(path)

@@ -57,11 +57,19 @@ class Client:
         return self._timeout if timeout is None else timeout
 
     def classify(
-        self, text, id=None, include_text=True, include_attributions=False, timeout=None
+        self,
+        text,
+        id=None,
+        include_text=True,
+        include_attributions=False,
+        include_entities=False,
+        timeout=None,
     ):
         """Analyses one document; the dict of its `newsroles classify` output line
         (`newsroles classify --no-text` for `include_text=False`, `--attributions`
-        for `include_attributions=True`: thoughts, documents and others besides speech).
+        for `include_attributions=True`: thoughts, documents and others besides speech;
+        `--entities` for `include_entities=True`: persons and organisations with all
+        their mentions).
 
         Raises `DocumentError` when the server could not analyse this document (too
         long, say), and `grpc.RpcError` when the call failed.
@@ -69,7 +77,9 @@ class Client:
         req = pb.ClassifyRequest(
             documents=[pb.Document(id=id or "", text=text)],
             options=pb.ClassifyOptions(
-                include_text=include_text, include_attributions=include_attributions
+                include_text=include_text,
+                include_attributions=include_attributions,
+                include_entities=include_entities,
             ),
         )
         res = self._stub.Classify(req, timeout=self._deadline(timeout), metadata=self._metadata)

@@ -98,12 +98,19 @@ TYPE_NAMES = {
 }
 
 
+KIND_NAMES = {
+    pb.ENTITY_KIND_PERSON: "person",
+    pb.ENTITY_KIND_ORGANISATION: "organisation",
+}
+
+
 def quote_to_dict(q):
     d = _span(q.span)
     if q.text:
         d["text"] = q.text
     d["direct"] = q.kind == pb.QUOTE_KIND_DIRECT
     d["type"] = TYPE_NAMES.get(q.type, "other")
+    d["speech_probability"] = f32_shortest(q.speech_probability)
     if q.HasField("cue"):
         d["cue"] = {**_span(q.cue.span), "text": q.cue.text}
     if q.HasField("speaker"):
@@ -116,7 +123,7 @@ def analysis_to_dict(a):
     the CLI's error line, `{"id": ..., "error": "CODE: message"}`."""
     if a.HasField("error"):
         return {"id": a.id, "error": f"{a.error.code}: {a.error.message}"}
-    return {
+    d = {
         "id": a.id,
         "sentences": [sentence_to_dict(s) for s in a.sentences],
         "quotes": [quote_to_dict(q) for q in a.quotes],
@@ -124,6 +131,17 @@ def analysis_to_dict(a):
             {"entity": e.entity, "mentions": e.mentions, "quotes": e.quotes} for e in a.speakers
         ],
     }
+    # The entity layer, as `classify --entities` writes it (left out when empty).
+    if a.entities:
+        d["entities"] = [
+            {
+                "name": e.name,
+                "kind": KIND_NAMES.get(e.kind, "person"),
+                "mentions": [{**_span(m.span), "text": m.text} for m in e.mentions],
+            }
+            for e in a.entities
+        ]
+    return d
 
 
 def model_info_to_dict(m):
