@@ -14,10 +14,10 @@ use super::view::{Kind, View};
 use serde::{Deserialize, Serialize};
 
 /// Bump when the features change: a model of another layout is not used.
-pub const FEATURES_VERSION: u32 = 3;
+pub const FEATURES_VERSION: u32 = 4;
 
 /// Number of features of a (pronoun, candidate entity) pair.
-pub const N_FEATURES: usize = 64;
+pub const N_FEATURES: usize = 66;
 
 /// How many sentences before its own a pronoun's candidates may be last mentioned in.
 const SENTENCES_BACK: usize = 5;
@@ -588,6 +588,14 @@ pub(crate) fn candidates(
         r[61] = f(site_roles.governed);
         r[62] = f(cx.locative.get(*c).copied().unwrap_or(false));
         r[63] = f(s.all_quoted && !in_quote);
+        // Binding: "him"/"her" is not the subject of its own clause, "himself" is.
+        let same_clause = same
+            && !s.forward
+            && a.toks.end <= site.tok
+            && site.tok - a.toks.end <= 40
+            && !(a.toks.end..site.tok).any(|k| clause_break(v, k));
+        r[64] = f(same_clause && site.form == Form::Object);
+        r[65] = f(same_clause && site.form == Form::Reflexive);
         out.push(Candidate {
             cluster: *c,
             mention: s.nearest,
