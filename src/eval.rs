@@ -395,7 +395,6 @@ pub struct Scores {
 /// 1-based position in `pred` (its line number when the file has no blank lines).
 /// Predictions for ids not in gold are ignored.
 pub fn score(gold: &[LabelledDocument], pred: &[PredDoc]) -> Scores {
-    let coreference = entities::score(gold, pred);
     let gold = distinct_gold(gold);
     let by_id = predictions_by_id(pred);
     // score.py's `pred.get(doc_id)`, with an error line treated like no line.
@@ -475,7 +474,7 @@ pub fn score(gold: &[LabelledDocument], pred: &[PredDoc]) -> Scores {
         per_role,
         confusion: conf,
         quotes: score_quotes(&gold, &by_id),
-        entities: coreference,
+        entities: entities::score(&gold, &by_id),
     }
 }
 

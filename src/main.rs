@@ -851,20 +851,9 @@ fn train_entities(a: TrainEntitiesArgs) -> Result<()> {
     let mut model = newsroles::model::ModelFile::load(&base)?;
     let t0 = std::time::Instant::now();
     let (resolver, rule, trained) = newsroles::attribution::train_pronouns(&train, &dev)?;
-    let files = |ps: &[PathBuf]| {
-        ps.iter()
-            .map(|p| {
-                p.file_name().map_or_else(
-                    || p.display().to_string(),
-                    |f| f.to_string_lossy().into_owned(),
-                )
-            })
-            .collect::<Vec<_>>()
-            .join(" + ")
-    };
     let section = newsroles::model::card::render_pronouns(
-        &files(&a.train),
-        &files(&a.dev),
+        &file_names(&a.train),
+        &file_names(&a.dev),
         &rule,
         &trained,
         resolver.threshold,
@@ -887,6 +876,19 @@ fn train_entities(a: TrainEntitiesArgs) -> Result<()> {
     Ok(())
 }
 
+/// The files' names, joined for a model card ("gum-train.jsonl + gap-train.jsonl").
+fn file_names(ps: &[PathBuf]) -> String {
+    ps.iter()
+        .map(|p| {
+            p.file_name().map_or_else(
+                || p.display().to_string(),
+                |f| f.to_string_lossy().into_owned(),
+            )
+        })
+        .collect::<Vec<_>>()
+        .join(" + ")
+}
+
 /// `eval --update-card DIR`: the model's figures recomputed on `gold` and written
 /// into the model file and beside it.
 fn update_card(
@@ -897,17 +899,7 @@ fn update_card(
     json: bool,
 ) -> Result<()> {
     let mut model = newsroles::model::ModelFile::load(model_path)?;
-    let names = gold
-        .iter()
-        .map(|p| {
-            p.file_name().map_or_else(
-                || p.display().to_string(),
-                |f| f.to_string_lossy().into_owned(),
-            )
-        })
-        .collect::<Vec<_>>()
-        .join(" + ");
-    let r = newsroles::model::card::refresh(&mut model, model_path, docs, &names)?;
+    let r = newsroles::model::card::refresh(&mut model, model_path, docs, &file_names(gold))?;
     model.save(model_path)?;
     newsroles::model::card::write_files(dir, &model, Some(&r.scores), r.calibration.as_ref())?;
     if json {

@@ -178,37 +178,33 @@ fn gender_of(cl: &Cluster, m: &Mention) -> Gender {
     }
 }
 
-/// Token `k` ends a clause: a comma, semicolon, colon, dash or bracket, or a
-/// subordinating word.
+/// Words opening a subordinate or relative clause.
+const SUBORDINATORS: &[&str] = &[
+    "who", "which", "whom", "when", "while", "after", "before", "because", "although", "if",
+    "since", "until",
+];
+
+/// Token `k` ends a clause: a comma, semicolon, colon, dash or bracket, a
+/// subordinating word, or a conjunction.
 fn clause_break(v: &View, k: usize) -> bool {
-    matches!(
-        v.lower(k),
-        "," | ";"
-            | ":"
-            | "("
-            | ")"
-            | "-"
-            | "\u{2014}"
-            | "\u{2013}"
-            | "--"
-            | "when"
-            | "while"
-            | "after"
-            | "before"
-            | "because"
-            | "although"
-            | "but"
-            | "who"
-            | "which"
-            | "that"
-            | "whom"
-            | "whose"
-            | "where"
-            | "and"
-            | "since"
-            | "until"
-            | "if"
-    )
+    let w = v.lower(k);
+    SUBORDINATORS.contains(&w)
+        || matches!(
+            w,
+            "," | ";"
+                | ":"
+                | "("
+                | ")"
+                | "-"
+                | "\u{2014}"
+                | "\u{2013}"
+                | "--"
+                | "but"
+                | "that"
+                | "whose"
+                | "where"
+                | "and"
+        )
 }
 
 /// Coarse parts of speech (Universal Dependencies) of the word-tag table.
@@ -319,22 +315,7 @@ fn roles(v: &View, tags: &WordTags, s: usize, e: usize) -> Roles {
     }
     let opener = (k > start).then(|| tag_at(v, tags, k - 1));
     let subordinate = opener.is_some_and(|t| t == tag::SCONJ)
-        || k > start
-            && matches!(
-                v.lower(k - 1),
-                "who"
-                    | "which"
-                    | "whom"
-                    | "when"
-                    | "while"
-                    | "after"
-                    | "before"
-                    | "because"
-                    | "although"
-                    | "if"
-                    | "since"
-                    | "until"
-            );
+        || k > start && SUBORDINATORS.contains(&v.lower(k - 1));
     // The verb after: skip an apposition ", the actor ,".
     let mut e2 = e;
     if v.lower(e2) == "," {

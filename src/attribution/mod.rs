@@ -597,7 +597,7 @@ impl DocAttribution {
 
     /// Only the reported speech: the other quotes dropped, each entity's quote count
     /// recounted, and entities listed only for quotes that are gone left out. The
-    /// entity layer stays whole.
+    /// entity layer is not copied: it is the same for every view (read it from `self`).
     pub fn speech_only(&self) -> DocAttribution {
         let quotes: Vec<FoundQuote> = self
             .quotes
@@ -624,7 +624,7 @@ impl DocAttribution {
         DocAttribution {
             quotes,
             entities,
-            layer: self.layer.clone(),
+            layer: Vec::new(),
         }
     }
 }

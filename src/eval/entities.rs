@@ -10,9 +10,10 @@
 //!   entity's longest name (score.py's name rule). Accuracy over pronouns, and over
 //!   the other mentions.
 
-use super::{predictions_by_id, same_entity, PredDoc, PredEntity, PredSpan};
+use super::{same_entity, PredDoc, PredEntity, PredSpan};
 use crate::corpus::LabelledDocument;
 use serde::{Deserialize, Serialize};
+use std::collections::HashMap;
 
 /// GAP's own measure.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Serialize, Deserialize)]
@@ -88,23 +89,15 @@ const PRONOUNS: &[&str] = &[
     "themselves",
 ];
 
-/// Scores the entity layers of `pred` against the coreference gold of `gold`.
-pub fn score(gold: &[LabelledDocument], pred: &[PredDoc]) -> Option<EntityScores> {
-    let by_id = predictions_by_id(pred);
+/// Scores the entity layers of the predictions `by_id` against the coreference gold
+/// of `gold` (one document per id, as score_entities.py's `load` keeps them).
+pub(super) fn score(
+    gold: &[&LabelledDocument],
+    by_id: &HashMap<String, &PredDoc>,
+) -> Option<EntityScores> {
     let empty = PredDoc::default();
     let mut out = EntityScores::default();
-    // score_entities.py's `load`: a later line with an id replaces the earlier one.
-    let mut seen = std::collections::HashMap::new();
-    for (i, d) in gold.iter().enumerate() {
-        seen.insert(d.id.as_str(), i);
-    }
-    let mut docs: Vec<&LabelledDocument> = gold
-        .iter()
-        .enumerate()
-        .filter(|(i, d)| seen.get(d.id.as_str()) == Some(i))
-        .map(|x| x.1)
-        .collect();
-    docs.retain(|d| has_coreference(d));
+    let docs = gold.iter().copied().filter(|d| has_coreference(d));
     let (mut tp, mut fp, mut fne, mut gap_n, mut gap_missing) = (0usize, 0, 0, 0, 0);
     let (mut n_pron, mut ok_pron, mut n_other, mut ok_other) = (0usize, 0, 0, 0);
     let (mut gum_n, mut gum_missing) = (0usize, 0);
