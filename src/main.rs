@@ -16,7 +16,9 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 // mimalloc: the pipeline allocates many small, short-lived strings and vectors; the
-// system allocator showed at ~17% of a classify profile.
+// system allocator showed at ~17% of a classify profile. The `system-alloc` feature
+// leaves it out, for heap profilers that hook malloc (heaptrack).
+#[cfg(not(feature = "system-alloc"))]
 #[global_allocator]
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
@@ -236,9 +238,16 @@ struct TrainArgs {
     #[arg(long)]
     no_attribution_features: bool,
     /// Reuse the attribution model (and the word vectors, if it has them) of this
-    /// model file instead of training them (retrain the role model only).
-    #[arg(long, value_name = "MODEL", conflicts_with = "quotes")]
+    /// model file instead of training them (retrain the role model only; --quotes
+    /// then only supplies documents of the --types sample).
+    #[arg(long, value_name = "MODEL")]
     reuse_attribution: Option<PathBuf>,
+    /// The typed sample (data/attribution-types.tsv, docs/ATTRIBUTION-TYPES.md): train
+    /// the typed attribution model on it (written as types.model beside the model)
+    /// before the role model, which reads each quote's speech probability. Without
+    /// it, quotes are typed by the cue-class rule.
+    #[arg(long, value_name = "FILE")]
+    types: Option<PathBuf>,
     /// Model name recorded in the card.
     #[arg(long, default_value = "newsroles-default")]
     name: String,
@@ -599,6 +608,7 @@ fn train_cmd(a: TrainArgs) -> Result<()> {
         folds: a.folds,
         decode: !a.no_decode,
         reuse_attribution: a.reuse_attribution,
+        types_sample: a.types,
         features: newsroles::features::FeatureConfig {
             context: !a.no_context,
             discourse: !a.no_discourse,
@@ -622,12 +632,32 @@ fn train_cmd(a: TrainArgs) -> Result<()> {
     let outcome = outcome?;
     eprint!("{}", outcome.report);
     outcome.model.save(&a.output)?;
+    let dir = model_dir(&a.output);
     newsroles::model::card::write_files(
-        model_dir(&a.output),
+        dir,
         &outcome.model,
         outcome.dev_scores.as_ref(),
         outcome.dev_calibration.as_ref(),
     )?;
+    // The typed model belongs to this model: a types.model left from another would be
+    // loaded beside it.
+    let types_file = dir.join(newsroles::attribution::types::TYPES_FILE);
+    match &outcome.types {
+        Some(t) => {
+            t.save(&types_file)?;
+            let card = dir.join("MODEL_CARD.md");
+            let text = std::fs::read_to_string(&card)
+                .with_context(|| format!("reading {}", card.display()))?;
+            let text = newsroles::model::card::with_types_section(&text, Some(t));
+            std::fs::write(&card, text).with_context(|| format!("writing {}", card.display()))?;
+        }
+        None if types_file.exists() => {
+            std::fs::remove_file(&types_file)
+                .with_context(|| format!("removing {}", types_file.display()))?;
+            eprintln!("removed {} (it typed another model)", types_file.display());
+        }
+        None => {}
+    }
     eprintln!("wrote {} and its card", a.output.display());
     Ok(())
 }
@@ -923,8 +953,8 @@ fn train_types(a: TrainTypesArgs) -> Result<()> {
         docs.extend(newsroles::corpus::read_labelled(p)?);
     }
     // Features come from the attribution stage alone; the rule types are the weak labels.
-    let pipeline = a.model.load()?.with_types(None);
-    let outcome = train::train(&pipeline, &sample, &docs)?;
+    let model = newsroles::model::ModelFile::load(&a.model.path())?;
+    let outcome = train::train(&model.attribution, &sample, &docs)?;
     eprint!("{}", outcome.report);
     outcome.model.save(&a.out)?;
     eprintln!("wrote {} (held out: {})", a.out.display(), outcome.heldout);

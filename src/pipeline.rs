@@ -149,22 +149,16 @@ impl Pipeline {
         self.types.as_ref()
     }
 
-    /// Every attribution of `doc` with its type features, content spans in code
-    /// points of the text (what `train-types` matches its sample against).
+    /// Every attribution of `doc` with its type features, typed by this pipeline,
+    /// content spans in code points of the text.
     pub fn attributions(&self, doc: &Document) -> Vec<(usize, usize, FoundQuote)> {
-        let layout = TextLayout::new(&doc.text);
-        let mut attribution = self.attributor.attribute(&layout);
-        attribution.type_quotes(self.types.as_ref());
-        let chars = CharIndex::new(&doc.text);
-        attribution
-            .quotes
-            .into_iter()
-            .map(|q| {
-                let o = layout.norm.original_range(q.content.clone());
-                let sp = chars.span(o.start, o.end);
-                (sp.start, sp.end, q)
-            })
-            .collect()
+        let mut found = self.attributor.attributions(&doc.text);
+        for (_, _, q) in &mut found {
+            if let Some(t) = &self.types {
+                (q.kind, q.p_speech) = t.classify(&q.features);
+            }
+        }
+        found
     }
 
     /// Model name, version, labels, metrics.
@@ -220,6 +214,7 @@ impl Pipeline {
         budget.check("text")?;
         let mut attribution = self.attributor.attribute_within(&layout, budget)?;
         attribution.type_quotes(self.types.as_ref());
+        attribution.forget_type_features();
         budget.check("attribution")?;
         // Each sentence's features are scored as they are made and dropped: held for
         // the whole text they would weigh many times the text.
@@ -243,12 +238,12 @@ impl Pipeline {
         };
         // The role features above read every attribution; the answer holds the
         // asked-for view, and its sentence speakers and speaker list follow it.
-        let mut analysis = if opts.include_attributions {
-            self.assemble(doc, &layout, &logits, &attribution, &map)
+        let attribution = if opts.include_attributions {
+            attribution
         } else {
-            let speech = attribution.speech_only();
-            self.assemble(doc, &layout, &logits, &speech, &map)
+            attribution.speech_only()
         };
+        let mut analysis = self.assemble(doc, &layout, &logits, &attribution, &map);
         if opts.include_entities {
             analysis.entities = attribution.layer.iter().map(|e| entity(e, &map)).collect();
         }

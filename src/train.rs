@@ -3,7 +3,7 @@
 //! search on the training split, the sequence decoder tuned on held-out training
 //! documents, one evaluation on dev, and the model card.
 
-use crate::attribution::Attributor;
+use crate::attribution::{Attributor, TypeModel};
 use crate::corpus::{read_labelled, LabelledDocument};
 use crate::document::{CharIndex, Role, Span};
 use crate::error::{Error, Result};
@@ -42,6 +42,10 @@ pub struct TrainOptions {
     pub decode: bool,
     /// Take the attribution model from this model file instead of training one.
     pub reuse_attribution: Option<PathBuf>,
+    /// The typed sample (`data/attribution-types.tsv`): train the typed attribution
+    /// model on it after the attribution model, before the role model reads its
+    /// types. Its documents are looked up in the `--roles` and `--quotes` files.
+    pub types_sample: Option<PathBuf>,
     pub name: String,
     pub version: String,
     /// The command line, for the model card.
@@ -61,6 +65,7 @@ impl Default for TrainOptions {
             folds: 3,
             decode: true,
             reuse_attribution: None,
+            types_sample: None,
             name: "newsroles-default".into(),
             version: env!("CARGO_PKG_VERSION").into(),
             command: String::new(),
@@ -71,6 +76,9 @@ impl Default for TrainOptions {
 /// A trained model with its dev evaluation.
 pub struct TrainOutcome {
     pub model: ModelFile,
+    /// The typed attribution model trained with it (`types.model` beside it), if a
+    /// typed sample was given.
+    pub types: Option<TypeModel>,
     /// Dev figures from raw text (our segmentation), as `score.py` computes them.
     pub dev_scores: Option<eval::Scores>,
     /// Calibration on dev: ECE before (plain softmax) and after the decoder.
@@ -91,14 +99,18 @@ pub struct RoleDoc {
 }
 
 impl RoleDoc {
+    /// `types` types the found quotes first, as serving does before the role model.
     pub fn new(
         featurizer: &Featurizer,
         attributor: &Attributor,
+        types: Option<&TypeModel>,
         doc: &LabelledDocument,
     ) -> Option<RoleDoc> {
         let gold = doc.sentences.as_ref()?;
         let layout = TextLayout::new(&doc.text);
-        let feats = featurizer.featurize(&layout, &attributor.attribute(&layout));
+        let mut attribution = attributor.attribute(&layout);
+        attribution.type_quotes(types);
+        let feats = featurizer.featurize(&layout, &attribution);
         let chars = CharIndex::new(&doc.text);
         let gold = layout
             .sentences
@@ -160,10 +172,11 @@ fn featurizer(features: &FeatureConfig, vectors: &Option<Arc<WordVectors>>) -> F
 fn featurize_all(
     featurizer: &Featurizer,
     attributor: &Attributor,
+    types: Option<&TypeModel>,
     docs: &[LabelledDocument],
 ) -> Vec<RoleDoc> {
     docs.par_iter()
-        .filter_map(|d| RoleDoc::new(featurizer, attributor, d))
+        .filter_map(|d| RoleDoc::new(featurizer, attributor, types, d))
         .collect()
 }
 
@@ -283,6 +296,7 @@ fn search(
     opts: &TrainOptions,
     stage: &mut dyn FnMut(&str),
     attributor: &Attributor,
+    types: Option<&TypeModel>,
     vectors: &Option<Arc<WordVectors>>,
     base_features: &FeatureConfig,
     train_docs: &[LabelledDocument],
@@ -382,7 +396,12 @@ fn search(
     .filter(|f| {
         f != base_features && (vectors.is_some() || f.embeddings == base_features.embeddings)
     }) {
-        let docs = featurize_all(&featurizer(&variant, vectors), attributor, train_docs);
+        let docs = featurize_all(
+            &featurizer(&variant, vectors),
+            attributor,
+            types,
+            train_docs,
+        );
         let t = try_one(alpha, &variant, &docs, log)?;
         if clearly_better(&t.0, &base_cv) && t.0.pooled > chosen.0.pooled {
             chosen = t;
@@ -404,10 +423,15 @@ fn search(
 
 /// Calibration on dev documents of a model's role scores: the ECE (10 bins, sentences
 /// aligned to gold) of the plain per-sentence softmax and of the model's decoder;
-/// `None` when no document has a sentence layer.
-pub fn dev_ece(model: &ModelFile, dev: &[LabelledDocument]) -> Option<(f64, f64)> {
+/// `None` when no document has a sentence layer. `types` types the quotes as the
+/// pipeline serving the model does.
+pub fn dev_ece(
+    model: &ModelFile,
+    types: Option<&TypeModel>,
+    dev: &[LabelledDocument],
+) -> Option<(f64, f64)> {
     let roles = RoleModel::from_sparse(&model.roles).ok()?;
-    let docs = featurize_all(&model.featurizer(), &model.attribution, dev);
+    let docs = featurize_all(&model.featurizer(), &model.attribution, types, dev);
     let scored: Vec<ScoredDoc> = docs.iter().map(|d| d.scored(&roles)).collect();
     (!scored.is_empty()).then(|| {
         (
@@ -485,6 +509,29 @@ pub fn train_reporting(opts: &TrainOptions, stage: &mut dyn FnMut(&str)) -> Resu
         a
     };
 
+    // The typed decision next: the role features read each quote's speech probability.
+    let types = match &opts.types_sample {
+        None => {
+            log += "attribution types: the cue-class rule (no typed sample)\n";
+            None
+        }
+        Some(p) => {
+            stage("attribution types");
+            let t = Instant::now();
+            let sample = crate::attribution::types::train::read_sample(p)?;
+            let corpus: Vec<LabelledDocument> =
+                train_docs.iter().chain(&quote_docs).cloned().collect();
+            let outcome = crate::attribution::types::train::train(&attribution, &sample, &corpus)?;
+            log += &format!(
+                "attribution types: trained on {} in {:.1}s\n{}",
+                p.display(),
+                t.elapsed().as_secs_f64(),
+                outcome.report
+            );
+            Some(outcome.model)
+        }
+    };
+
     let mut features = opts.features.clone();
     // Word vectors from the training texts (both layers' train files; never dev).
     let vectors = if !features.embeddings {
@@ -532,7 +579,12 @@ pub fn train_reporting(opts: &TrainOptions, stage: &mut dyn FnMut(&str)) -> Resu
         }
     };
     stage("role features of the training documents");
-    let mut docs = featurize_all(&featurizer(&features, &vectors), &attribution, &train_docs);
+    let mut docs = featurize_all(
+        &featurizer(&features, &vectors),
+        &attribution,
+        types.as_ref(),
+        &train_docs,
+    );
     let n_sent: usize = docs.iter().map(|d| d.gold.iter().flatten().count()).sum();
     if n_sent == 0 {
         return Err(Error::Training(
@@ -550,6 +602,7 @@ pub fn train_reporting(opts: &TrainOptions, stage: &mut dyn FnMut(&str)) -> Resu
             opts,
             stage,
             &attribution,
+            types.as_ref(),
             &vectors,
             &features,
             &train_docs,
@@ -557,7 +610,12 @@ pub fn train_reporting(opts: &TrainOptions, stage: &mut dyn FnMut(&str)) -> Resu
             &mut log,
         )?;
         if f != features {
-            docs = featurize_all(&featurizer(&f, &vectors), &attribution, &train_docs);
+            docs = featurize_all(
+                &featurizer(&f, &vectors),
+                &attribution,
+                types.as_ref(),
+                &train_docs,
+            );
         }
         alpha = a;
         features = f;
@@ -648,14 +706,15 @@ pub fn train_reporting(opts: &TrainOptions, stage: &mut dyn FnMut(&str)) -> Resu
         (None, None)
     } else {
         stage("dev evaluation");
-        let pipeline = Pipeline::from_model(model.clone(), Path::new("<in memory>"))?;
+        let pipeline = Pipeline::from_model(model.clone(), Path::new("<in memory>"))?
+            .with_types(types.clone());
         let detailed = eval::evaluate_detailed(&pipeline, &dev_docs);
         let scores = detailed.scores;
         if detailed.quote_types.all.gold > 0 {
             quote_types = Some(detailed.quote_types);
         }
         dev_calibration = detailed.calibration;
-        (Some(scores), dev_ece(&model, &dev_docs))
+        (Some(scores), dev_ece(&model, types.as_ref(), &dev_docs))
     };
     if let Some(s) = &dev_scores {
         model.meta.metrics = eval::metrics_map(s);
@@ -684,6 +743,7 @@ pub fn train_reporting(opts: &TrainOptions, stage: &mut dyn FnMut(&str)) -> Resu
     );
     Ok(TrainOutcome {
         model,
+        types,
         dev_scores,
         dev_ece,
         dev_calibration,

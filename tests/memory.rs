@@ -68,13 +68,15 @@ fn peak_rss(dir: &std::path::Path, text: &str) -> u64 {
 }
 
 /// The issue's report: a 10 MB text took 444 MB. The memory above that of an empty
-/// document stays within `MAX_RATIO` times the text's size. Before the features
-/// were scored per sentence and the tokens made compact, this text took 45 times
-/// its size (debug build; 46 in release), now about 35. The issue's goal of 10 is
-/// not reached: see the notes on issue 33 item 8.
+/// document stays within `MAX_RATIO` times the text's size. This text took 45 times
+/// its size at first, 35 once features were scored per sentence and tokens made
+/// compact, and about 15 since long texts are attributed in windows (2026-12-08;
+/// the heap alone peaks at about 9 times a 10 MB text: the rest is the allocator
+/// keeping freed pages). The issue's goal of 10 is met by the heap, not yet by the
+/// resident set: see docs/DEPLOY.md.
 #[test]
 fn peak_memory_is_a_bounded_multiple_of_the_document() {
-    const MAX_RATIO: u64 = 40;
+    const MAX_RATIO: u64 = 20;
     let dir = tempfile::tempdir().unwrap();
     let text = article(6_000_000);
     let base = peak_rss(dir.path(), "");

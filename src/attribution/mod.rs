@@ -108,7 +108,7 @@ pub struct EntitySummary {
 }
 
 /// What an entity of the entity layer is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum EntityKind {
     Person,
     Organisation,
@@ -181,6 +181,92 @@ pub(crate) type FastSet<K> =
     std::collections::HashSet<K, std::hash::BuildHasherDefault<lexicon::WordHasher>>;
 
 /// The view of a layout, with the text stage's tokens.
+/// Texts longer than twice this (in normalised bytes) are attributed in windows of
+/// about this size, cut between paragraphs: the attribution view of a whole text
+/// takes about 60 bytes per byte of it, and a window bounds that. Every attribution
+/// decision reads a few sentences around it, so only what spans a cut is lost:
+/// naming a person by the full name given in an earlier window, and a quotation
+/// continued across the cut. No news article comes near this size.
+pub(crate) const WINDOW_BYTES: usize = 256 << 10;
+
+/// The paragraph index ranges of the windows of `layout` ([`WINDOW_BYTES`]): one
+/// window when the text is at most twice `size`. A window ends at the first
+/// paragraph end past `size` bytes that no quotation-mark span crosses and that is
+/// not followed by a paragraph opening with a quotation mark (or past four times
+/// `size`, whatever crosses it).
+pub(crate) fn windows(layout: &TextLayout, size: usize) -> Vec<Range<usize>> {
+    let paras = &layout.paragraphs;
+    if layout.norm.as_str().len() <= 2 * size || paras.len() < 2 {
+        #[allow(clippy::single_range_in_vec_init)] // one window: all the paragraphs
+        return vec![0..paras.len()];
+    }
+    let mut out = Vec::new();
+    let mut start = 0;
+    // Quotation-mark spans by opening mark, with the running maximum of their ends.
+    let spans = &layout.quotes;
+    let mut qi = 0;
+    let mut reach = 0usize;
+    for p in 0..paras.len() {
+        let end = paras[p].end;
+        while qi < spans.len() && spans[qi].open.start < end {
+            let q = &spans[qi];
+            reach = reach.max(q.close.as_ref().map_or(q.content.end, |c| c.end));
+            qi += 1;
+        }
+        let len = end - paras[start].start;
+        let last = p + 1 == paras.len();
+        // A paragraph opening with a quotation mark may continue the speech before it.
+        let opens_quote = !last
+            && spans
+                .get(qi)
+                .is_some_and(|q| q.open.start == paras[p + 1].start);
+        if !last && ((len >= size && reach <= end && !opens_quote) || len >= 4 * size) {
+            out.push(start..p + 1);
+            start = p + 1;
+        }
+    }
+    out.push(start..paras.len());
+    out
+}
+
+/// The attribution view of the paragraphs `w` of `layout`: offsets stay those of the
+/// whole text, paragraph indices count from the window's first.
+fn window_view(layout: &TextLayout, w: Range<usize>) -> View<'_> {
+    let from = layout.paragraphs[w.start].start;
+    let to = layout
+        .paragraphs
+        .get(w.end)
+        .map_or(layout.norm.as_str().len(), |p| p.start);
+    let sents = &layout.sentences;
+    let (a, b) = (
+        sents.partition_point(|s| s.range.start < from),
+        sents.partition_point(|s| s.range.start < to),
+    );
+    let toks = &layout.tokens;
+    let (ta, tb) = (
+        toks.partition_point(|t| t.range().start < from),
+        toks.partition_point(|t| t.range().start < to),
+    );
+    let marks = &layout.quotes;
+    let (ma, mb) = (
+        marks.partition_point(|q| q.open.start < from),
+        marks.partition_point(|q| q.open.start < to),
+    );
+    View::new(RawLayout {
+        text: layout.norm.as_str(),
+        paragraphs: layout.paragraphs[w.clone()].to_vec(),
+        sentences: sents[a..b]
+            .iter()
+            .map(|s| (s.range.clone(), s.paragraph.saturating_sub(w.start)))
+            .collect(),
+        quotes: marks[ma..mb]
+            .iter()
+            .map(|q| (q.content.clone(), q.open.clone(), q.close.clone()))
+            .collect(),
+        tokens: &toks[ta..tb],
+    })
+}
+
 fn view_of(layout: &TextLayout) -> View<'_> {
     let text = layout.norm.as_str();
     View::new(RawLayout {
@@ -380,9 +466,28 @@ impl Attributor {
         train::train(train, dev)
     }
 
+    /// Every attribution of `text`, typed by the cue-class rule, with content spans in
+    /// code points of the text (what `train-types` matches its sample against).
+    pub fn attributions(&self, text: &str) -> Vec<(usize, usize, FoundQuote)> {
+        let layout = TextLayout::new(text);
+        let chars = crate::document::CharIndex::new(text);
+        self.attribute(&layout)
+            .quotes
+            .into_iter()
+            .map(|q| {
+                let o = layout.norm.original_range(q.content.clone());
+                let sp = chars.span(o.start, o.end);
+                (sp.start, sp.end, q)
+            })
+            .collect()
+    }
+
     /// Finds and attributes the quotes of one document.
     pub fn attribute(&self, layout: &TextLayout) -> DocAttribution {
-        self.attribute_view(view_of(layout))
+        match self.attribute_within(layout, &Budget::unlimited()) {
+            Ok(a) => a,
+            Err(_) => unreachable!("an unlimited budget never stops the work"),
+        }
     }
 
     /// [`Attributor::attribute`] within `budget` (see [`crate::budget`]).
@@ -390,14 +495,16 @@ impl Attributor {
     /// # Errors
     /// [`crate::Error::Cancelled`] or [`crate::Error::OverBudget`].
     pub fn attribute_within(&self, layout: &TextLayout, budget: &Budget) -> Result<DocAttribution> {
-        self.attribute_view_within(view_of(layout), budget)
-    }
-
-    pub(crate) fn attribute_view(&self, v: View<'_>) -> DocAttribution {
-        match self.attribute_view_within(v, &Budget::unlimited()) {
-            Ok(a) => a,
-            Err(_) => unreachable!("an unlimited budget never stops the work"),
+        let windows = windows(layout, WINDOW_BYTES);
+        if windows.len() <= 1 {
+            return self.attribute_view_within(view_of(layout), budget);
         }
+        let mut parts = Vec::with_capacity(windows.len());
+        for w in windows {
+            budget.check("attribution")?;
+            parts.push(self.attribute_view_within(window_view(layout, w), budget)?);
+        }
+        Ok(DocAttribution::merge(parts))
     }
 
     fn attribute_view_within(&self, v: View<'_>, budget: &Budget) -> Result<DocAttribution> {
@@ -586,6 +693,46 @@ fn sort_entities(entities: &mut [EntitySummary]) {
 }
 
 impl DocAttribution {
+    /// One attribution of the windows `parts` of a text, in text order: their quotes
+    /// one after the other, entities of the same name merged (counts added, layer
+    /// mentions joined, in order of first mention).
+    fn merge(parts: Vec<DocAttribution>) -> DocAttribution {
+        let mut out = DocAttribution {
+            quotes: Vec::with_capacity(parts.iter().map(|p| p.quotes.len()).sum()),
+            ..Default::default()
+        };
+        let mut summary: FastMap<String, usize> = FastMap::default();
+        let mut layer: FastMap<(String, EntityKind), usize> = FastMap::default();
+        for part in parts {
+            out.quotes.extend(part.quotes);
+            for e in part.entities {
+                match summary.get(&e.entity) {
+                    Some(&i) => {
+                        let m = &mut out.entities[i];
+                        m.mentions += e.mentions;
+                        m.quotes += e.quotes;
+                        m.person |= e.person;
+                    }
+                    None => {
+                        summary.insert(e.entity.clone(), out.entities.len());
+                        out.entities.push(e);
+                    }
+                }
+            }
+            for e in part.layer {
+                match layer.get(&(e.name.clone(), e.kind)) {
+                    Some(&i) => out.layer[i].mentions.extend(e.mentions),
+                    None => {
+                        layer.insert((e.name.clone(), e.kind), out.layer.len());
+                        out.layer.push(e);
+                    }
+                }
+            }
+        }
+        sort_entities(&mut out.entities);
+        out
+    }
+
     /// Sets each quote's type and speech probability from `model`; without one the
     /// cue-class rule's types stay.
     pub fn type_quotes(&mut self, model: Option<&TypeModel>) {
@@ -597,13 +744,13 @@ impl DocAttribution {
 
     /// Only the reported speech: the other quotes dropped, each entity's quote count
     /// recounted, and entities listed only for quotes that are gone left out. The
-    /// entity layer is not copied: it is the same for every view (read it from `self`).
-    pub fn speech_only(&self) -> DocAttribution {
+    /// entity layer is kept: it is the same for every view. Consumes the attribution,
+    /// so a long text's quotes are not held twice.
+    pub fn speech_only(self) -> DocAttribution {
         let quotes: Vec<FoundQuote> = self
             .quotes
-            .iter()
+            .into_iter()
             .filter(|q| q.kind == AttributionType::Speech)
-            .cloned()
             .collect();
         let mut count: FastMap<&str, usize> = FastMap::default();
         for q in &quotes {
@@ -613,10 +760,10 @@ impl DocAttribution {
         }
         let mut entities: Vec<EntitySummary> = self
             .entities
-            .iter()
+            .into_iter()
             .map(|e| EntitySummary {
                 quotes: count.get(e.entity.as_str()).copied().unwrap_or(0),
-                ..e.clone()
+                ..e
             })
             .filter(|e| e.person || e.quotes > 0)
             .collect();
@@ -624,7 +771,15 @@ impl DocAttribution {
         DocAttribution {
             quotes,
             entities,
-            layer: Vec::new(),
+            layer: self.layer,
+        }
+    }
+
+    /// Drops what the typed decision read (its features): an answer does not show
+    /// them, and on a long text they weigh about as much as the text.
+    pub fn forget_type_features(&mut self) {
+        for q in &mut self.quotes {
+            q.features = TypeFeatures::default();
         }
     }
 }

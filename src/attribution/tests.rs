@@ -2505,3 +2505,108 @@ fn page_furniture_is_never_a_quote() {
     let contents: Vec<&str> = got.iter().map(|t| t.0.as_str()).collect();
     assert_eq!(contents, ["the road would reopen"], "{got:?}");
 }
+
+/// A news-like article of six paragraphs with direct, reported and multi-paragraph
+/// quotes and pronouns, whose people are named `tag`.
+fn article(tag: &str) -> String {
+    format!(
+        "Mayor Anna {tag} said on Monday that the bridge would reopen in May.\n\n\
+         \u{201c}We owe it to the drivers,\u{201d} {tag} told reporters. She added that \
+         the repairs cost $2 million.\n\n\
+         According to council member Tom {tag}son, the vote was close.\n\n\
+         \u{201c}It was a hard choice. We looked at every option.\n\n\
+         \u{201c}In the end the numbers decided,\u{201d} he said.\n\n\
+         The bridge was built in 1962.\n\n"
+    )
+}
+
+#[test]
+fn windows_cut_long_texts_between_paragraphs_outside_quotations() {
+    let one = article("Berg");
+    let short = TextLayout::new(&one);
+    assert_eq!(windows(&short, 1 << 10), vec![0..short.paragraphs.len()]);
+    let text = one.repeat(40);
+    let layout = TextLayout::new(&text);
+    let size = 1 << 10;
+    let ws = windows(&layout, size);
+    assert!(ws.len() > 4, "{ws:?}");
+    // The windows tile the paragraphs in order.
+    assert_eq!(ws[0].start, 0);
+    assert_eq!(ws.last().map(|w| w.end), Some(layout.paragraphs.len()));
+    for pair in ws.windows(2) {
+        assert_eq!(pair[0].end, pair[1].start);
+    }
+    for w in &ws[..ws.len() - 1] {
+        let cut = layout.paragraphs[w.end - 1].end;
+        let from = layout.paragraphs[w.start].start;
+        assert!(cut - from >= size, "a window of {} bytes", cut - from);
+        // No quotation-mark span (the multi-paragraph one included) crosses a cut,
+        // and the paragraph after it does not open with one.
+        assert!(layout
+            .quotes
+            .iter()
+            .all(|q| q.open.start != layout.paragraphs[w.end].start));
+        for q in &layout.quotes {
+            let end = q.close.as_ref().map_or(q.content.end, |c| c.end);
+            assert!(
+                !(q.open.start < cut && end > cut),
+                "{:?} crosses {cut}",
+                q.open.start..end
+            );
+        }
+    }
+}
+
+#[test]
+fn a_text_attributed_in_windows_finds_what_each_part_finds() {
+    // 2.5 windows' worth of articles: what is found in windows is what each article
+    // gives alone, at its offset; entities of the same name are merged.
+    let one = article("Berg");
+    let copies = 2 * WINDOW_BYTES / one.len() + WINDOW_BYTES / (2 * one.len());
+    let text = one.repeat(copies);
+    let layout = TextLayout::new(&text);
+    assert!(windows(&layout, WINDOW_BYTES).len() > 1);
+    let whole = Attributor::rules().attribute(&layout);
+    let (alone, norm_one) = run(&one);
+    assert!(alone.quotes.len() >= 4, "{:?}", alone.quotes);
+    // Every quote of the article, with its speaker, once per copy.
+    let norm = layout.norm.as_str();
+    let key = |t: &str, q: &FoundQuote| {
+        (
+            t[q.content.clone()].to_string(),
+            q.speaker.as_ref().map(|s| s.entity.clone()),
+        )
+    };
+    let one_copy: Vec<_> = alone.quotes.iter().map(|q| key(&norm_one, q)).collect();
+    let mut want: Vec<_> = (0..copies).flat_map(|_| one_copy.clone()).collect();
+    want.sort();
+    let mut got: Vec<_> = whole.quotes.iter().map(|q| key(norm, q)).collect();
+    got.sort();
+    let count = |v: &[(String, Option<String>)]| {
+        let mut m: std::collections::BTreeMap<(String, Option<String>), usize> = Default::default();
+        for k in v {
+            *m.entry(k.clone()).or_default() += 1;
+        }
+        m
+    };
+    assert_eq!(count(&got), count(&want));
+    // One entity per person, mentions and quotes summed over the windows.
+    let berg = |a: &DocAttribution| {
+        a.entities
+            .iter()
+            .find(|e| e.entity == "Anna Berg")
+            .map(|e| (e.mentions, e.quotes))
+    };
+    let (m1, q1) = berg(&alone).expect("Anna Berg is an entity");
+    assert_eq!(berg(&whole), Some((copies * m1, copies * q1)));
+    assert_eq!(
+        whole
+            .entities
+            .iter()
+            .filter(|e| e.entity == "Anna Berg")
+            .count(),
+        1
+    );
+    let layer = whole.layer.iter().filter(|e| e.name == "Anna Berg").count();
+    assert_eq!(layer, 1);
+}

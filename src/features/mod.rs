@@ -25,7 +25,7 @@ pub use lexicon::{is_cue_word, CUE_PHRASES};
 ///
 /// | name | default | meaning |
 /// |---|---|---|
-/// | `version` | 3 | feature-extraction version; a model trained with another is refused |
+/// | `version` | 4 | feature-extraction version: 4 adds the typed decision's speech facts (see [`speech_facts`]); 3 is read as before, any other is refused |
 /// | `buckets_log2` | 18 | hash space is `2^buckets_log2` buckets |
 /// | `max_ngram` | 2 | word n-grams from 1 to this |
 /// | `context` | true | add neighbour-sentence words and cues |
@@ -44,7 +44,9 @@ pub struct FeatureConfig {
 }
 
 /// The feature-extraction version this build implements.
-pub const FEATURES_VERSION: u32 = 3;
+pub const FEATURES_VERSION: u32 = 4;
+/// The oldest version this build still computes (without the speech facts).
+pub const OLDEST_FEATURES_VERSION: u32 = 3;
 
 impl Default for FeatureConfig {
     fn default() -> Self {
@@ -84,6 +86,9 @@ struct SentenceFacts<'a> {
     /// What attribution found here: "none", or the kind of quote whose cue is in
     /// this sentence, or how much of it found quotes cover.
     attr: &'static str,
+    /// What the typed decision says of it (version 4): the speech probability of the
+    /// quotes whose cue is here, and how much of it reported speech covers.
+    speech: SpeechFact,
     /// Tense, modality, time and name-density cues (see [`discourse_cues`]).
     cues: DiscourseCues,
     /// Mean word vector (empty without word vectors); when folded, the mean of the
@@ -436,6 +441,82 @@ fn attr_facts(attr: &DocAttribution, sents: &[SentenceSpan]) -> Vec<&'static str
         .collect()
 }
 
+/// What the typed decision says of a sentence (feature version 4 on).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct SpeechFact {
+    /// The highest speech probability of a quote whose cue is in the sentence:
+    /// "none", "lo" (< 0.3), "mid" or "hi" (≥ 0.7).
+    cue: &'static str,
+    /// How much of the sentence reported speech covers: "none", "part" or "most".
+    cover: &'static str,
+}
+
+impl Default for SpeechFact {
+    fn default() -> Self {
+        SpeechFact::OFF
+    }
+}
+
+impl SpeechFact {
+    /// Not computed (older feature versions, or attribution features off).
+    const OFF: SpeechFact = SpeechFact {
+        cue: "off",
+        cover: "off",
+    };
+}
+
+/// The speech facts of each sentence from every voiced quote (rules' and learned):
+/// the typed decision runs before the role model, at training as at serving time.
+/// Linear as [`attr_facts`].
+fn speech_facts(attr: &DocAttribution, sents: &[SentenceSpan]) -> Vec<SpeechFact> {
+    let mut cue_p: Vec<Option<f32>> = vec![None; sents.len()];
+    let mut covered = vec![0usize; sents.len()];
+    for q in attr.quotes.iter().filter(|q| !q.unvoiced) {
+        if let Some(c) = &q.cue {
+            let i = sents.partition_point(|s| s.range.end < c.end);
+            if let Some(s) = sents.get(i) {
+                if c.start >= s.range.start && c.end <= s.range.end {
+                    let p = cue_p[i].get_or_insert(0.0);
+                    *p = p.max(q.p_speech);
+                }
+            }
+        }
+        if q.kind != crate::attribution::AttributionType::Speech {
+            continue;
+        }
+        let first = sents.partition_point(|s| s.range.end <= q.content.start);
+        for (i, s) in sents.iter().enumerate().skip(first) {
+            if s.range.start >= q.content.end {
+                break;
+            }
+            covered[i] += overlap(&q.content, &s.range);
+        }
+    }
+    sents
+        .iter()
+        .zip(cue_p.iter().zip(&covered))
+        .map(|(s, (p, &c))| SpeechFact {
+            cue: match p {
+                None => "none",
+                Some(p) if *p < 0.3 => "lo",
+                Some(p) if *p < 0.7 => "mid",
+                Some(_) => "hi",
+            },
+            cover: if c == 0 {
+                "none"
+            } else if 2 * c < s.range.len() {
+                "part"
+            } else {
+                "most"
+            },
+        })
+        .collect()
+}
+
+fn overlap(a: &std::ops::Range<usize>, b: &std::ops::Range<usize>) -> usize {
+    a.end.min(b.end).saturating_sub(a.start.max(b.start))
+}
+
 /// A sentence's structural features, as buckets.
 struct Flags<'f> {
     buckets: Vec<u32>,
@@ -564,12 +645,21 @@ impl Featurizer {
 
     /// Per-sentence facts; `folded` asks for the folded vector rows' means (see
     /// [`Folded`]) instead of the mean vectors.
-    fn attr_of(&self, layout: &TextLayout, attr: &DocAttribution) -> Vec<&'static str> {
-        if self.config.attribution {
-            attr_facts(attr, &layout.sentences)
-        } else {
-            vec!["off"; layout.sentences.len()]
+    fn attr_of(
+        &self,
+        layout: &TextLayout,
+        attr: &DocAttribution,
+    ) -> (Vec<&'static str>, Vec<SpeechFact>) {
+        let n = layout.sentences.len();
+        if !self.config.attribution {
+            return (vec!["off"; n], vec![SpeechFact::OFF; n]);
         }
+        let speech = if self.config.version >= 4 {
+            speech_facts(attr, &layout.sentences)
+        } else {
+            vec![SpeechFact::OFF; n]
+        };
+        (attr_facts(attr, &layout.sentences), speech)
     }
 
     /// The facts of sentence `s` of `layout`, whose attribution fact is `attr_fact`.
@@ -580,6 +670,7 @@ impl Featurizer {
         layout: &'a TextLayout,
         s: &SentenceSpan,
         attr_fact: &'static str,
+        speech: SpeechFact,
         qi: &mut usize,
         folded: bool,
     ) -> SentenceFacts<'a> {
@@ -657,6 +748,7 @@ impl Featurizer {
             quote_frac,
             has_mark,
             attr: attr_fact,
+            speech,
             cues,
         }
     }
@@ -710,10 +802,11 @@ impl Featurizer {
         folded: bool,
         mut emit: impl FnMut(SparseVec, [f32; 4]),
     ) {
-        let attr_of = self.attr_of(layout, attr);
+        let (attr_of, speech_of) = self.attr_of(layout, attr);
         let n = layout.sentences.len();
         let fact = |j: usize, qi: &mut usize| {
-            self.sentence_facts(layout, &layout.sentences[j], attr_of[j], qi, folded)
+            let s = &layout.sentences[j];
+            self.sentence_facts(layout, s, attr_of[j], speech_of[j], qi, folded)
         };
         // Words of the headline and lead: sentences about the main event reuse them.
         let mut qi0 = 0;
@@ -773,6 +866,16 @@ impl Featurizer {
                 bool_str(f.cue).as_bytes(),
             ]);
             flags.add("attr", f.attr);
+            if f.speech != SpeechFact::OFF {
+                flags.add("speech_cue", f.speech.cue);
+                flags.add("speech_cov", f.speech.cover);
+                flags.add_parts(&[
+                    b"speech_cue+cov=",
+                    f.speech.cue.as_bytes(),
+                    b":",
+                    f.speech.cover.as_bytes(),
+                ]);
+            }
             flags.add("sent_idx", &small_number(i.min(12)));
             flags.add("rel_pos", &small_number((10 * i) / n.max(1)));
             flags.add("para_idx", &small_number(s.paragraph.min(10)));
@@ -854,6 +957,16 @@ impl Featurizer {
                         (b"_same_para=", if same_para { "1" } else { "0" }),
                     ] {
                         flags.add_parts(&[name, suffix, val.as_bytes()]);
+                    }
+                    if g.speech != SpeechFact::OFF {
+                        // A quotation paragraph continues the speech around it.
+                        flags.add_parts(&[
+                            name,
+                            b"_speech_cov+same_para=",
+                            g.speech.cover.as_bytes(),
+                            b":",
+                            bool_str(same_para).as_bytes(),
+                        ]);
                     }
                 }
             }
@@ -998,6 +1111,38 @@ mod tests {
         let f = Featurizer::with_vectors(off, Some(v));
         assert!(!f.uses_vectors());
         assert_eq!(f.featurize(&layout, &attr), plain);
+    }
+
+    #[test]
+    fn version_4_reads_the_typed_decision_and_version_3_does_not() {
+        let layout = TextLayout::new(
+            "Mayor Anna Berg said the bridge would reopen in May. The bridge was built in 1962.",
+        );
+        let mut attr = crate::attribution::Attributor::rules().attribute(&layout);
+        assert!(!attr.quotes.is_empty());
+        let v3 = Featurizer::new(FeatureConfig {
+            version: 3,
+            ..FeatureConfig::default()
+        });
+        let v4 = Featurizer::new(FeatureConfig::default());
+        assert_eq!(v4.config().version, FEATURES_VERSION);
+        let (old, new) = (v3.featurize(&layout, &attr), v4.featurize(&layout, &attr));
+        // The speech facts add three flags to each sentence, and neighbour facts.
+        assert!(
+            new[0].len() > old[0].len(),
+            "{} {}",
+            new[0].len(),
+            old[0].len()
+        );
+        // What the typed decision says moves version 4's features only.
+        for q in &mut attr.quotes {
+            q.p_speech = 0.05;
+            q.kind = crate::attribution::AttributionType::Thought;
+        }
+        assert_eq!(v3.featurize(&layout, &attr), old);
+        let thought = v4.featurize(&layout, &attr);
+        assert_ne!(thought[0], new[0]);
+        assert_eq!(thought[0].len(), new[0].len());
     }
 
     #[test]

@@ -52,10 +52,10 @@ pub fn render(
             ),
             None => String::new(),
         },
-        if model.features.attribution {
-            ", and what attribution found in the sentence (a quote's cue, quote coverage)"
-        } else {
-            ""
+        match (model.features.attribution, model.features.version >= 4) {
+            (true, true) => ", and what attribution found in the sentence (a quote's cue, quote coverage, the typed decision's speech probability of its cues and how much reported speech covers it and its neighbours)",
+            (true, false) => ", and what attribution found in the sentence (a quote's cue, quote coverage)",
+            (false, _) => "",
         }
     );
     let _ = writeln!(
@@ -199,7 +199,7 @@ pub fn refresh(
     }
     let pipeline = crate::Pipeline::from_model(model.clone(), path)?;
     let detailed = crate::eval::evaluate_detailed(&pipeline, dev);
-    let dev_ece = crate::train::dev_ece(model, dev);
+    let dev_ece = crate::train::dev_ece(model, pipeline.types(), dev);
     let quote_types = (detailed.quote_types.all.gold > 0).then_some(&detailed.quote_types);
     let note = format!(
         "Figures of `newsroles eval` on {dev_names} with newsroles {}, regenerated {} by \
@@ -328,7 +328,7 @@ pub fn with_types_section(card: &str, types: Option<&crate::attribution::TypeMod
              (docs/ATTRIBUTION-TYPES.md) by a multinomial logistic regression over its cue,\n\
              cue class, learned cue log-odds, quotation marks, speaker kind, negation,\n\
              modality and position; `classify` outputs speech only unless `--attributions`.\n\
-             Trained by `newsroles train-types` on the `train` rows of\n\
+             Trained by `newsroles train --types` (or `train-types`) on the `train` rows of\n\
              `data/attribution-types.tsv` (attributions found in the PolNeAR and\n\
              NewsDiscourse training texts, typed by hand); its `heldout` rows, drawn at\n\
              random, give the figures:\n\n```\n{}```\n",

@@ -11,7 +11,7 @@ use crate::attribution::{Attributor, PronounModel};
 use crate::document::Role;
 use crate::error::{Error, Result};
 use crate::features::vectors::WordVectors;
-use crate::features::{FeatureConfig, FEATURES_VERSION};
+use crate::features::{FeatureConfig, FEATURES_VERSION, OLDEST_FEATURES_VERSION};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use std::path::Path;
@@ -144,9 +144,9 @@ impl ModelFile {
         // A pronoun resolver of another feature layout is not used (the hand rule
         // resolves), as the speaker ranker falls back to the rules; `train-entities`
         // replaces it.
-        if m.features.version != FEATURES_VERSION {
+        if !(OLDEST_FEATURES_VERSION..=FEATURES_VERSION).contains(&m.features.version) {
             return Err(bad(format!(
-                "built with feature version {}, this build computes version {FEATURES_VERSION}",
+                "built with feature version {}, this build computes versions {OLDEST_FEATURES_VERSION} to {FEATURES_VERSION}",
                 m.features.version
             )));
         }

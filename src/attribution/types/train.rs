@@ -5,9 +5,9 @@
 //! cross-validation on the `train` rows, and the `heldout` rows give the figures.
 
 use super::{AttributionType, TypeFeatures, TypeModel};
+use crate::attribution::Attributor;
 use crate::corpus::LabelledDocument;
 use crate::error::{Error, Result};
-use crate::Pipeline;
 use rayon::prelude::*;
 use std::collections::{HashMap, HashSet};
 use std::fmt::Write as _;
@@ -141,12 +141,13 @@ const FOLDS: usize = 4;
 /// Most weak rows used (an even spread of them): more only slow the fit.
 const MAX_WEAK: usize = 1500;
 
-/// Trains the typed model on `sample` matched against `pipeline`'s quotes in `docs`.
+/// Trains the typed model on `sample` matched against the quotes `attributor` finds
+/// in `docs`.
 ///
 /// # Errors
 /// [`Error::Training`] when no row matches or the solver fails.
 pub fn train(
-    pipeline: &Pipeline,
+    attributor: &Attributor,
     sample: &[SampleRow],
     docs: &[LabelledDocument],
 ) -> Result<Outcome> {
@@ -159,13 +160,7 @@ pub fn train(
     let found: HashMap<&str, Vec<(usize, usize, super::super::FoundQuote)>> = wanted
         .par_iter()
         .filter_map(|id| by_id.get(id).map(|d| (*id, d)))
-        .map(|(id, d)| {
-            let doc = crate::Document {
-                id: id.to_string(),
-                text: d.text.clone(),
-            };
-            (id, pipeline.attributions(&doc))
-        })
+        .map(|(id, d)| (id, attributor.attributions(&d.text)))
         .collect();
     let mut matched = Vec::new();
     let mut unmatched = Vec::new();
@@ -324,9 +319,9 @@ mod tests {
 
     #[test]
     fn the_sample_is_matched_to_found_quotes_and_fitted() {
-        let pipeline = Pipeline::load(&crate::model::default_model_path())
+        let attributor = crate::model::ModelFile::load(&crate::model::default_model_path())
             .expect("loads")
-            .with_types(None);
+            .attribution;
         let mut text = String::new();
         for name in [
             "Anna Berg",
@@ -351,10 +346,7 @@ mod tests {
             candidates: None,
             tokens: None,
         };
-        let found = pipeline.attributions(&crate::Document {
-            id: "d1".into(),
-            text,
-        });
+        let found = attributor.attributions(&text);
         assert_eq!(found.len(), 12, "two quotes a paragraph");
         let dir = tempfile::tempdir().unwrap();
         let tsv = dir.path().join("sample.tsv");
@@ -376,7 +368,7 @@ mod tests {
         let sample = read_sample(&tsv).expect("reads");
         assert_eq!(sample.len(), 13);
         assert_eq!(sample.iter().filter(|r| r.heldout).count(), 4);
-        let out = train(&pipeline, &sample, &[doc]).expect("trains");
+        let out = train(&attributor, &sample, &[doc]).expect("trains");
         assert!(
             out.report
                 .contains("1 rows match no quote found today (a99)"),
