@@ -25,7 +25,7 @@ pub use lexicon::{is_cue_word, CUE_PHRASES};
 ///
 /// | name | default | meaning |
 /// |---|---|---|
-/// | `version` | 4 | feature-extraction version: 4 adds the typed decision's speech facts (see [`speech_facts`]); 3 is read as before, any other is refused |
+/// | `version` | 4 | feature-extraction version: 4 adds the typed decision's speech facts (each sentence's cue speech probability and reported-speech coverage); 3 is read as before, any other is refused |
 /// | `buckets_log2` | 18 | hash space is `2^buckets_log2` buckets |
 /// | `max_ngram` | 2 | word n-grams from 1 to this |
 /// | `context` | true | add neighbour-sentence words and cues |
