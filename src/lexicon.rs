@@ -626,6 +626,21 @@ fn flag_table() -> &'static InfoTable {
                 m.entry(w.to_string()).or_insert((0, None)).0 |= flag;
             }
         }
+        // The census first names (data/first-names.tsv) add to the hand lists only
+        // words they do not hold: a listed word keeps its lists ("Will", "Grant").
+        for line in FIRST_NAMES.lines().filter(|l| !l.starts_with('#')) {
+            let Some((w, g)) = line.split_once('\t') else {
+                continue;
+            };
+            let flag = if g == "f" {
+                list::FEMALE_NAMES
+            } else {
+                list::MALE_NAMES
+            };
+            if !m.contains_key(w) && cue_table().get(w).is_none() {
+                m.insert(w.to_string(), (flag, None));
+            }
+        }
         for (w, &cue) in cue_table() {
             let e = m.entry(w.clone()).or_insert((0, None));
             if e.0 & list::WEAK_FORMS == 0 {
@@ -1002,7 +1017,12 @@ pub const MALE_TITLES: &[&str] = &[
     "emir",
 ];
 
-/// Common first names with gender (a small list; unknown names stay neutral).
+/// First names from the 1990 U.S. Census lists with their usual gender, derived by
+/// `scripts/first_names.py` (which says what it leaves out): one `name\tf|m` a line.
+const FIRST_NAMES: &str = include_str!("../data/first-names.tsv");
+
+/// Common first names with gender (a small list, checked by hand; the census names
+/// of `data/first-names.tsv` add to it; unknown names stay neutral).
 pub const FEMALE_NAMES: &[&str] = &[
     "hillary",
     "nancy",
@@ -2273,5 +2293,22 @@ mod tests {
         assert!(cue_word("tolds").is_none());
         assert!(cue_word("table").is_none());
         assert!(cue_particle("pointed", "out"));
+    }
+
+    #[test]
+    fn census_first_names_extend_the_hand_lists() {
+        let (f, m) = (list::FEMALE_NAMES, list::MALE_NAMES);
+        // Not in the hand lists, from the census lists.
+        assert!(in_list("lydia", f) && !in_list("lydia", m));
+        assert!(in_list("mario", m) && !in_list("mario", f));
+        // Places, months and words are left out by scripts/first_names.py.
+        let census = |w: &str| FIRST_NAMES.lines().any(|l| l.split('\t').next() == Some(w));
+        assert!(census("lydia") && census("mario"));
+        for w in ["china", "virginia", "june", "may", "hope", "drew"] {
+            assert!(!census(w), "{w}");
+        }
+        assert!(!in_list("china", f | m) && !in_list("june", f | m));
+        assert!(in_list("mary", f) && in_list("michael", m));
+        assert!(FIRST_NAMES.lines().filter(|l| !l.starts_with('#')).count() > 4000);
     }
 }

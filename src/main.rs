@@ -58,13 +58,14 @@ enum Command {
 
 #[derive(Args)]
 struct TrainTypesArgs {
-    /// The typed sample (docs/ATTRIBUTION-TYPES.md).
+    /// The typed sample files (docs/ATTRIBUTION-TYPES.md); several are read as one.
     #[arg(
         long,
+        num_args = 1..,
         default_value = "data/attribution-types.tsv",
         value_name = "FILE"
     )]
-    data: PathBuf,
+    data: Vec<PathBuf>,
     /// The corpora holding the sample's documents.
     #[arg(
         long,
@@ -242,12 +243,12 @@ struct TrainArgs {
     /// then only supplies documents of the --types sample).
     #[arg(long, value_name = "MODEL")]
     reuse_attribution: Option<PathBuf>,
-    /// The typed sample (data/attribution-types.tsv, docs/ATTRIBUTION-TYPES.md): train
-    /// the typed attribution model on it (written as types.model beside the model)
-    /// before the role model, which reads each quote's speech probability. Without
-    /// it, quotes are typed by the cue-class rule.
-    #[arg(long, value_name = "FILE")]
-    types: Option<PathBuf>,
+    /// The typed sample files (data/attribution-types.tsv, docs/ATTRIBUTION-TYPES.md):
+    /// train the typed attribution model on their rows (written as types.model beside
+    /// the model) before the role model, which reads each quote's speech probability.
+    /// Without it, quotes are typed by the cue-class rule.
+    #[arg(long, num_args = 1.., value_name = "FILE")]
+    types: Vec<PathBuf>,
     /// Model name recorded in the card.
     #[arg(long, default_value = "newsroles-default")]
     name: String,
@@ -947,7 +948,7 @@ fn update_card(
 
 fn train_types(a: TrainTypesArgs) -> Result<()> {
     use newsroles::attribution::types::train;
-    let sample = train::read_sample(&a.data)?;
+    let sample = train::read_samples(&a.data)?;
     let mut docs = Vec::new();
     for p in &a.corpus {
         docs.extend(newsroles::corpus::read_labelled(p)?);

@@ -213,11 +213,10 @@ impl Pipeline {
         let mut layout = TextLayout::new(&doc.text);
         budget.check("text")?;
         let mut attribution = self.attributor.attribute_within(&layout, budget)?;
-        attribution.type_quotes(self.types.as_ref());
-        attribution.forget_type_features();
         budget.check("attribution")?;
         // Each sentence's features are scored as they are made and dropped: held for
-        // the whole text they would weigh many times the text.
+        // the whole text they would weigh many times the text. They read the quotes
+        // as typed by the cue-class rule (the role model was trained so).
         let mut logits: Vec<[f32; 4]> = Vec::with_capacity(layout.sentences.len());
         self.featurizer
             .score_each(&layout, &attribution, |x, extra| {
@@ -228,6 +227,8 @@ impl Pipeline {
                 logits.push(z);
             });
         budget.check("features")?;
+        attribution.type_quotes(self.types.as_ref());
+        attribution.forget_type_features();
         // The tokens are done with; the answer is built without them.
         layout.tokens = Vec::new();
         let map = Mapper {

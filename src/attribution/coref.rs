@@ -14,10 +14,10 @@ use super::view::{Kind, View};
 use serde::{Deserialize, Serialize};
 
 /// Bump when the features change: a model of another layout is not used.
-pub const FEATURES_VERSION: u32 = 4;
+pub const FEATURES_VERSION: u32 = 5;
 
 /// Number of features of a (pronoun, candidate entity) pair.
-pub const N_FEATURES: usize = 66;
+pub const N_FEATURES: usize = 68;
 
 /// How many sentences before its own a pronoun's candidates may be last mentioned in.
 const SENTENCES_BACK: usize = 5;
@@ -127,6 +127,10 @@ pub struct PronounModel {
     /// Parts of speech by word (the most frequent of each word in the training
     /// tokens, sorted by word), learned with the weights.
     pub tags: Vec<(String, u8)>,
+    /// How much more often each capitalised word was part of a person's name than
+    /// of another name (a place, an organisation, a work) in the training data, as
+    /// log-odds, sorted by word (learned by `train-entities` from GUM and GAP).
+    pub name_kinds: Vec<(String, f32)>,
 }
 
 impl PronounModel {
@@ -350,6 +354,91 @@ pub(crate) struct Context<'t> {
     pub topic: Option<usize>,
     /// Per cluster: named after a locative preposition somewhere ("in Australia").
     pub locative: &'t [bool],
+    /// Person-name log-odds of capitalised words ([`PronounModel::name_kinds`]).
+    pub name_kinds: &'t NameKinds,
+}
+
+/// Capitalised words with the log-odds that a name holding them is a person's,
+/// sorted by word.
+pub(crate) type NameKinds = [(String, f32)];
+
+/// The mean person-name log-odds of the capitalised words of name mention `m`
+/// that the table knows; `None` for other mentions and unknown words ("Prius").
+fn name_kind(v: &View, m: &Mention, kinds: &NameKinds) -> Option<f32> {
+    if m.kind != MentionKind::Name {
+        return None;
+    }
+    let words = m.name.clone().unwrap_or_else(|| m.toks.clone());
+    let (mut sum, mut n) = (0.0f32, 0usize);
+    for k in words {
+        let Some(t) = v.toks.get(k) else { break };
+        if !(t.cap && t.is_word()) {
+            continue;
+        }
+        if let Ok(i) = kinds.binary_search_by(|(w, _)| w.as_str().cmp(t.lower.as_str())) {
+            sum += kinds[i].1;
+            n += 1;
+        }
+    }
+    (n > 0).then(|| sum / n as f32)
+}
+
+/// Person-name log-odds of capitalised words from labelled coreference data: the
+/// proper-noun words of GUM's entity mentions (a person's, or a place's, an
+/// organisation's …) and the words of GAP's candidate names (persons all). Words
+/// seen at least twice, with add-½ smoothing, clamped to ±5.
+fn name_kinds(docs: &[crate::corpus::LabelledDocument]) -> Vec<(String, f32)> {
+    let mut counts: std::collections::BTreeMap<String, [u32; 2]> = Default::default();
+    for d in docs {
+        let chars: Vec<usize> = d
+            .text
+            .char_indices()
+            .map(|(b, _)| b)
+            .chain([d.text.len()])
+            .collect();
+        let word = |a: usize, b: usize| match (chars.get(a), chars.get(b)) {
+            (Some(&a), Some(&b)) => d.text.get(a..b).map(str::to_lowercase),
+            _ => None,
+        };
+        if let (Some(ents), Some(toks)) = (&d.entities, &d.tokens) {
+            for e in ents {
+                let person = usize::from(e.kind != "person");
+                for m in &e.mentions {
+                    let lo = toks.partition_point(|t| t.start < m.start);
+                    for t in toks[lo..].iter().take_while(|t| t.end <= m.end) {
+                        if t.upos == "PROPN" {
+                            if let Some(w) = word(t.start, t.end) {
+                                counts.entry(w).or_default()[person] += 1;
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        for c in d.candidates.iter().flatten() {
+            let Some(text) = word(c.start, c.end) else {
+                continue;
+            };
+            let orig = chars
+                .get(c.start)
+                .zip(chars.get(c.end))
+                .and_then(|(&a, &b)| d.text.get(a..b))
+                .unwrap_or("");
+            for (w, o) in text.split_whitespace().zip(orig.split_whitespace()) {
+                if o.chars().next().is_some_and(char::is_uppercase) {
+                    counts.entry(w.to_string()).or_default()[0] += 1;
+                }
+            }
+        }
+    }
+    counts
+        .into_iter()
+        .filter(|(_, [p, o])| p + o >= 2)
+        .map(|(w, [p, o])| {
+            let lo = ((p as f32 + 0.5) / (o as f32 + 0.5)).ln().clamp(-5.0, 5.0);
+            (w, lo)
+        })
+        .collect()
 }
 
 /// Per candidate cluster, what the window shows of it.
@@ -577,6 +666,11 @@ pub(crate) fn candidates(
             && !(a.toks.end..site.tok).any(|k| clause_break(v, k));
         r[64] = f(same_clause && site.form == Form::Object);
         r[65] = f(same_clause && site.form == Form::Reflexive);
+        // Whether the candidate's name is a person's ("Larson") or a place's,
+        // an organisation's, a car's ("China", "Prius"), as the training data saw it.
+        let kind = name_kind(v, a, cx.name_kinds);
+        r[66] = f(kind.is_some());
+        r[67] = kind.unwrap_or(0.0) / 5.0;
         out.push(Candidate {
             cluster: *c,
             mention: s.nearest,
@@ -615,6 +709,7 @@ pub(crate) fn examples(
     d: &crate::corpus::LabelledDocument,
     model: Option<&PronounModel>,
     tags: &WordTags,
+    name_kinds: &NameKinds,
 ) -> Vec<Example> {
     use crate::document::{CharIndex, Span};
     if d.entities.is_none() && d.pronoun.is_none() {
@@ -626,6 +721,7 @@ pub(crate) fn examples(
         model,
         record: true,
         tags,
+        name_kinds,
     };
     let budget = crate::budget::Budget::unlimited();
     let Ok(mut a) = super::analyse_within(super::view_of(&layout), None, &budget) else {
@@ -839,6 +935,7 @@ fn fit(
     examples: &[Example],
     tune: &[Example],
     tags: &[(String, u8)],
+    name_kinds: &NameKinds,
 ) -> crate::Result<PronounModel> {
     use linfa::prelude::*;
     let rows: Vec<(&[f32; N_FEATURES], bool)> = examples
@@ -880,6 +977,7 @@ fn fit(
         weights,
         threshold: 0.5,
         tags: tags.to_vec(),
+        name_kinds: name_kinds.to_vec(),
     };
     let mut best = (f64::MIN, 0.5);
     for t in (5..=80).step_by(5).map(|t| f64::from(t) / 100.0) {
@@ -910,9 +1008,10 @@ pub fn train(
 ) -> crate::Result<(PronounModel, PronounScores, PronounScores)> {
     use rayon::prelude::*;
     let tags = word_tags(train);
+    let kinds = name_kinds(train);
     let gather = |docs: &[crate::corpus::LabelledDocument], m: Option<&PronounModel>| {
         docs.par_iter()
-            .flat_map_iter(|d| examples(d, m, &tags))
+            .flat_map_iter(|d| examples(d, m, &tags, &kinds))
             .collect::<Vec<Example>>()
     };
     fn tune<'a>(dv: &'a [Example], tr: &'a [Example]) -> &'a [Example] {
@@ -924,9 +1023,9 @@ pub fn train(
     }
     let (tr, dv) = (gather(train, None), gather(dev, None));
     let rule = score(tune(&dv, &tr), rule_pick);
-    let first = fit(&tr, tune(&dv, &tr), &tags)?;
+    let first = fit(&tr, tune(&dv, &tr), &tags, &kinds)?;
     let (tr, dv) = (gather(train, Some(&first)), gather(dev, Some(&first)));
-    let model = fit(&tr, tune(&dv, &tr), &tags)?;
+    let model = fit(&tr, tune(&dv, &tr), &tags, &kinds)?;
     let scored = score(tune(&dv, &tr), |x| model_pick(&model, x));
     Ok((model, rule, scored))
 }
@@ -992,6 +1091,77 @@ mod tests {
             candidates: Some(vec![cand(a), cand(b)]),
             tokens: None,
         }
+    }
+
+    #[test]
+    fn name_kinds_tell_persons_names_from_places_names() {
+        use crate::corpus::{GoldEntity, GoldToken};
+        // GUM-style: a person and a place, each named twice; GAP-style: a person.
+        let text = "Anna Berg flew to Oslo. Berg liked Oslo.";
+        let span = |w: &str, nth: usize| {
+            let s = text.match_indices(w).nth(nth).unwrap().0;
+            GoldSpan {
+                start: s,
+                end: s + w.len(),
+                text: w.into(),
+            }
+        };
+        let tok = |w: &str, nth: usize, upos: &str| {
+            let g = span(w, nth);
+            GoldToken {
+                start: g.start,
+                end: g.end,
+                upos: upos.into(),
+            }
+        };
+        let mut gum = gap(text, "liked", ("Anna Berg", true), ("Oslo", false));
+        gum.candidates = None;
+        gum.pronoun = None;
+        gum.entities = Some(vec![
+            GoldEntity {
+                kind: "person".into(),
+                identity: None,
+                mentions: vec![span("Anna Berg", 0), span("Berg", 1)],
+            },
+            GoldEntity {
+                kind: "place".into(),
+                identity: None,
+                mentions: vec![span("Oslo", 0), span("Oslo", 1)],
+            },
+        ]);
+        gum.tokens = Some(vec![
+            tok("Anna", 0, "PROPN"),
+            tok("Berg", 0, "PROPN"),
+            tok("flew", 0, "VERB"),
+            tok("Oslo", 0, "PROPN"),
+            tok("Berg", 1, "PROPN"),
+            tok("Oslo", 1, "PROPN"),
+        ]);
+        let gap_doc = gap(
+            "Anna Berg met Tom Hale. She smiled.",
+            "She",
+            ("Anna Berg", true),
+            ("Tom Hale", false),
+        );
+        let kinds = name_kinds(&[gum, gap_doc]);
+        let of = |w: &str| kinds.iter().find(|(k, _)| k == w).map(|x| x.1);
+        assert!(of("berg").unwrap() > 1.0, "{kinds:?}");
+        assert!(of("oslo").unwrap() < -1.0, "{kinds:?}");
+        // "anna": once in GUM, once in GAP; "tom", "hale": once each, left out.
+        assert!(of("anna").unwrap() > 0.0);
+        assert_eq!((of("tom"), of("hale")), (None, None));
+        // A name mention reads the table; an unknown name reads nothing.
+        let layout = crate::text::TextLayout::new("Oslo was cold. Anna Berg left. Zorbix came.");
+        let v = super::super::view_of(&layout);
+        let ms = crate::attribution::mentions::extract(&v);
+        let kind_of = |w: &str| {
+            ms.iter()
+                .find(|m| m.kind == MentionKind::Name && v.tok_text(m.head) == w)
+                .and_then(|m| name_kind(&v, m, &kinds))
+        };
+        assert!(kind_of("Oslo").unwrap() < 0.0);
+        assert!(kind_of("Berg").unwrap() > 0.0);
+        assert_eq!(kind_of("Zorbix"), None);
     }
 
     #[test]

@@ -276,6 +276,8 @@ pub(crate) struct Resolver<'m> {
     pub record: bool,
     /// The word-tag table when there is no model yet (training's first round).
     pub tags: &'m [(String, u8)],
+    /// The name-kind table likewise.
+    pub name_kinds: &'m [(String, f32)],
 }
 
 impl Entities {
@@ -1198,6 +1200,7 @@ pub(crate) fn rerank_pronouns(
     // Per gender (he, she): the entity the latest such pronoun stands for, and its sentence.
     let mut chain: [Option<(usize, usize)>; 2] = [None, None];
     let tags: &[(String, u8)] = model.map_or(resolver.tags, |m| &m.tags);
+    let name_kinds: &[(String, f32)] = model.map_or(resolver.name_kinds, |m| &m.name_kinds);
     let topic = ms
         .iter()
         .zip(&ents.of)
@@ -1226,6 +1229,7 @@ pub(crate) fn rerank_pronouns(
             tags,
             topic,
             locative: &locative,
+            name_kinds,
         };
         coref::candidates(v, ms, ents, speaks, &at, &cx, &mut cands);
         budget.spend(cands.len() as u64);

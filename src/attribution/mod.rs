@@ -893,10 +893,14 @@ fn entity_layer(
         .into_iter()
         .filter_map(|key| {
             let mut e = acc.remove(&key)?;
+            // A quoted source is listed whatever else is known of it (its quotes
+            // name it), as a person unless it looks like an organisation.
             let kind = if e.person {
                 EntityKind::Person
             } else if e.organisation {
                 EntityKind::Organisation
+            } else if quoted.contains_key(&key) {
+                EntityKind::Person
             } else {
                 return None;
             };

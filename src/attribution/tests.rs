@@ -2610,3 +2610,25 @@ fn a_text_attributed_in_windows_finds_what_each_part_finds() {
     let layer = whole.layer.iter().filter(|e| e.name == "Anna Berg").count();
     assert_eq!(layer, 1);
 }
+
+#[test]
+fn a_quoted_source_is_in_the_entity_layer_without_other_evidence() {
+    // Nothing says "Voelcker" is a person (no title, first name or pronoun), but it
+    // is quoted: the layer lists every speaker's entity.
+    let (a, _) = run(
+        "In the Prius, holding down the button increases speed; Voelcker suggested \
+         Wozniak was holding down the button for longer than necessary.",
+    );
+    let speakers: Vec<&str> = a
+        .quotes
+        .iter()
+        .filter_map(|q| q.speaker.as_ref().map(|s| s.entity.as_str()))
+        .collect();
+    assert_eq!(speakers, ["Voelcker"]);
+    let layer: Vec<(&str, EntityKind)> =
+        a.layer.iter().map(|e| (e.name.as_str(), e.kind)).collect();
+    assert!(
+        layer.contains(&("Voelcker", EntityKind::Person)),
+        "{layer:?}"
+    );
+}

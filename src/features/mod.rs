@@ -25,7 +25,7 @@ pub use lexicon::{is_cue_word, CUE_PHRASES};
 ///
 /// | name | default | meaning |
 /// |---|---|---|
-/// | `version` | 4 | feature-extraction version: 4 adds the typed decision's speech facts (each sentence's cue speech probability and reported-speech coverage); 3 is read as before, any other is refused |
+/// | `version` | 4 | feature-extraction version: 4 adds speech facts (each sentence's cue speech probability and reported-speech coverage, as the quotes given are typed); 3 is read as before, any other is refused |
 /// | `buckets_log2` | 18 | hash space is `2^buckets_log2` buckets |
 /// | `max_ngram` | 2 | word n-grams from 1 to this |
 /// | `context` | true | add neighbour-sentence words and cues |
@@ -86,8 +86,8 @@ struct SentenceFacts<'a> {
     /// What attribution found here: "none", or the kind of quote whose cue is in
     /// this sentence, or how much of it found quotes cover.
     attr: &'static str,
-    /// What the typed decision says of it (version 4): the speech probability of the
-    /// quotes whose cue is here, and how much of it reported speech covers.
+    /// Its speech facts (version 4): the speech probability of the quotes whose cue
+    /// is here, and how much of it reported speech covers.
     speech: SpeechFact,
     /// Tense, modality, time and name-density cues (see [`discourse_cues`]).
     cues: DiscourseCues,
@@ -441,7 +441,7 @@ fn attr_facts(attr: &DocAttribution, sents: &[SentenceSpan]) -> Vec<&'static str
         .collect()
 }
 
-/// What the typed decision says of a sentence (feature version 4 on).
+/// The speech facts of a sentence (feature version 4 on).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 struct SpeechFact {
     /// The highest speech probability of a quote whose cue is in the sentence:
@@ -465,9 +465,9 @@ impl SpeechFact {
     };
 }
 
-/// The speech facts of each sentence from every voiced quote (rules' and learned):
-/// the typed decision runs before the role model, at training as at serving time.
-/// Linear as [`attr_facts`].
+/// The speech facts of each sentence from every voiced quote (rules' and learned),
+/// as the quotes are typed when the role model reads them (by the cue-class rule,
+/// at training as at serving time). Linear as [`attr_facts`].
 fn speech_facts(attr: &DocAttribution, sents: &[SentenceSpan]) -> Vec<SpeechFact> {
     let mut cue_p: Vec<Option<f32>> = vec![None; sents.len()];
     let mut covered = vec![0usize; sents.len()];
@@ -1114,7 +1114,7 @@ mod tests {
     }
 
     #[test]
-    fn version_4_reads_the_typed_decision_and_version_3_does_not() {
+    fn version_4_reads_the_speech_facts_and_version_3_does_not() {
         let layout = TextLayout::new(
             "Mayor Anna Berg said the bridge would reopen in May. The bridge was built in 1962.",
         );
@@ -1134,7 +1134,7 @@ mod tests {
             new[0].len(),
             old[0].len()
         );
-        // What the typed decision says moves version 4's features only.
+        // The quotes' types and speech probabilities move version 4's features only.
         for q in &mut attr.quotes {
             q.p_speech = 0.05;
             q.kind = crate::attribution::AttributionType::Thought;

@@ -53,7 +53,7 @@ pub fn render(
             None => String::new(),
         },
         match (model.features.attribution, model.features.version >= 4) {
-            (true, true) => ", and what attribution found in the sentence (a quote's cue, quote coverage, the typed decision's speech probability of its cues and how much reported speech covers it and its neighbours)",
+            (true, true) => ", and what attribution found in the sentence (a quote's cue, quote coverage, the speech probability the cue-class rule gives its cues and how much reported speech covers it and its neighbours)",
             (true, false) => ", and what attribution found in the sentence (a quote's cue, quote coverage)",
             (false, _) => "",
         }
@@ -67,7 +67,7 @@ pub fn render(
     let d = &model.decoder;
     let _ = writeln!(
         s,
-        "- document decoding: forward–backward over role transitions counted on train (weight {}), temperature {}, prior-correction offsets {:?}, confidence temperature {}, chosen on a held-out fifth of the training documents",
+        "- document decoding: forward–backward over role transitions counted on train (weight {}), temperature {}, prior-correction offsets {:?}, confidence temperature {}, chosen on every training document scored by a model fitted on the other four fifths",
         d.weight,
         d.temperature,
         d.offsets.map(|o| (o * 1000.0).round() / 1000.0),
@@ -96,7 +96,7 @@ Cause_General, Distant_Historical, NA → background; Distant_Evaluation, Distan
 - **PolNeAR** (quote attribution): Newell, Margolin & Ruths, \"An Attribution Relations Corpus for \
 Political News\", LREC 2018. Research use.\n\n\
 Split: trained and tuned on the `train` files only (cross-validation by document for the search, \
-every fifth training document held out for the decoder); the `dev` files are scored once, at the end. \
+each fifth of the training documents held out in turn for the decoder); the `dev` files are scored once, at the end. \
 Two exceptions: the speaker ranker's \"no speaker\" threshold and the cue detector's threshold are tuned together on the PolNeAR `dev` file (see the log below). \
 The test splits are withheld, so the dev figures are estimates.\n\n";
     let _ = writeln!(s, "## Search\n\n```\n{}```\n", search);
@@ -199,7 +199,7 @@ pub fn refresh(
     }
     let pipeline = crate::Pipeline::from_model(model.clone(), path)?;
     let detailed = crate::eval::evaluate_detailed(&pipeline, dev);
-    let dev_ece = crate::train::dev_ece(model, pipeline.types(), dev);
+    let dev_ece = crate::train::dev_ece(model, dev);
     let quote_types = (detailed.quote_types.all.gold > 0).then_some(&detailed.quote_types);
     let note = format!(
         "Figures of `newsroles eval` on {dev_names} with newsroles {}, regenerated {} by \

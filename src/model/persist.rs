@@ -17,9 +17,11 @@ use sha2::{Digest, Sha256};
 use std::path::Path;
 
 /// The format this build writes and the newest it reads.
-pub const FORMAT_VERSION: u32 = 6;
+pub const FORMAT_VERSION: u32 = 7;
 /// The oldest format this build reads: format 5 is format 6 without the pronoun
-/// resolver (the hand rule resolves pronouns with such a model).
+/// resolver (the hand rule resolves pronouns with such a model); format 6's
+/// resolver has no name-kind table (and an older feature layout, so the hand rule
+/// resolves with it too until `train-entities` replaces it).
 const OLDEST_READ: u32 = 5;
 const MAGIC: &[u8; 8] = b"NEWSROLE";
 const HEADER: usize = 8 + 4 + 32;
@@ -65,6 +67,49 @@ impl From<ModelFileV5> for ModelFile {
             attribution: m.attribution,
             vectors: m.vectors,
             pronouns: None,
+        }
+    }
+}
+
+/// Format 6: [`ModelFile`] whose pronoun resolver has no name-kind table.
+#[derive(Deserialize)]
+struct ModelFileV6 {
+    meta: ModelMeta,
+    features: FeatureConfig,
+    labels: Vec<String>,
+    roles: SparseWeights,
+    decoder: Decoder,
+    attribution: Attributor,
+    vectors: Option<WordVectors>,
+    pronouns: Option<PronounModelV6>,
+}
+
+/// Format 6's [`PronounModel`].
+#[derive(Deserialize)]
+struct PronounModelV6 {
+    features_version: u32,
+    weights: Vec<f64>,
+    threshold: f64,
+    tags: Vec<(String, u8)>,
+}
+
+impl From<ModelFileV6> for ModelFile {
+    fn from(m: ModelFileV6) -> Self {
+        ModelFile {
+            meta: m.meta,
+            features: m.features,
+            labels: m.labels,
+            roles: m.roles,
+            decoder: m.decoder,
+            attribution: m.attribution,
+            vectors: m.vectors,
+            pronouns: m.pronouns.map(|p| PronounModel {
+                features_version: p.features_version,
+                weights: p.weights,
+                threshold: p.threshold,
+                tags: p.tags,
+                name_kinds: Vec::new(),
+            }),
         }
     }
 }
@@ -136,6 +181,10 @@ impl ModelFile {
         let corrupt = |e: postcard::Error| bad(format!("corrupt payload: {e}"));
         let mut m: ModelFile = if version == 5 {
             postcard::from_bytes::<ModelFileV5>(payload)
+                .map_err(corrupt)?
+                .into()
+        } else if version == 6 {
+            postcard::from_bytes::<ModelFileV6>(payload)
                 .map_err(corrupt)?
                 .into()
         } else {
@@ -398,7 +447,7 @@ mod tests {
     }
 
     #[test]
-    fn format_5_reads_without_a_pronoun_resolver() {
+    fn formats_5_and_6_read_as_before() {
         // Format 5 is format 6 without the last field: encode the fields before it.
         let m = tiny();
         let payload = postcard::to_stdvec(&(
@@ -426,11 +475,34 @@ mod tests {
                 weights: vec![0.5; crate::attribution::PRONOUN_FEATURES + 1],
                 threshold: 0.3,
                 tags: vec![("said".into(), 3)],
+                name_kinds: vec![("china".into(), -3.5)],
             }),
             ..tiny()
         };
         let back = ModelFile::from_bytes(&with.to_bytes().unwrap(), Path::new("m.model")).unwrap();
         assert_eq!(back.pronouns, with.pronouns);
+        // Format 6 is format 7 without the resolver's name-kind table.
+        let p = with.pronouns.as_ref().unwrap();
+        let payload = postcard::to_stdvec(&(
+            &m.meta,
+            &m.features,
+            &m.labels,
+            &m.roles,
+            &m.decoder,
+            &m.attribution,
+            &m.vectors,
+            Some((&p.features_version, &p.weights, &p.threshold, &p.tags)),
+        ))
+        .unwrap();
+        let mut b = Vec::new();
+        b.extend_from_slice(MAGIC);
+        b.extend_from_slice(&6u32.to_le_bytes());
+        b.extend_from_slice(&Sha256::digest(&payload));
+        b.extend_from_slice(&payload);
+        let back = ModelFile::from_bytes(&b, Path::new("m.model")).unwrap();
+        let bp = back.pronouns.expect("format 6 keeps its resolver");
+        assert_eq!((bp.weights, bp.tags), (p.weights.clone(), p.tags.clone()));
+        assert!(bp.name_kinds.is_empty());
     }
 
     #[test]

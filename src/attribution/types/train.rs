@@ -25,6 +25,19 @@ pub struct SampleRow {
     pub heldout: bool,
 }
 
+/// The rows of every sample file in `paths`, in order (e.g. the random sample and
+/// `data/attribution-types-hard.tsv`).
+///
+/// # Errors
+/// As [`read_sample`], naming the file.
+pub fn read_samples(paths: &[std::path::PathBuf]) -> Result<Vec<SampleRow>> {
+    let mut rows = Vec::new();
+    for p in paths {
+        rows.extend(read_sample(p)?);
+    }
+    Ok(rows)
+}
+
 /// Reads the typed sample: `#` comment lines, a header, then tab-separated rows
 /// `item corpus doc start end cue_start cue_end direct type split`.
 ///
