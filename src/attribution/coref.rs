@@ -14,10 +14,10 @@ use super::view::{Kind, View};
 use serde::{Deserialize, Serialize};
 
 /// Bump when the features change: a model of another layout is not used.
-pub const FEATURES_VERSION: u32 = 5;
+pub const FEATURES_VERSION: u32 = 6;
 
 /// Number of features of a (pronoun, candidate entity) pair.
-pub const N_FEATURES: usize = 68;
+pub const N_FEATURES: usize = 69;
 
 /// How many sentences before its own a pronoun's candidates may be last mentioned in.
 const SENTENCES_BACK: usize = 5;
@@ -383,6 +383,27 @@ fn name_kind(v: &View, m: &Mention, kinds: &NameKinds) -> Option<f32> {
     (n > 0).then(|| sum / n as f32)
 }
 
+/// Whether name mention `m` is made only of words the tag table knows as common
+/// words (not proper nouns): a capitalised noun or adjective, not a name.
+fn common_words_name(v: &View, m: &Mention, tags: &WordTags) -> bool {
+    if m.kind != MentionKind::Name {
+        return false;
+    }
+    let words = m.name.clone().unwrap_or_else(|| m.toks.clone());
+    let mut any = false;
+    for k in words {
+        let Some(t) = v.toks.get(k) else { break };
+        if !(t.cap && t.is_word()) {
+            continue;
+        }
+        match tags.binary_search_by(|(w, _)| w.as_str().cmp(t.lower.as_str())) {
+            Ok(i) if tags[i].1 != tag::PROPN => any = true,
+            _ => return false,
+        }
+    }
+    any
+}
+
 /// Person-name log-odds of capitalised words from labelled coreference data: the
 /// proper-noun words of GUM's entity mentions (a person's, or a place's, an
 /// organisation's …) and the words of GAP's candidate names (persons all). Words
@@ -671,6 +692,9 @@ pub(crate) fn candidates(
         let kind = name_kind(v, a, cx.name_kinds);
         r[66] = f(kind.is_some());
         r[67] = kind.unwrap_or(0.0) / 5.0;
+        // A "name" made of common words, capitalised ("Legend has it", "Actors"):
+        // the tag table knows each of its words as something other than a name.
+        r[68] = f(common_words_name(v, a, tags));
         out.push(Candidate {
             cluster: *c,
             mention: s.nearest,
@@ -1162,6 +1186,26 @@ mod tests {
         assert!(kind_of("Oslo").unwrap() < 0.0);
         assert!(kind_of("Berg").unwrap() > 0.0);
         assert_eq!(kind_of("Zorbix"), None);
+    }
+
+    #[test]
+    fn a_name_of_common_words_is_told_from_a_name() {
+        let tags: Vec<(String, u8)> = vec![
+            ("actors".into(), tag::NOUN),
+            ("legend".into(), tag::NOUN),
+            ("mary".into(), tag::PROPN),
+        ];
+        let layout = crate::text::TextLayout::new("Legend has it. Mary Oslo left. Actors came.");
+        let v = super::super::view_of(&layout);
+        let ms = crate::attribution::mentions::extract(&v);
+        let common = |w: &str| {
+            ms.iter()
+                .find(|m| m.kind == MentionKind::Name && v.tok_text(m.head) == w)
+                .map(|m| common_words_name(&v, m, &tags))
+        };
+        assert_eq!(common("Legend"), Some(true));
+        // "Oslo" is not in the table: the name may be anything, so not common words.
+        assert_eq!(common("Oslo"), Some(false));
     }
 
     #[test]
