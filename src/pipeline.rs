@@ -153,10 +153,8 @@ impl Pipeline {
     /// content spans in code points of the text.
     pub fn attributions(&self, doc: &Document) -> Vec<(usize, usize, FoundQuote)> {
         let mut found = self.attributor.attributions(&doc.text);
-        for (_, _, q) in &mut found {
-            if let Some(t) = &self.types {
-                (q.kind, q.p_speech) = t.classify(&q.features);
-            }
+        if let Some(t) = &self.types {
+            found.iter_mut().for_each(|(_, _, q)| q.type_with(t));
         }
         found
     }

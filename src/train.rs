@@ -220,15 +220,15 @@ struct CvResult {
     per_fold: Vec<f64>,
 }
 
-/// `k`-fold cross-validation (folds by document, document `i` in fold `i % k`).
-fn cross_validate(
+/// Every document's scores by a model fitted on the other folds (document `i` in
+/// fold `i % k`; `k` fits), fold after fold, so each fold's documents are one slice:
+/// the scores and the slice bounds.
+fn out_of_fold(
     params: &RoleParams,
     docs: &[RoleDoc],
     buckets: usize,
     k: usize,
-) -> Result<CvResult> {
-    // Out-of-fold scores, fold after fold, so each fold's documents are one slice
-    // (the figures are sums of counts over documents, in any order).
+) -> Result<(Vec<ScoredDoc>, Vec<usize>)> {
     let mut scored = Vec::with_capacity(docs.len());
     let mut bounds = vec![0];
     for fold in 0..k {
@@ -247,6 +247,18 @@ fn cross_validate(
         );
         bounds.push(scored.len());
     }
+    Ok((scored, bounds))
+}
+
+/// `k`-fold cross-validation (folds by document, document `i` in fold `i % k`; the
+/// figures are sums of counts over documents, in any order).
+fn cross_validate(
+    params: &RoleParams,
+    docs: &[RoleDoc],
+    buckets: usize,
+    k: usize,
+) -> Result<CvResult> {
+    let (scored, bounds) = out_of_fold(params, docs, buckets, k)?;
     let grid = TuneGrid {
         weights: vec![0.0],
         betas: vec![0.0, 0.5, 1.0],
@@ -619,23 +631,7 @@ pub fn train_reporting(opts: &TrainOptions, stage: &mut dyn FnMut(&str)) -> Resu
     let decoder = if opts.decode || opts.params.balance {
         stage("decoder tuning on held-out fifths of train");
         let t = Instant::now();
-        const FIFTHS: usize = 5;
-        let mut held: Vec<ScoredDoc> = Vec::with_capacity(docs.len());
-        for f in 0..FIFTHS {
-            let fit: Vec<&RoleDoc> = docs
-                .iter()
-                .enumerate()
-                .filter(|(i, _)| i % FIFTHS != f)
-                .map(|(_, d)| d)
-                .collect();
-            let model = fit_docs(&params, &fit, buckets)?;
-            held.extend(
-                docs.iter()
-                    .enumerate()
-                    .filter(|(i, _)| i % FIFTHS == f)
-                    .map(|(_, d)| d.scored(&model)),
-            );
-        }
+        let (held, _) = out_of_fold(&params, &docs, buckets, 5)?;
         let grid = if opts.decode {
             TuneGrid::default()
         } else {

@@ -365,17 +365,9 @@ pub(crate) type NameKinds = [(String, f32)];
 /// The mean person-name log-odds of the capitalised words of name mention `m`
 /// that the table knows; `None` for other mentions and unknown words ("Prius").
 fn name_kind(v: &View, m: &Mention, kinds: &NameKinds) -> Option<f32> {
-    if m.kind != MentionKind::Name {
-        return None;
-    }
-    let words = m.name.clone().unwrap_or_else(|| m.toks.clone());
     let (mut sum, mut n) = (0.0f32, 0usize);
-    for k in words {
-        let Some(t) = v.toks.get(k) else { break };
-        if !(t.cap && t.is_word()) {
-            continue;
-        }
-        if let Ok(i) = kinds.binary_search_by(|(w, _)| w.as_str().cmp(t.lower.as_str())) {
+    for w in capitalised_words(v, m) {
+        if let Ok(i) = kinds.binary_search_by(|(k, _)| k.as_str().cmp(w)) {
             sum += kinds[i].1;
             n += 1;
         }
@@ -386,22 +378,42 @@ fn name_kind(v: &View, m: &Mention, kinds: &NameKinds) -> Option<f32> {
 /// Whether name mention `m` is made only of words the tag table knows as common
 /// words (not proper nouns): a capitalised noun or adjective, not a name.
 fn common_words_name(v: &View, m: &Mention, tags: &WordTags) -> bool {
-    if m.kind != MentionKind::Name {
-        return false;
-    }
-    let words = m.name.clone().unwrap_or_else(|| m.toks.clone());
     let mut any = false;
-    for k in words {
-        let Some(t) = v.toks.get(k) else { break };
-        if !(t.cap && t.is_word()) {
-            continue;
-        }
-        match tags.binary_search_by(|(w, _)| w.as_str().cmp(t.lower.as_str())) {
+    for w in capitalised_words(v, m) {
+        match tags.binary_search_by(|(k, _)| k.as_str().cmp(w)) {
             Ok(i) if tags[i].1 != tag::PROPN => any = true,
             _ => return false,
         }
     }
     any
+}
+
+/// The lowercase forms of the capitalised words of name mention `m` (none for
+/// other mentions).
+fn capitalised_words<'v>(v: &'v View, m: &Mention) -> impl Iterator<Item = &'v str> {
+    let words = match m.kind {
+        MentionKind::Name => m.name.clone().unwrap_or_else(|| m.toks.clone()),
+        _ => 0..0,
+    };
+    v.toks
+        .get(words)
+        .unwrap_or_default()
+        .iter()
+        .filter(|t| t.cap && t.is_word())
+        .map(|t| t.lower.as_str())
+}
+
+/// The text of code-point range `a..b` of `text` (the corpora's offsets), if in it.
+fn code_points<'t>(text: &'t str) -> impl Fn(usize, usize) -> Option<&'t str> + 't {
+    let bytes: Vec<usize> = text
+        .char_indices()
+        .map(|(b, _)| b)
+        .chain([text.len()])
+        .collect();
+    move |a, b| match (bytes.get(a), bytes.get(b)) {
+        (Some(&a), Some(&b)) => text.get(a..b),
+        _ => None,
+    }
 }
 
 /// Person-name log-odds of capitalised words from labelled coreference data: the
@@ -411,16 +423,7 @@ fn common_words_name(v: &View, m: &Mention, tags: &WordTags) -> bool {
 fn name_kinds(docs: &[crate::corpus::LabelledDocument]) -> Vec<(String, f32)> {
     let mut counts: std::collections::BTreeMap<String, [u32; 2]> = Default::default();
     for d in docs {
-        let chars: Vec<usize> = d
-            .text
-            .char_indices()
-            .map(|(b, _)| b)
-            .chain([d.text.len()])
-            .collect();
-        let word = |a: usize, b: usize| match (chars.get(a), chars.get(b)) {
-            (Some(&a), Some(&b)) => d.text.get(a..b).map(str::to_lowercase),
-            _ => None,
-        };
+        let slice = code_points(&d.text);
         if let (Some(ents), Some(toks)) = (&d.entities, &d.tokens) {
             for e in ents {
                 let person = usize::from(e.kind != "person");
@@ -428,8 +431,8 @@ fn name_kinds(docs: &[crate::corpus::LabelledDocument]) -> Vec<(String, f32)> {
                     let lo = toks.partition_point(|t| t.start < m.start);
                     for t in toks[lo..].iter().take_while(|t| t.end <= m.end) {
                         if t.upos == "PROPN" {
-                            if let Some(w) = word(t.start, t.end) {
-                                counts.entry(w).or_default()[person] += 1;
+                            if let Some(w) = slice(t.start, t.end) {
+                                counts.entry(w.to_lowercase()).or_default()[person] += 1;
                             }
                         }
                     }
@@ -437,17 +440,10 @@ fn name_kinds(docs: &[crate::corpus::LabelledDocument]) -> Vec<(String, f32)> {
             }
         }
         for c in d.candidates.iter().flatten() {
-            let Some(text) = word(c.start, c.end) else {
-                continue;
-            };
-            let orig = chars
-                .get(c.start)
-                .zip(chars.get(c.end))
-                .and_then(|(&a, &b)| d.text.get(a..b))
-                .unwrap_or("");
-            for (w, o) in text.split_whitespace().zip(orig.split_whitespace()) {
-                if o.chars().next().is_some_and(char::is_uppercase) {
-                    counts.entry(w.to_string()).or_default()[0] += 1;
+            let name = slice(c.start, c.end).unwrap_or("");
+            for w in name.split_whitespace() {
+                if w.chars().next().is_some_and(char::is_uppercase) {
+                    counts.entry(w.to_lowercase()).or_default()[0] += 1;
                 }
             }
         }
@@ -926,18 +922,12 @@ fn word_tags(docs: &[crate::corpus::LabelledDocument]) -> Vec<(String, u8)> {
     for d in docs {
         let Some(toks) = &d.tokens else { continue };
         // Token offsets are code points.
-        let chars: Vec<usize> = d
-            .text
-            .char_indices()
-            .map(|(b, _)| b)
-            .chain([d.text.len()])
-            .collect();
+        let slice = code_points(&d.text);
         for t in toks {
-            let (Some(&a), Some(&b)) = (chars.get(t.start), chars.get(t.end)) else {
+            let Some(w) = slice(t.start, t.end) else {
                 continue;
             };
-            let w = d.text[a..b].to_lowercase();
-            counts.entry(w).or_default()[usize::from(tag::of_upos(&t.upos))] += 1;
+            counts.entry(w.to_lowercase()).or_default()[usize::from(tag::of_upos(&t.upos))] += 1;
         }
     }
     counts

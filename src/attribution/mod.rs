@@ -89,6 +89,13 @@ pub struct FoundQuote {
     pub features: TypeFeatures,
 }
 
+impl FoundQuote {
+    /// Sets its type and speech probability from `model`.
+    pub fn type_with(&mut self, model: &TypeModel) {
+        (self.kind, self.p_speech) = model.classify(&self.features);
+    }
+}
+
 /// The speaker of a quote: the mention and its canonical entity.
 #[derive(Debug, Clone, PartialEq)]
 pub struct FoundSpeaker {
@@ -232,7 +239,11 @@ pub(crate) fn windows(layout: &TextLayout, size: usize) -> Vec<Range<usize>> {
 /// The attribution view of the paragraphs `w` of `layout`: offsets stay those of the
 /// whole text, paragraph indices count from the window's first.
 fn window_view(layout: &TextLayout, w: Range<usize>) -> View<'_> {
-    let from = layout.paragraphs[w.start].start;
+    // The first window starts at the text's start, the last ends at its end.
+    let from = match w.start {
+        0 => 0,
+        p => layout.paragraphs[p].start,
+    };
     let to = layout
         .paragraphs
         .get(w.end)
@@ -267,23 +278,9 @@ fn window_view(layout: &TextLayout, w: Range<usize>) -> View<'_> {
     })
 }
 
+/// The attribution view of the whole of `layout`.
 fn view_of(layout: &TextLayout) -> View<'_> {
-    let text = layout.norm.as_str();
-    View::new(RawLayout {
-        text,
-        paragraphs: layout.paragraphs.clone(),
-        sentences: layout
-            .sentences
-            .iter()
-            .map(|s| (s.range.clone(), s.paragraph))
-            .collect(),
-        quotes: layout
-            .quotes
-            .iter()
-            .map(|q| (q.content.clone(), q.open.clone(), q.close.clone()))
-            .collect(),
-        tokens: &layout.tokens,
-    })
+    window_view(layout, 0..layout.paragraphs.len())
 }
 
 /// Runs stages 2–4 on a view; with `cues`, the trained cue detector adds its quotes
@@ -737,9 +734,7 @@ impl DocAttribution {
     /// cue-class rule's types stay.
     pub fn type_quotes(&mut self, model: Option<&TypeModel>) {
         let Some(model) = model else { return };
-        for q in &mut self.quotes {
-            (q.kind, q.p_speech) = model.classify(&q.features);
-        }
+        self.quotes.iter_mut().for_each(|q| q.type_with(model));
     }
 
     /// Only the reported speech: the other quotes dropped, each entity's quote count

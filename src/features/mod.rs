@@ -389,18 +389,34 @@ fn fnv1a(parts: &[&[u8]]) -> u64 {
         .fold(FNV_OFFSET, |h, p| fnv_separator(fnv_bytes(h, p)))
 }
 
-/// The attribution fact of each sentence: the cue of a found quote inside it wins (the
-/// first such quote in attribution order, by kind and whether a speaker was found),
-/// else how much found quotes cover it. One pass over the quotes with binary searches
-/// over the sorted, non-overlapping sentences, so long documents stay linear.
-fn attr_facts(attr: &DocAttribution, sents: &[SentenceSpan]) -> Vec<&'static str> {
-    let mut cue_kind: Vec<Option<&'static str>> = vec![None; sents.len()];
-    let mut covered = vec![0usize; sents.len()];
-    for q in attr.quotes.iter().filter(|q| !q.unvoiced && !q.learned) {
+/// The attribution fact of each sentence: the cue of a rule-found quote inside it
+/// wins (the first such quote in attribution order, by kind and whether a speaker
+/// was found), else how much rule-found quotes cover it. With `speech` (feature
+/// version 4), also each sentence's [`SpeechFact`] from every voiced quote (rules'
+/// and learned), as the quotes are typed when the role model reads them (by the
+/// cue-class rule, at training as at serving time). One pass over the quotes with
+/// binary searches over the sorted, non-overlapping sentences, so long documents
+/// stay linear.
+fn attr_facts(
+    attr: &DocAttribution,
+    sents: &[SentenceSpan],
+    speech: bool,
+) -> (Vec<&'static str>, Vec<SpeechFact>) {
+    let n = sents.len();
+    let mut cue_kind: Vec<Option<&'static str>> = vec![None; n];
+    let mut covered = vec![0usize; n];
+    let mut cue_p: Vec<Option<f32>> = vec![None; n];
+    let mut speech_covered = vec![0usize; n];
+    for q in attr.quotes.iter().filter(|q| !q.unvoiced) {
+        let rules = !q.learned;
+        let is_speech = speech && q.kind == crate::attribution::AttributionType::Speech;
         if let Some(c) = &q.cue {
             let i = sents.partition_point(|s| s.range.end < c.end);
-            if let Some(s) = sents.get(i) {
-                if c.start >= s.range.start && c.end <= s.range.end && cue_kind[i].is_none() {
+            if sents
+                .get(i)
+                .is_some_and(|s| c.start >= s.range.start && c.end <= s.range.end)
+            {
+                if rules && cue_kind[i].is_none() {
                     cue_kind[i] = Some(match (q.direct, q.speaker.is_some()) {
                         (true, true) => "cue_direct_spk",
                         (true, false) => "cue_direct",
@@ -408,37 +424,66 @@ fn attr_facts(attr: &DocAttribution, sents: &[SentenceSpan]) -> Vec<&'static str
                         (false, false) => "cue_reported",
                     });
                 }
+                if speech {
+                    let p = cue_p[i].get_or_insert(0.0);
+                    *p = p.max(q.p_speech);
+                }
             }
+        }
+        if !rules && !is_speech {
+            continue;
         }
         let first = sents.partition_point(|s| s.range.end <= q.content.start);
         for (i, s) in sents.iter().enumerate().skip(first) {
             if s.range.start >= q.content.end {
                 break;
             }
-            covered[i] += q
+            let inside = q
                 .content
                 .end
                 .min(s.range.end)
                 .saturating_sub(q.content.start.max(s.range.start));
+            if rules {
+                covered[i] += inside;
+            }
+            if is_speech {
+                speech_covered[i] += inside;
+            }
         }
     }
-    sents
+    let share = |c: usize, s: &SentenceSpan| {
+        if c == 0 {
+            "none"
+        } else if 2 * c < s.range.len().max(1) {
+            "part"
+        } else {
+            "most"
+        }
+    };
+    let facts = sents
+        .iter()
+        .enumerate()
+        .map(|(i, s)| cue_kind[i].unwrap_or_else(|| share(covered[i], s)))
+        .collect();
+    let speech_facts = sents
         .iter()
         .enumerate()
         .map(|(i, s)| {
-            if let Some(k) = cue_kind[i] {
-                return k;
+            if !speech {
+                return SpeechFact::OFF;
             }
-            let frac = covered[i] as f32 / s.range.len().max(1) as f32;
-            if covered[i] == 0 {
-                "none"
-            } else if frac < 0.5 {
-                "part"
-            } else {
-                "most"
+            SpeechFact {
+                cue: match cue_p[i] {
+                    None => "none",
+                    Some(p) if p < 0.3 => "lo",
+                    Some(p) if p < 0.7 => "mid",
+                    Some(_) => "hi",
+                },
+                cover: share(speech_covered[i], s),
             }
         })
-        .collect()
+        .collect();
+    (facts, speech_facts)
 }
 
 /// The speech facts of a sentence (feature version 4 on).
@@ -463,58 +508,6 @@ impl SpeechFact {
         cue: "off",
         cover: "off",
     };
-}
-
-/// The speech facts of each sentence from every voiced quote (rules' and learned),
-/// as the quotes are typed when the role model reads them (by the cue-class rule,
-/// at training as at serving time). Linear as [`attr_facts`].
-fn speech_facts(attr: &DocAttribution, sents: &[SentenceSpan]) -> Vec<SpeechFact> {
-    let mut cue_p: Vec<Option<f32>> = vec![None; sents.len()];
-    let mut covered = vec![0usize; sents.len()];
-    for q in attr.quotes.iter().filter(|q| !q.unvoiced) {
-        if let Some(c) = &q.cue {
-            let i = sents.partition_point(|s| s.range.end < c.end);
-            if let Some(s) = sents.get(i) {
-                if c.start >= s.range.start && c.end <= s.range.end {
-                    let p = cue_p[i].get_or_insert(0.0);
-                    *p = p.max(q.p_speech);
-                }
-            }
-        }
-        if q.kind != crate::attribution::AttributionType::Speech {
-            continue;
-        }
-        let first = sents.partition_point(|s| s.range.end <= q.content.start);
-        for (i, s) in sents.iter().enumerate().skip(first) {
-            if s.range.start >= q.content.end {
-                break;
-            }
-            covered[i] += overlap(&q.content, &s.range);
-        }
-    }
-    sents
-        .iter()
-        .zip(cue_p.iter().zip(&covered))
-        .map(|(s, (p, &c))| SpeechFact {
-            cue: match p {
-                None => "none",
-                Some(p) if *p < 0.3 => "lo",
-                Some(p) if *p < 0.7 => "mid",
-                Some(_) => "hi",
-            },
-            cover: if c == 0 {
-                "none"
-            } else if 2 * c < s.range.len() {
-                "part"
-            } else {
-                "most"
-            },
-        })
-        .collect()
-}
-
-fn overlap(a: &std::ops::Range<usize>, b: &std::ops::Range<usize>) -> usize {
-    a.end.min(b.end).saturating_sub(a.start.max(b.start))
 }
 
 /// A sentence's structural features, as buckets.
@@ -650,16 +643,11 @@ impl Featurizer {
         layout: &TextLayout,
         attr: &DocAttribution,
     ) -> (Vec<&'static str>, Vec<SpeechFact>) {
-        let n = layout.sentences.len();
         if !self.config.attribution {
+            let n = layout.sentences.len();
             return (vec!["off"; n], vec![SpeechFact::OFF; n]);
         }
-        let speech = if self.config.version >= 4 {
-            speech_facts(attr, &layout.sentences)
-        } else {
-            vec![SpeechFact::OFF; n]
-        };
-        (attr_facts(attr, &layout.sentences), speech)
+        attr_facts(attr, &layout.sentences, self.config.version >= 4)
     }
 
     /// The facts of sentence `s` of `layout`, whose attribution fact is `attr_fact`.

@@ -44,9 +44,12 @@ pub struct ModelFile {
     pub pronouns: Option<PronounModel>,
 }
 
-/// Format 5: [`ModelFile`] before the pronoun resolver.
+/// The fields every format since 5 starts with. Postcard writes a struct as its
+/// fields one after the other, so an older format is this followed by its last
+/// field, if any: format 5 has no pronoun resolver, format 6 one without the
+/// name-kind table ([`PronounModelV6`]).
 #[derive(Deserialize)]
-struct ModelFileV5 {
+struct Head {
     meta: ModelMeta,
     features: FeatureConfig,
     labels: Vec<String>,
@@ -56,32 +59,19 @@ struct ModelFileV5 {
     vectors: Option<WordVectors>,
 }
 
-impl From<ModelFileV5> for ModelFile {
-    fn from(m: ModelFileV5) -> Self {
+impl Head {
+    fn with(self, pronouns: Option<PronounModel>) -> ModelFile {
         ModelFile {
-            meta: m.meta,
-            features: m.features,
-            labels: m.labels,
-            roles: m.roles,
-            decoder: m.decoder,
-            attribution: m.attribution,
-            vectors: m.vectors,
-            pronouns: None,
+            meta: self.meta,
+            features: self.features,
+            labels: self.labels,
+            roles: self.roles,
+            decoder: self.decoder,
+            attribution: self.attribution,
+            vectors: self.vectors,
+            pronouns,
         }
     }
-}
-
-/// Format 6: [`ModelFile`] whose pronoun resolver has no name-kind table.
-#[derive(Deserialize)]
-struct ModelFileV6 {
-    meta: ModelMeta,
-    features: FeatureConfig,
-    labels: Vec<String>,
-    roles: SparseWeights,
-    decoder: Decoder,
-    attribution: Attributor,
-    vectors: Option<WordVectors>,
-    pronouns: Option<PronounModelV6>,
 }
 
 /// Format 6's [`PronounModel`].
@@ -93,23 +83,14 @@ struct PronounModelV6 {
     tags: Vec<(String, u8)>,
 }
 
-impl From<ModelFileV6> for ModelFile {
-    fn from(m: ModelFileV6) -> Self {
-        ModelFile {
-            meta: m.meta,
-            features: m.features,
-            labels: m.labels,
-            roles: m.roles,
-            decoder: m.decoder,
-            attribution: m.attribution,
-            vectors: m.vectors,
-            pronouns: m.pronouns.map(|p| PronounModel {
-                features_version: p.features_version,
-                weights: p.weights,
-                threshold: p.threshold,
-                tags: p.tags,
-                name_kinds: Vec::new(),
-            }),
+impl From<PronounModelV6> for PronounModel {
+    fn from(p: PronounModelV6) -> Self {
+        PronounModel {
+            features_version: p.features_version,
+            weights: p.weights,
+            threshold: p.threshold,
+            tags: p.tags,
+            name_kinds: Vec::new(),
         }
     }
 }
@@ -180,13 +161,13 @@ impl ModelFile {
         }
         let corrupt = |e: postcard::Error| bad(format!("corrupt payload: {e}"));
         let mut m: ModelFile = if version == 5 {
-            postcard::from_bytes::<ModelFileV5>(payload)
+            postcard::from_bytes::<Head>(payload)
                 .map_err(corrupt)?
-                .into()
+                .with(None)
         } else if version == 6 {
-            postcard::from_bytes::<ModelFileV6>(payload)
-                .map_err(corrupt)?
-                .into()
+            let (head, pronouns) =
+                postcard::from_bytes::<(Head, Option<PronounModelV6>)>(payload).map_err(corrupt)?;
+            head.with(pronouns.map(PronounModel::from))
         } else {
             postcard::from_bytes(payload).map_err(corrupt)?
         };
