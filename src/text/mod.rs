@@ -57,10 +57,16 @@ impl TextLayout {
         let paragraphs = paragraphs(text);
         let sentences = segment::segment_paragraphs(text, &paragraphs);
         let quotes = quotes::pair_quotes_paragraphs(text, &paragraphs);
-        let mut tokens = Vec::with_capacity(text.len() / 5 + 1);
+        // News has about five bytes per token; reserving for four, and past that for
+        // what the rest of the text may hold, spares a long text the doubling of its
+        // largest vector (a copy of twice its size held at once: issue 33 item 8).
+        let mut tokens = Vec::with_capacity(text.len() / 4 + 16);
         tokenize::tokenize_into(text, |t| {
             if let (Ok(start), Ok(end)) = (u32::try_from(t.range.start), u32::try_from(t.range.end))
             {
+                if tokens.len() == tokens.capacity() {
+                    tokens.reserve_exact((text.len() - t.range.end) / 3 + 16);
+                }
                 tokens.push(TokenSpan {
                     start,
                     end,
