@@ -54,6 +54,21 @@ fn she_is_the_subject_not_the_more_recent_woman() {
 }
 
 #[test]
+fn a_pronoun_never_stands_for_a_name_of_the_other_gender() {
+    // A one-word first name gives its gender: "he" is Amit, not Megan or Pam, and
+    // "She" is nobody here rather than John.
+    let t = "Megan asks about Amit and suspects that he slept with Pam.";
+    assert_eq!(mentions_of(t, "Amit"), ["Amit", "he"]);
+    let t = "John Okafor arrived late. She was tired.";
+    for (name, mentions) in entities(t) {
+        assert!(
+            !mentions.contains(&"She".to_string()),
+            "{name}: {mentions:?}"
+        );
+    }
+}
+
+#[test]
 fn a_pronoun_before_the_name_it_stands_for() {
     let t = "After her sophomore year in college, Lofgren earned a seat on the national team.";
     assert_eq!(mentions_of(t, "Lofgren"), ["her", "Lofgren"]);

@@ -174,11 +174,28 @@ fn first_in_sentence(ms: &[Mention], j: usize) -> bool {
     j == 0 || ms[j - 1].sent != ms[j].sent
 }
 
+/// The entity's names (a first name, a title) give the other gender than the
+/// pronoun's: "John … She" is no antecedent, whatever else fits. The rules' pronoun
+/// links are not read here (they are often wrong, and a wrong one would rule out
+/// the right entity); a name's gender counts, even a first name's.
+fn named_clash(cl: &Cluster, nearest: &Mention, want: Gender) -> bool {
+    let named = if cl.named_gender != Gender::Unknown {
+        cl.named_gender
+    } else if nearest.kind == MentionKind::Name {
+        nearest.gender
+    } else {
+        Gender::Unknown
+    };
+    named != Gender::Unknown && named != want
+}
+
 fn gender_of(cl: &Cluster, m: &Mention) -> Gender {
-    if cl.gender == Gender::Unknown {
+    if cl.gender != Gender::Unknown {
+        cl.gender
+    } else if m.gender != Gender::Unknown {
         m.gender
     } else {
-        cl.gender
+        cl.named_gender
     }
 }
 
@@ -533,7 +550,7 @@ pub(crate) fn candidates(
         let personal = cl.person
             || a.kind == MentionKind::Name
             || matches!(a.kind, MentionKind::Nominal if a.person);
-        if !personal {
+        if !personal || named_clash(cl, a, want) {
             continue;
         }
         let k = match seen.iter().position(|(x, _)| *x == c) {
@@ -564,7 +581,7 @@ pub(crate) fn candidates(
         let latest = (lo..before)
             .rev()
             .find(|&j| ents.of.get(j).copied().flatten() == Some(c));
-        if let Some(j) = latest {
+        if let Some(j) = latest.filter(|&j| !named_clash(&ents.clusters[c], &ms[j], want)) {
             if seen.len() == MAX_CANDIDATES {
                 seen.pop();
             }

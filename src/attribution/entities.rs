@@ -150,6 +150,12 @@ pub(crate) struct Cluster {
     pub(super) gender: Gender,
     /// The gender is only a first name's ("Terry" is not always a man's).
     pub(super) gender_weak: bool,
+    /// The gender its names give (a first name, a title), never a pronoun's: the
+    /// rules' pronoun links set `gender` too, and they are often wrong (a pronoun
+    /// resolver's candidate must not clash with this one).
+    pub(super) named_gender: Gender,
+    /// `named_gender` is only a first name's.
+    pub(super) named_gender_weak: bool,
     /// Words describing the entity (titles, appositions).
     desc: HashSet<String>,
     /// Token index of the latest mention.
@@ -168,6 +174,8 @@ impl Cluster {
             person: false,
             gender: Gender::Unknown,
             gender_weak: false,
+            named_gender: Gender::Unknown,
+            named_gender_weak: false,
             desc: HashSet::default(),
             last,
         }
@@ -943,6 +951,26 @@ fn assign_name(v: &View, m: &Mention, ents: &mut Entities, budget: &Budget) -> O
     if c.gender == Gender::Unknown || c.gender_weak && !weak && m.gender != Gender::Unknown {
         c.gender = m.gender;
         c.gender_weak = weak;
+    }
+    // A name of one word that the first-name table knows ("Pam", "Brent") gives the
+    // named gender too (weak), though not `gender`: the rules take such a word
+    // for a surname as well ("Thomas said").
+    let single = match (&m.name, m.gender) {
+        (Some(r), Gender::Unknown) if r.len() == 1 => {
+            super::mentions::tok_first_name_gender(&v.toks[r.start])
+        }
+        _ => Gender::Unknown,
+    };
+    let (named, named_weak) = if m.gender == Gender::Unknown {
+        (single, true)
+    } else {
+        (m.gender, weak)
+    };
+    if c.named_gender == Gender::Unknown
+        || c.named_gender_weak && !named_weak && named != Gender::Unknown
+    {
+        c.named_gender = named;
+        c.named_gender_weak = named_weak;
     }
     c.desc.extend(desc);
     c.last = m.toks.start;

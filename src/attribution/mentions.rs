@@ -64,7 +64,7 @@ fn tok_is_role(t: &Tok) -> bool {
 }
 
 /// [`first_name_gender`] of a token, from its list flags.
-fn tok_first_name_gender(t: &Tok) -> Gender {
+pub(crate) fn tok_first_name_gender(t: &Tok) -> Gender {
     if t.kind != Kind::Word {
         first_name_gender(&t.lower)
     } else if t.is(lexicon::list::FEMALE_NAMES) {
