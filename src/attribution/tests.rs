@@ -2632,3 +2632,71 @@ fn a_quoted_source_is_in_the_entity_layer_without_other_evidence() {
         "{layer:?}"
     );
 }
+
+/// Issue 31 item 5, each construction with the rules and with the shipped ranker.
+fn rules_and_shipped() -> Vec<Attributor> {
+    let mut atts = vec![Attributor::rules()];
+    atts.extend(shipped());
+    atts
+}
+
+#[test]
+fn a_cueless_quotation_paragraph_continues_only_a_quotation() {
+    let continued = "\"We will not give up,\" said Maria Lopez, the union's president.\n\n\
+                     \"The strike goes on until the company listens.\"\n\n\
+                     The company declined to comment.";
+    // (After a paragraph of reported speech, "The company declined to comment.", the
+    // rules still give the quotation that speech's source.)
+    let broken = "\"We will not give up,\" said Maria Lopez, the union's president.\n\n\
+                  The strike began on Monday, and the plant has been closed since.\n\n\
+                  \"This is the end of the line for the plant.\"";
+    for att in rules_and_shipped() {
+        // (All attributions: "declined to comment" is one too.)
+        let q = triples_with(&att, continued);
+        let quoted: Vec<_> = q.iter().filter(|x| !x.0.contains("comment")).collect();
+        assert_eq!(quoted.len(), 2, "{q:?}");
+        assert!(
+            quoted.iter().all(|x| x.2.as_deref() == Some("Maria Lopez")),
+            "{q:?}"
+        );
+        let q = triples_with(&att, broken);
+        let last = q.iter().find(|x| x.0.starts_with("This is the end"));
+        assert!(last.is_some_and(|x| x.1.is_none()), "{q:?}");
+    }
+}
+
+#[test]
+fn the_person_of_an_org_place_or_title_before_a_name_or_a_long_apposition_speaks() {
+    for att in rules_and_shipped() {
+        let q = triples_with(
+            &att,
+            "Reuters reporter Jane Doe said the talks had stalled. Toronto Mayor John Tory \
+             told reporters the plan would cost $2 billion.",
+        );
+        let entities: Vec<_> = q.iter().map(|x| x.2.as_deref()).collect();
+        assert_eq!(entities, [Some("Jane Doe"), Some("John Tory")], "{q:?}");
+        let q = triples_with(
+            &att,
+            "Bob Smith, a councillor who has served the city for twenty years and chairs its \
+             finance committee, said the budget was too large.",
+        );
+        assert_eq!(q.len(), 1, "{q:?}");
+        assert_eq!(q[0].1.as_deref(), Some("Bob Smith"), "{q:?}");
+    }
+}
+
+#[test]
+fn according_to_a_but_b_says_gives_each_its_own_speaker() {
+    for att in rules_and_shipped() {
+        let q = triples_with(
+            &att,
+            "According to police, the fire started in the kitchen, but fire chief Tom Reed \
+             says it began in the garage.",
+        );
+        assert_eq!(q.len(), 2, "{q:?}");
+        assert_eq!(q[0].0, "the fire started in the kitchen", "{q:?}");
+        assert_eq!(q[0].1.as_deref(), Some("police"), "{q:?}");
+        assert_eq!(q[1].0, "it began in the garage", "{q:?}");
+        assert_eq!(q[1].2.as_deref(), Some("Tom Reed"), "{q:?}");
+    }
+}
