@@ -189,6 +189,9 @@ fn named_clash(cl: &Cluster, nearest: &Mention, want: Gender) -> bool {
     named != Gender::Unknown && named != want
 }
 
+/// The gender the agreement features read: the cluster's (names and the rules'
+/// pronoun links), else its mention `m`'s, else what its names alone give (a
+/// one-word first name, which the rules leave genderless).
 fn gender_of(cl: &Cluster, m: &Mention) -> Gender {
     if cl.gender != Gender::Unknown {
         cl.gender
