@@ -1127,6 +1127,12 @@ mod tests {
         }
     }
 
+    /// The name mention of `ms` whose head token reads `w`.
+    fn name_headed<'m>(v: &View, ms: &'m [Mention], w: &str) -> Option<&'m Mention> {
+        ms.iter()
+            .find(|m| m.kind == MentionKind::Name && v.tok_text(m.head) == w)
+    }
+
     #[test]
     fn name_kinds_tell_persons_names_from_places_names() {
         use crate::corpus::{GoldEntity, GoldToken};
@@ -1188,11 +1194,7 @@ mod tests {
         let layout = crate::text::TextLayout::new("Oslo was cold. Anna Berg left. Zorbix came.");
         let v = super::super::view_of(&layout);
         let ms = crate::attribution::mentions::extract(&v);
-        let kind_of = |w: &str| {
-            ms.iter()
-                .find(|m| m.kind == MentionKind::Name && v.tok_text(m.head) == w)
-                .and_then(|m| name_kind(&v, m, &kinds))
-        };
+        let kind_of = |w: &str| name_headed(&v, &ms, w).and_then(|m| name_kind(&v, m, &kinds));
         assert!(kind_of("Oslo").unwrap() < 0.0);
         assert!(kind_of("Berg").unwrap() > 0.0);
         assert_eq!(kind_of("Zorbix"), None);
@@ -1208,11 +1210,7 @@ mod tests {
         let layout = crate::text::TextLayout::new("Legend has it. Mary Oslo left. Actors came.");
         let v = super::super::view_of(&layout);
         let ms = crate::attribution::mentions::extract(&v);
-        let common = |w: &str| {
-            ms.iter()
-                .find(|m| m.kind == MentionKind::Name && v.tok_text(m.head) == w)
-                .map(|m| common_words_name(&v, m, &tags))
-        };
+        let common = |w: &str| name_headed(&v, &ms, w).map(|m| common_words_name(&v, m, &tags));
         assert_eq!(common("Legend"), Some(true));
         // "Oslo" is not in the table: the name may be anything, so not common words.
         assert_eq!(common("Oslo"), Some(false));

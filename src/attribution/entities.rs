@@ -948,30 +948,22 @@ fn assign_name(v: &View, m: &Mention, ents: &mut Entities, budget: &Budget) -> O
     c.person |= m.person;
     // A title's gender ("Ms.") overrides a first name's.
     let weak = m.gender != Gender::Unknown && !titled_gender(m);
-    if c.gender == Gender::Unknown || c.gender_weak && !weak && m.gender != Gender::Unknown {
-        c.gender = m.gender;
-        c.gender_weak = weak;
-    }
+    offer_gender((&mut c.gender, &mut c.gender_weak), m.gender, weak);
     // A name of one word that the first-name table knows ("Pam", "Brent") gives the
     // named gender too (weak), though not `gender`: the rules take such a word
     // for a surname as well ("Thomas said").
-    let single = match (&m.name, m.gender) {
-        (Some(r), Gender::Unknown) if r.len() == 1 => {
-            super::mentions::tok_first_name_gender(&v.toks[r.start])
-        }
-        _ => Gender::Unknown,
+    let (named, named_weak) = match (&m.name, m.gender) {
+        (Some(r), Gender::Unknown) if r.len() == 1 => (
+            super::mentions::tok_first_name_gender(&v.toks[r.start]),
+            true,
+        ),
+        _ => (m.gender, weak),
     };
-    let (named, named_weak) = if m.gender == Gender::Unknown {
-        (single, true)
-    } else {
-        (m.gender, weak)
-    };
-    if c.named_gender == Gender::Unknown
-        || c.named_gender_weak && !named_weak && named != Gender::Unknown
-    {
-        c.named_gender = named;
-        c.named_gender_weak = named_weak;
-    }
+    offer_gender(
+        (&mut c.named_gender, &mut c.named_gender_weak),
+        named,
+        named_weak,
+    );
     c.desc.extend(desc);
     c.last = m.toks.start;
     Some(ci)
@@ -1003,6 +995,15 @@ fn expansion_of(v: &View, m: &Mention, key: &[String], ents: &Entities) -> Optio
 }
 
 /// Whether a mention's gender comes from a title ("Mrs.", "Mr.") rather than a first name.
+/// Takes gender `g` (`weak`: only a first name's) into a cluster's `(gender, weak)`
+/// when it has none yet, or a first name's only and `g` is a title's.
+fn offer_gender((gender, gender_weak): (&mut Gender, &mut bool), g: Gender, weak: bool) {
+    if *gender == Gender::Unknown || *gender_weak && !weak && g != Gender::Unknown {
+        *gender = g;
+        *gender_weak = weak;
+    }
+}
+
 fn titled_gender(m: &Mention) -> bool {
     gender_of_words(m.desc.iter().map(|s| s.as_str())) != Gender::Unknown
 }

@@ -190,10 +190,10 @@ pub(crate) type FastSet<K> =
 /// The view of a layout, with the text stage's tokens.
 /// Texts longer than twice this (in normalised bytes) are attributed in windows of
 /// about this size, cut between paragraphs: the attribution view of a whole text
-/// takes about 60 bytes per byte of it, and a window bounds that (to about 4 MB). Every attribution
-/// decision reads a few sentences around it, so only what spans a cut is lost:
-/// naming a person by the full name given in an earlier window, and a quotation
-/// continued across the cut. No news article comes near this size.
+/// takes about 60 bytes per byte of it, and a window bounds that (to about 4 MB).
+/// Every attribution decision reads a few sentences around it, so only what spans a
+/// cut is lost: naming a person by the full name given in an earlier window, and a
+/// quotation continued across the cut. No news article comes near this size.
 pub(crate) const WINDOW_BYTES: usize = 64 << 10;
 
 /// The paragraph index ranges of the windows of `layout` ([`WINDOW_BYTES`]): one

@@ -429,9 +429,18 @@ mod tests {
 
     #[test]
     fn formats_5_and_6_read_as_before() {
-        // Format 5 is format 6 without the last field: encode the fields before it.
+        // A file of format `version` holding `payload`.
+        let framed = |version: u32, payload: &[u8]| {
+            let mut b = Vec::new();
+            b.extend_from_slice(MAGIC);
+            b.extend_from_slice(&version.to_le_bytes());
+            b.extend_from_slice(&Sha256::digest(payload));
+            b.extend_from_slice(payload);
+            b
+        };
+        // Format 5 is the fields every format starts with ([`Head`]) and no more.
         let m = tiny();
-        let payload = postcard::to_stdvec(&(
+        let head = postcard::to_stdvec(&(
             &m.meta,
             &m.features,
             &m.labels,
@@ -441,15 +450,10 @@ mod tests {
             &m.vectors,
         ))
         .unwrap();
-        let mut b = Vec::new();
-        b.extend_from_slice(MAGIC);
-        b.extend_from_slice(&5u32.to_le_bytes());
-        b.extend_from_slice(&Sha256::digest(&payload));
-        b.extend_from_slice(&payload);
-        let back = ModelFile::from_bytes(&b, Path::new("m.model")).unwrap();
+        let back = ModelFile::from_bytes(&framed(5, &head), Path::new("m.model")).unwrap();
         assert!(back.pronouns.is_none());
         assert_eq!(back.roles.rows, m.roles.rows);
-        // And format 6 keeps a resolver.
+        // The current format keeps the resolver, name kinds included.
         let with = ModelFile {
             pronouns: Some(PronounModel {
                 features_version: crate::attribution::PRONOUN_FEATURES_VERSION,
@@ -462,25 +466,20 @@ mod tests {
         };
         let back = ModelFile::from_bytes(&with.to_bytes().unwrap(), Path::new("m.model")).unwrap();
         assert_eq!(back.pronouns, with.pronouns);
-        // Format 6 is format 7 without the resolver's name-kind table.
+        // Format 6 is the head, then the resolver without its name-kind table
+        // (postcard writes a tuple's fields one after the other).
         let p = with.pronouns.as_ref().unwrap();
-        let payload = postcard::to_stdvec(&(
-            &m.meta,
-            &m.features,
-            &m.labels,
-            &m.roles,
-            &m.decoder,
-            &m.attribution,
-            &m.vectors,
-            Some((&p.features_version, &p.weights, &p.threshold, &p.tags)),
-        ))
-        .unwrap();
-        let mut b = Vec::new();
-        b.extend_from_slice(MAGIC);
-        b.extend_from_slice(&6u32.to_le_bytes());
-        b.extend_from_slice(&Sha256::digest(&payload));
-        b.extend_from_slice(&payload);
-        let back = ModelFile::from_bytes(&b, Path::new("m.model")).unwrap();
+        let mut payload = head;
+        payload.extend(
+            postcard::to_stdvec(&Some((
+                &p.features_version,
+                &p.weights,
+                &p.threshold,
+                &p.tags,
+            )))
+            .unwrap(),
+        );
+        let back = ModelFile::from_bytes(&framed(6, &payload), Path::new("m.model")).unwrap();
         let bp = back.pronouns.expect("format 6 keeps its resolver");
         assert_eq!((bp.weights, bp.tags), (p.weights.clone(), p.tags.clone()));
         assert!(bp.name_kinds.is_empty());
